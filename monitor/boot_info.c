@@ -1,0 +1,28 @@
+#include "boot_info.h"
+
+#include <time.h>
+
+#include <kiln/abi.h>
+
+static int64_t clock_ns(clockid_t clock)
+{
+    struct timespec ts;
+    clock_gettime(clock, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+void boot_info_write(const struct guest_mem *mem, const struct boot_layout *layout)
+{
+    struct kiln_boot_info *info = guest_mem_at(mem, KILN_BOOT_INFO_GPA, sizeof *info);
+    *info = (struct kiln_boot_info){
+        .abi_version = KILN_ABI_VERSION,
+        .mem_size = mem->size,
+        .heap_start = layout->heap_start,
+        .stack_bottom = layout->stack_bottom,
+        .stack_top = mem->size,
+        .tsc_hz = layout->tsc_hz,
+        .boot_tsc = 0,
+        .boot_realtime_ns = clock_ns(CLOCK_REALTIME),
+        .boot_monotonic_ns = clock_ns(CLOCK_MONOTONIC),
+    };
+}

@@ -1,0 +1,23 @@
+/*
+ * The boot info page: what the runtime needs to know about its machine
+ * (RAM, where heap and stack go, how to turn the TSC into time), written
+ * from the host so the guest never has to ask.
+ */
+#ifndef KILN_BOOT_INFO_H
+#define KILN_BOOT_INFO_H
+
+#include <stdint.h>
+
+#include "guest_mem.h"
+
+struct boot_layout {
+    uint64_t heap_start;
+    uint64_t stack_bottom;
+    uint64_t tsc_hz;
+};
+
+/* Call right after the guest TSC was set to 0: the clocks read here are
+ * taken as the guest's time at TSC 0. */
+void boot_info_write(const struct guest_mem *mem, const struct boot_layout *layout);
+
+#endif

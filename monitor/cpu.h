@@ -1,0 +1,26 @@
+/*
+ * The vCPU's starting state: long mode, ring 3, at the image's entry, with
+ * SYSCALL wired to the image's ring-0 entry.  No guest boot code runs.
+ */
+#ifndef KILN_CPU_H
+#define KILN_CPU_H
+
+#include <stdint.h>
+
+#include "vm.h"
+
+struct cpu_start {
+    uint64_t cr3;           /* top-level page table */
+    uint64_t entry;         /* first instruction, at ring 3 */
+    uint64_t rsp;           /* the initial stack */
+    uint64_t syscall_entry; /* LSTAR */
+};
+
+/* Sets CPUID, special registers, MSRs and registers, in the order KVM
+ * checks them; the guest TSC starts at 0.  Reports failures. */
+int cpu_setup(struct vm *vm, const struct cpu_start *start);
+
+/* The guest TSC's frequency in Hz, or 0 if KVM cannot say. */
+uint64_t cpu_tsc_hz(const struct vm *vm);
+
+#endif

@@ -1,0 +1,99 @@
+#include "exits.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include <kiln/abi.h>
+
+#include "crash.h"
+#include "hypercalls.h"
+#include "timeout.h"
+
+/* The page table maps one large page for the doorbell; only its first
+ * slots are calls, and hypercall_serve() rejects the rest by number. */
+#define DOORBELL_PAGE (2ull << 20)
+
+static void on_mmio(struct vm *vm)
+{
+    const struct kvm_run *run = vm->run;
+    uint64_t addr = run->mmio.phys_addr;
+    uint64_t offset = addr - KILN_DOORBELL_GPA;
+    if (addr < KILN_DOORBELL_GPA || offset >= DOORBELL_PAGE) {
+        vm_crash(vm, "access to unbacked guest-physical address 0x%lx", addr);
+        return;
+    }
+    if (!run->mmio.is_write || run->mmio.len != KILN_DOORBELL_SLOT ||
+        offset % KILN_DOORBELL_SLOT != 0) {
+        vm_crash(vm, "malformed doorbell access at 0x%lx (%s of %u bytes)", addr,
+                 run->mmio.is_write ? "write" : "read", run->mmio.len);
+        return;
+    }
+    uint32_t gpa;
+    memcpy(&gpa, run->mmio.data, sizeof gpa);
+    hypercall_serve(vm, offset / KILN_DOORBELL_SLOT, gpa);
+}
+
+static void on_io(struct vm *vm)
+{
+    const struct kvm_run *run = vm->run;
+    if (run->io.port == KILN_EXCEPTION_PORT && run->io.direction == KVM_EXIT_IO_OUT) {
+        crash_report_exception(vm);
+        return;
+    }
+    vm_crash(vm, "port I/O to 0x%x, which kiln does not serve", run->io.port);
+}
+
+static void on_internal_error(struct vm *vm)
+{
+    vm_crash(vm, "KVM could not run the guest further (internal error, suberror %u)",
+             vm->run->internal.suberror);
+}
+
+static void on_fail_entry(struct vm *vm)
+{
+    fprintf(stderr, "kiln: %s: KVM refused to enter the guest (hardware reason 0x%llx)\n",
+            vm->name, vm->run->fail_entry.hardware_entry_failure_reason);
+    vm_stop(vm, MONITOR_FAILED, 0);
+}
+
+static void serve_exit(struct vm *vm)
+{
+    switch (vm->run->exit_reason) {
+    case KVM_EXIT_MMIO:
+        on_mmio(vm);
+        break;
+    case KVM_EXIT_IO:
+        on_io(vm);
+        break;
+    case KVM_EXIT_SHUTDOWN:
+        vm_crash(vm, "triple fault (the guest reset itself)");
+        break;
+    case KVM_EXIT_HLT:
+        vm_crash(vm, "halted at ring 0");
+        break;
+    case KVM_EXIT_INTERNAL_ERROR:
+        on_internal_error(vm);
+        break;
+    case KVM_EXIT_FAIL_ENTRY:
+        on_fail_entry(vm);
+        break;
+    default:
+        vm_crash(vm, "unexpected KVM exit reason %u", vm->run->exit_reason);
+    }
+}
+
+void exits_run(struct vm *vm)
+{
+    while (!vm->stopped) {
+        if (ioctl(vm->vcpu_fd, KVM_RUN, 0) == 0) {
+            serve_exit(vm);
+        } else if (errno != EINTR && errno != EAGAIN) {
+            fprintf(stderr, "kiln: %s: KVM_RUN: %s\n", vm->name, strerror(errno));
+            vm_stop(vm, MONITOR_FAILED, 0);
+        } else if (timeout_expired(vm)) {
+            timeout_stop(vm);
+        }
+    }
+}

@@ -1,0 +1,12 @@
+/*
+ * The run loop: enter the guest, serve whatever made it exit, until the
+ * run ends.  One small function per exit reason.
+ */
+#ifndef KILN_EXITS_H
+#define KILN_EXITS_H
+
+#include "vm.h"
+
+void exits_run(struct vm *vm);
+
+#endif

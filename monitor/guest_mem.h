@@ -1,0 +1,24 @@
+/*
+ * Guest RAM as the host sees it, and the one way to reach into it.
+ * Every guest-physical address and length the monitor touches passes
+ * through guest_mem_at(), which refuses ranges that wrap or leave RAM.
+ */
+#ifndef KILN_GUEST_MEM_H
+#define KILN_GUEST_MEM_H
+
+#include <stdint.h>
+
+struct guest_mem {
+    uint8_t *host;  /* host address of guest-physical 0 */
+    uint64_t size;  /* bytes of guest RAM */
+};
+
+/* The host address of [gpa, gpa + len), or NULL if any byte of it lies
+ * outside guest RAM (including when gpa + len wraps). */
+void *guest_mem_at(const struct guest_mem *mem, uint64_t gpa, uint64_t len);
+
+/* Reserves size bytes of zeroed guest RAM that cost nothing until touched. */
+int guest_mem_map(struct guest_mem *mem, uint64_t size);
+void guest_mem_unmap(struct guest_mem *mem);
+
+#endif

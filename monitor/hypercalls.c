@@ -1,0 +1,161 @@
+#include "hypercalls.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <kiln/abi.h>
+
+#include "timeout.h"
+
+#define NS_PER_MS 1000000ll
+
+typedef void hypercall_fn(struct vm *vm, uint32_t gpa);
+
+/* The argument block of a call, or NULL after reporting a bad address. */
+static void *args_at(struct vm *vm, const char *call, uint32_t gpa, uint64_t len)
+{
+    void *args = guest_mem_at(&vm->mem, gpa, len);
+    if (args == NULL)
+        vm_crash(vm, "%s hypercall: argument block at 0x%x (%lu bytes) is outside guest memory",
+                 call, gpa, len);
+    return args;
+}
+
+static void *buffer_at(struct vm *vm, const char *call, uint64_t gpa, uint64_t len)
+{
+    void *buffer = guest_mem_at(&vm->mem, gpa, len);
+    if (buffer == NULL)
+        vm_crash(vm, "%s hypercall: buffer at 0x%lx (%lu bytes) is outside guest memory", call,
+                 gpa, len);
+    return buffer;
+}
+
+static int64_t write_all(int fd, const uint8_t *bytes, uint64_t len)
+{
+    uint64_t done = 0;
+    while (done < len) {
+        ssize_t n = write(fd, bytes + done, len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return done > 0 ? (int64_t)done : -errno;
+        done += (uint64_t)n;
+    }
+    return (int64_t)done;
+}
+
+static void hc_write(struct vm *vm, uint32_t gpa)
+{
+    struct kiln_hc_io *args = args_at(vm, "WRITE", gpa, sizeof *args);
+    if (args == NULL)
+        return;
+    struct kiln_hc_io io = *args;
+    const uint8_t *buf = buffer_at(vm, "WRITE", io.buf, io.len);
+    if (buf == NULL)
+        return;
+    args->result = io.fd == 1 || io.fd == 2 ? write_all(vm->stdio[io.fd], buf, io.len) : -EBADF;
+}
+
+/* Waits for input no longer than the guest's time allows. */
+static int wait_readable(struct vm *vm, int fd)
+{
+    int wait_ms = -1;
+    if (vm->deadline_ns != 0) {
+        int64_t left = vm->deadline_ns - monotonic_ns();
+        wait_ms = left <= 0 ? 0 : (int)((left + NS_PER_MS - 1) / NS_PER_MS);
+    }
+    struct pollfd pfd = {.fd = fd, .events = POLLIN};
+    int ready;
+    do
+        ready = poll(&pfd, 1, wait_ms);
+    while (ready < 0 && errno == EINTR);
+    return ready;
+}
+
+static void hc_read(struct vm *vm, uint32_t gpa)
+{
+    struct kiln_hc_io *args = args_at(vm, "READ", gpa, sizeof *args);
+    if (args == NULL)
+        return;
+    struct kiln_hc_io io = *args;
+    uint8_t *buf = buffer_at(vm, "READ", io.buf, io.len);
+    if (buf == NULL)
+        return;
+    if (io.fd != 0) {
+        args->result = -EBADF;
+        return;
+    }
+    if (wait_readable(vm, vm->stdio[0]) == 0) {
+        timeout_stop(vm);
+        return;
+    }
+    ssize_t n;
+    do
+        n = read(vm->stdio[0], buf, io.len);
+    while (n < 0 && errno == EINTR);
+    args->result = n < 0 ? -errno : n;
+}
+
+static void hc_walltime(struct vm *vm, uint32_t gpa)
+{
+    struct kiln_hc_walltime *args = args_at(vm, "WALLTIME", gpa, sizeof *args);
+    if (args == NULL)
+        return;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    args->ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void hc_sleep(struct vm *vm, uint32_t gpa)
+{
+    struct kiln_hc_sleep *args = args_at(vm, "SLEEP", gpa, sizeof *args);
+    if (args == NULL)
+        return;
+    int64_t now = monotonic_ns();
+    int64_t wake = args->ns > (uint64_t)(INT64_MAX - now) ? INT64_MAX : now + (int64_t)args->ns;
+    bool times_out = vm->deadline_ns != 0 && wake >= vm->deadline_ns;
+    if (times_out)
+        wake = vm->deadline_ns;
+    struct timespec until = {.tv_sec = wake / 1000000000, .tv_nsec = wake % 1000000000};
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
+        continue;
+    if (times_out)
+        timeout_stop(vm);
+}
+
+static void hc_exit(struct vm *vm, uint32_t gpa)
+{
+    struct kiln_hc_exit *args = args_at(vm, "EXIT", gpa, sizeof *args);
+    if (args != NULL)
+        vm_stop(vm, MONITOR_EXITED, args->status & 0xff);
+}
+
+static void hc_abort(struct vm *vm, uint32_t gpa)
+{
+    struct kiln_hc_abort *args = args_at(vm, "ABORT", gpa, sizeof *args);
+    if (args == NULL)
+        return;
+    if (args->reason == KILN_ABORT_SIGNAL)
+        vm_crash(vm, "killed by signal %u (%s) at rip 0x%lx", args->detail,
+                 strsignal((int)args->detail), args->rip);
+    else
+        vm_crash(vm, "the runtime aborted (reason %u, code %u) at rip 0x%lx", args->reason,
+                 args->detail, args->rip);
+}
+
+static hypercall_fn *const hypercalls[KILN_HC_COUNT] = {
+    [KILN_HC_WRITE] = hc_write,   [KILN_HC_READ] = hc_read, [KILN_HC_WALLTIME] = hc_walltime,
+    [KILN_HC_SLEEP] = hc_sleep,   [KILN_HC_EXIT] = hc_exit, [KILN_HC_ABORT] = hc_abort,
+};
+
+void hypercall_serve(struct vm *vm, uint64_t nr, uint32_t gpa)
+{
+    if (nr >= KILN_HC_COUNT) {
+        vm_crash(vm, "unknown hypercall %lu (argument block 0x%x)", nr, gpa);
+        return;
+    }
+    hypercalls[nr](vm, gpa);
+}

@@ -1,0 +1,238 @@
+#include "image.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Anything an image places must leave room for the stack at the top of
+ * the largest RAM; the exact RAM size is checked again at load. */
+#define IMAGE_LIMIT (KILN_MEM_MAX - KILN_STACK_SIZE - KILN_PAGE_SIZE)
+
+static int reject(const struct image *image, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "kiln: %s: ", image->name);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return -1;
+}
+
+static int check_header(struct image *image, Elf *elf)
+{
+    GElf_Ehdr ehdr;
+    if (elf_kind(elf) != ELF_K_ELF || gelf_getehdr(elf, &ehdr) == NULL)
+        return reject(image, "not an ELF file");
+    if (ehdr.e_ident[EI_CLASS] != ELFCLASS64)
+        return reject(image, "not a 64-bit ELF file (class %u)", ehdr.e_ident[EI_CLASS]);
+    if (ehdr.e_ident[EI_DATA] != ELFDATA2LSB)
+        return reject(image, "not a little-endian ELF file");
+    if (ehdr.e_machine != EM_X86_64)
+        return reject(image, "built for ELF machine %u, not x86-64", ehdr.e_machine);
+    if (ehdr.e_type == ET_DYN)
+        return reject(image, "a position-independent or shared object, not a kiln image");
+    if (ehdr.e_type != ET_EXEC)
+        return reject(image, "not an executable (ELF type %u)", ehdr.e_type);
+    if (ehdr.e_phentsize != sizeof(Elf64_Phdr))
+        return reject(image, "program header size %u, expected %zu", ehdr.e_phentsize,
+                      sizeof(Elf64_Phdr));
+    image->entry = ehdr.e_entry;
+    image->phdr_size = ehdr.e_phentsize;
+    if (ehdr.e_phoff > image->size)
+        return reject(image, "program headers lie past the end of the file");
+    image->phdrs = image->bytes + ehdr.e_phoff;
+    return 0;
+}
+
+static int add_segment(struct image *image, size_t index, const GElf_Phdr *ph)
+{
+    if (image->segment_count == IMAGE_MAX_SEGMENTS)
+        return reject(image, "more than %d loadable segments", IMAGE_MAX_SEGMENTS);
+    if (ph->p_filesz > ph->p_memsz)
+        return reject(image, "segment %zu: file size 0x%lx exceeds memory size 0x%lx", index,
+                      ph->p_filesz, ph->p_memsz);
+    if (ph->p_offset > image->size || ph->p_filesz > image->size - ph->p_offset)
+        return reject(image, "segment %zu: file bytes lie past the end of the file (truncated?)",
+                      index);
+    if (ph->p_vaddr < KILN_IMAGE_BASE)
+        return reject(image, "segment %zu: starts at 0x%lx, inside the first MiB kiln reserves",
+                      index, ph->p_vaddr);
+    if (ph->p_memsz > IMAGE_LIMIT || ph->p_vaddr > IMAGE_LIMIT - ph->p_memsz)
+        return reject(image, "segment %zu: 0x%lx bytes at 0x%lx end past guest memory", index,
+                      ph->p_memsz, ph->p_vaddr);
+    for (unsigned i = 0; i < image->segment_count; i++) {
+        const struct image_segment *other = &image->segments[i];
+        if (ph->p_vaddr < other->gpa + other->mem_size && other->gpa < ph->p_vaddr + ph->p_memsz)
+            return reject(image, "segment %zu overlaps an earlier segment", index);
+    }
+    image->segments[image->segment_count++] = (struct image_segment){
+        .gpa = ph->p_vaddr,
+        .file_offset = ph->p_offset,
+        .file_size = ph->p_filesz,
+        .mem_size = ph->p_memsz,
+        .flags = ph->p_flags,
+    };
+    if (ph->p_vaddr + ph->p_memsz > image->end)
+        image->end = ph->p_vaddr + ph->p_memsz;
+    return 0;
+}
+
+static int read_note(struct image *image, Elf *elf, const GElf_Phdr *ph)
+{
+    if (ph->p_offset > image->size || ph->p_filesz > image->size - ph->p_offset)
+        return reject(image, "note segment lies past the end of the file (truncated?)");
+    Elf_Data *data = elf_getdata_rawchunk(elf, ph->p_offset, ph->p_filesz, ELF_T_NHDR);
+    if (data == NULL)
+        return 0;
+    GElf_Nhdr nhdr;
+    size_t offset = 0, name_at, desc_at;
+    while (offset < data->d_size &&
+           (offset = gelf_getnote(data, offset, &nhdr, &name_at, &desc_at)) > 0) {
+        const char *name = (const char *)data->d_buf + name_at;
+        if (nhdr.n_type != KILN_NOTE_TYPE || nhdr.n_namesz != sizeof KILN_NOTE_NAME ||
+            memcmp(name, KILN_NOTE_NAME, sizeof KILN_NOTE_NAME) != 0)
+            continue;
+        if (nhdr.n_descsz != sizeof image->note)
+            return reject(image, "KILN note has %u bytes, expected %zu", nhdr.n_descsz,
+                          sizeof image->note);
+        memcpy(&image->note, (const char *)data->d_buf + desc_at, sizeof image->note);
+        return 1;
+    }
+    return 0;
+}
+
+static int read_program_headers(struct image *image, Elf *elf)
+{
+    size_t count;
+    if (elf_getphdrnum(elf, &count) != 0 || count == 0)
+        return reject(image, "no program headers");
+    if (count > UINT16_MAX || count * sizeof(Elf64_Phdr) > image->size - (size_t)(image->phdrs - image->bytes))
+        return reject(image, "program headers lie past the end of the file (truncated?)");
+    image->phdr_count = (uint16_t)count;
+    int notes = 0;
+    for (size_t i = 0; i < count; i++) {
+        GElf_Phdr ph;
+        if (gelf_getphdr(elf, (int)i, &ph) == NULL)
+            return reject(image, "program header %zu unreadable: %s", i, elf_errmsg(-1));
+        if (ph.p_type == PT_INTERP || ph.p_type == PT_DYNAMIC)
+            return reject(image, "dynamically linked; kiln images are static");
+        if (ph.p_type == PT_LOAD && add_segment(image, i, &ph) != 0)
+            return -1;
+        if (ph.p_type == PT_NOTE && notes == 0) {
+            notes = read_note(image, elf, &ph);
+            if (notes < 0)
+                return -1;
+        }
+    }
+    if (image->segment_count == 0)
+        return reject(image, "no loadable segments");
+    if (notes == 0)
+        return reject(image, "no KILN note: not built by kiln build");
+    return 0;
+}
+
+static const struct image_segment *executable_segment_holding(const struct image *image,
+                                                              uint64_t gpa, uint64_t len)
+{
+    for (unsigned i = 0; i < image->segment_count; i++) {
+        const struct image_segment *s = &image->segments[i];
+        if ((s->flags & PF_X) && gpa >= s->gpa && len <= s->file_size &&
+            gpa - s->gpa <= s->file_size - len)
+            return s;
+    }
+    return NULL;
+}
+
+static int check_note(struct image *image)
+{
+    const struct kiln_note *note = &image->note;
+    if (note->abi_version != KILN_ABI_VERSION)
+        return reject(image, "built for kiln ABI %u; this kiln runs ABI %u (rebuild the image)",
+                      note->abi_version, KILN_ABI_VERSION);
+    if (note->default_mem < KILN_MEM_MIN || note->default_mem > KILN_MEM_MAX ||
+        note->default_mem % KILN_MEM_ALIGN != 0)
+        return reject(image, "KILN note asks for %lu bytes of memory, not a 2 MiB multiple "
+                             "between 16 MiB and 4 GiB", note->default_mem);
+    if (!executable_segment_holding(image, image->entry, 1))
+        return reject(image, "entry point 0x%lx is not in an executable segment", image->entry);
+    if (!executable_segment_holding(image, note->syscall_entry, 1))
+        return reject(image, "syscall entry 0x%lx is not in an executable segment",
+                      note->syscall_entry);
+    if (!executable_segment_holding(image, note->exception_entries,
+                                    KILN_EXCEPTION_VECTORS * KILN_EXCEPTION_STUB_SIZE))
+        return reject(image, "exception entries 0x%lx are not in an executable segment",
+                      note->exception_entries);
+    return 0;
+}
+
+int image_parse(struct image *image, const char *name, uint8_t *bytes, size_t size)
+{
+    *image = (struct image){.name = name, .bytes = bytes, .size = size};
+    if (size < EI_NIDENT || memcmp(bytes, ELFMAG, SELFMAG) != 0)
+        return reject(image, "not an ELF file");
+    elf_version(EV_CURRENT);
+    Elf *elf = elf_memory((char *)bytes, size);
+    if (elf == NULL)
+        return reject(image, "unreadable ELF: %s", elf_errmsg(-1));
+    int rc = check_header(image, elf);
+    if (rc == 0)
+        rc = read_program_headers(image, elf);
+    if (rc == 0)
+        rc = check_note(image);
+    elf_end(elf);
+    return rc;
+}
+
+int image_open(struct image *image, const char *path)
+{
+    *image = (struct image){.name = path};
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return reject(image, "cannot open: %s", strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
+        close(fd);
+        return reject(image, "not a regular, non-empty file");
+    }
+    /* Writable private mapping: libelf may write to its buffer; the file
+     * never changes. */
+    void *bytes = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (bytes == MAP_FAILED)
+        return reject(image, "cannot map: %s", strerror(errno));
+    if (image_parse(image, path, bytes, (size_t)st.st_size) != 0) {
+        munmap(bytes, (size_t)st.st_size);
+        image->bytes = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+void image_close(struct image *image)
+{
+    if (image->bytes)
+        munmap(image->bytes, image->size);
+    image->bytes = NULL;
+}
+
+int image_load(const struct image *image, const struct guest_mem *mem, uint64_t ram_limit)
+{
+    if (image->end > ram_limit)
+        return reject(image, "needs memory up to 0x%lx but the stack starts at 0x%lx "
+                             "(give it more with --mem)", image->end, ram_limit);
+    for (unsigned i = 0; i < image->segment_count; i++) {
+        const struct image_segment *s = &image->segments[i];
+        uint8_t *dst = guest_mem_at(mem, s->gpa, s->mem_size);
+        if (dst == NULL)
+            return reject(image, "segment %u does not fit guest memory", i);
+        memcpy(dst, image->bytes + s->file_offset, s->file_size);
+    }
+    return 0;
+}

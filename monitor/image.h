@@ -1,0 +1,51 @@
+/*
+ * An image file, mapped and checked.  Every check runs before a VM exists:
+ * a file that passes image_parse() can be laid out in guest RAM safely.
+ */
+#ifndef KILN_IMAGE_H
+#define KILN_IMAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <kiln/abi.h>
+
+#include "guest_mem.h"
+
+#define IMAGE_MAX_SEGMENTS 8
+
+struct image_segment {
+    uint64_t gpa;
+    uint64_t file_offset;
+    uint64_t file_size;
+    uint64_t mem_size;
+    uint32_t flags; /* PF_R, PF_W, PF_X */
+};
+
+struct image {
+    const char *name;    /* for messages: the path the user gave */
+    uint8_t *bytes;      /* the whole file */
+    size_t size;
+    uint64_t entry;
+    uint64_t end;        /* one past the last byte any segment occupies */
+    struct image_segment segments[IMAGE_MAX_SEGMENTS];
+    unsigned segment_count;
+    const uint8_t *phdrs; /* the program headers, for AT_PHDR */
+    uint16_t phdr_count;
+    uint16_t phdr_size;
+    struct kiln_note note;
+};
+
+/* Maps the file at path and parses it; reports and returns -1 if unusable. */
+int image_open(struct image *image, const char *path);
+
+/* Checks an image already in memory; name is only used in messages. */
+int image_parse(struct image *image, const char *name, uint8_t *bytes, size_t size);
+
+void image_close(struct image *image);
+
+/* Copies the segments into guest RAM; fails (reported) if RAM is too small
+ * to hold them below ram_limit. */
+int image_load(const struct image *image, const struct guest_mem *mem, uint64_t ram_limit);
+
+#endif

@@ -1,0 +1,34 @@
+/*
+ * The monitor's face to cmd/: boot one image and run it to its end.
+ * Failures are reported on stderr, once, where they are found, as
+ * "kiln: <what>: <why>"; the result says only how the run ended.
+ */
+#ifndef KILN_MONITOR_H
+#define KILN_MONITOR_H
+
+#include <stdint.h>
+
+struct monitor_options {
+    const char *image_path;
+    uint64_t mem_size;     /* bytes of guest RAM; 0: the image's default */
+    uint64_t timeout_ms;   /* 0: no limit */
+    int argc;              /* argv[0] is the program's name in the guest */
+    char *const *argv;
+    char *const *envp;     /* NULL-terminated; the guest's whole environment */
+};
+
+enum monitor_outcome {
+    MONITOR_EXITED,    /* the guest exited; status holds its exit status */
+    MONITOR_CRASHED,   /* the guest faulted or aborted; reported on stderr */
+    MONITOR_TIMED_OUT, /* the guest ran past timeout_ms; reported on stderr */
+    MONITOR_FAILED,    /* kiln could not run the image; reported on stderr */
+};
+
+struct monitor_result {
+    enum monitor_outcome outcome;
+    int status;
+};
+
+struct monitor_result monitor_run(const struct monitor_options *options);
+
+#endif
