@@ -1,15 +1,8 @@
 #include "boot_info.h"
 
-#include <time.h>
-
 #include <kiln/abi.h>
 
-static int64_t clock_ns(clockid_t clock)
-{
-    struct timespec ts;
-    clock_gettime(clock, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
+#include "clock.h"
 
 void boot_info_write(const struct guest_mem *mem, const struct boot_layout *layout)
 {

@@ -8,9 +8,8 @@
 
 #include <kiln/abi.h>
 
+#include "clock.h"
 #include "timeout.h"
-
-#define NS_PER_MS 1000000ll
 
 typedef void hypercall_fn(struct vm *vm, uint32_t gpa);
 
@@ -64,7 +63,7 @@ static int wait_readable(struct vm *vm, int fd)
 {
     int wait_ms = -1;
     if (vm->deadline_ns != 0) {
-        int64_t left = vm->deadline_ns - monotonic_ns();
+        int64_t left = vm->deadline_ns - clock_ns(CLOCK_MONOTONIC);
         wait_ms = left <= 0 ? 0 : (int)((left + NS_PER_MS - 1) / NS_PER_MS);
     }
     struct pollfd pfd = {.fd = fd, .events = POLLIN};
@@ -104,9 +103,7 @@ static void hc_walltime(struct vm *vm, uint32_t gpa)
     struct kiln_hc_walltime *args = args_at(vm, "WALLTIME", gpa, sizeof *args);
     if (args == NULL)
         return;
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    args->ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+    args->ns = clock_ns(CLOCK_REALTIME);
 }
 
 static void hc_sleep(struct vm *vm, uint32_t gpa)
@@ -114,12 +111,12 @@ static void hc_sleep(struct vm *vm, uint32_t gpa)
     struct kiln_hc_sleep *args = args_at(vm, "SLEEP", gpa, sizeof *args);
     if (args == NULL)
         return;
-    int64_t now = monotonic_ns();
+    int64_t now = clock_ns(CLOCK_MONOTONIC);
     int64_t wake = args->ns > (uint64_t)(INT64_MAX - now) ? INT64_MAX : now + (int64_t)args->ns;
     bool times_out = vm->deadline_ns != 0 && wake >= vm->deadline_ns;
     if (times_out)
         wake = vm->deadline_ns;
-    struct timespec until = {.tv_sec = wake / 1000000000, .tv_nsec = wake % 1000000000};
+    struct timespec until = {.tv_sec = wake / NS_PER_S, .tv_nsec = wake % NS_PER_S};
     while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
         continue;
     if (times_out)

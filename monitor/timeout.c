@@ -8,16 +8,9 @@
 #include <sys/time.h>
 #include <time.h>
 
-#define NS_PER_MS 1000000ll
-#define NS_PER_S 1000000000ll
-#define KERNEL_SIGSET_BYTES 8
+#include "clock.h"
 
-int64_t monotonic_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
-}
+#define KERNEL_SIGSET_BYTES 8
 
 static void ignore_alarm(int signo)
 {
@@ -59,7 +52,7 @@ int timeout_arm(struct vm *vm)
     sigaddset(&blocked, SIGALRM);
     if (unblock_alarm_in_guest(vm, &blocked) != 0)
         return -1;
-    vm->deadline_ns = monotonic_ns() + (int64_t)vm->timeout_ms * NS_PER_MS;
+    vm->deadline_ns = clock_ns(CLOCK_MONOTONIC) + (int64_t)vm->timeout_ms * NS_PER_MS;
     struct itimerval timer = {
         .it_value = {.tv_sec = (time_t)(vm->timeout_ms / 1000),
                      .tv_usec = (suseconds_t)(vm->timeout_ms % 1000 * 1000)},
@@ -87,7 +80,7 @@ void timeout_disarm(struct vm *vm)
 
 bool timeout_expired(const struct vm *vm)
 {
-    return vm->deadline_ns != 0 && monotonic_ns() >= vm->deadline_ns;
+    return vm->deadline_ns != 0 && clock_ns(CLOCK_MONOTONIC) >= vm->deadline_ns;
 }
 
 void timeout_stop(struct vm *vm)

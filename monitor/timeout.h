@@ -12,8 +12,6 @@
 
 #include "vm.h"
 
-int64_t monotonic_ns(void);
-
 /* Starts the clock on vm->timeout_ms (nothing if 0); reports failures. */
 int timeout_arm(struct vm *vm);
 void timeout_disarm(struct vm *vm);

@@ -1,0 +1,13 @@
+/* Host clocks in nanoseconds, the unit every guest-facing time uses. */
+#ifndef KILN_CLOCK_H
+#define KILN_CLOCK_H
+
+#include <stdint.h>
+#include <time.h>
+
+#define NS_PER_S 1000000000ll
+#define NS_PER_MS 1000000ll
+
+int64_t clock_ns(clockid_t clock);
+
+#endif
