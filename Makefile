@@ -11,7 +11,7 @@ HOST_LIBS := -lelf
 
 # The runtime runs inside the guest: freestanding, no SSE (the SYSCALL
 # bounce does not save vector state, so the layer must not touch it).
-RUNTIME_CFLAGS := -std=c11 $(WARN) -O2 -g -Iinclude -ffreestanding -fno-pic -fno-pie \
+RUNTIME_CFLAGS := -std=c11 $(WARN) -O2 -g -Iinclude -ffile-prefix-map=$(CURDIR)=. -ffreestanding -fno-pic -fno-pie \
 	-fno-stack-protector -mgeneral-regs-only -fno-asynchronous-unwind-tables -MMD -MP
 
 MONITOR_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard monitor/*.c))
@@ -45,7 +45,7 @@ $(BUILD)/runtime/%.o: runtime/%.c
 
 $(BUILD)/runtime/%.o: runtime/%.S
 	@mkdir -p $(@D)
-	$(MUSL_CC) -Iinclude -MMD -MP -c -o $@ $<
+	$(MUSL_CC) -Iinclude -Iruntime -MMD -MP -c -o $@ $<
 
 $(BUILD)/runtime/libkiln.a: $(RUNTIME_OBJ)
 	@rm -f $@
@@ -57,10 +57,10 @@ $(BUILD)/runtime/kiln.ld: runtime/kiln.ld
 
 $(BUILD)/tests/unit: $(UNIT_SRC) $(LIB_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(HOST_CFLAGS) -o $@ $^ $(HOST_LIBS) -lcriterion
+	$(CC) $(CFLAGS) $(HOST_CFLAGS) -o $@ $(filter %.c %.o,$^) $(HOST_LIBS) -lcriterion
 
 demo: deps all
-	@tests/kvm-path demo
+	@tests/kvm-path demo tests/demo
 
 unit: $(BUILD)/tests/unit
 	$(BUILD)/tests/unit

@@ -13,14 +13,14 @@
 struct build_options {
     const char *const *sources; /* .c files, compiled in the order given */
     size_t source_count;
-    const char *const *cflags;  /* -I, -D, -O flags, passed through in order */
+    const char *const *cflags; /* -I, -D, -O flags, passed through in order */
     size_t cflag_count;
-    const char *const *libs;    /* names for -l (musl's libm, ...) */
+    const char *const *libs; /* names for -l (musl's libm, ...) */
     size_t lib_count;
-    uint64_t default_mem;       /* bytes, written into the image's KILN note */
-    const char *output;         /* the image file to write */
-    const char *runtime_dir;    /* holds libkiln.a and kiln.ld */
-    bool verbose;               /* print the compiler command on stderr */
+    uint64_t default_mem;    /* bytes, written into the image's KILN note */
+    const char *output;      /* the image file to write */
+    const char *runtime_dir; /* holds libkiln.a and kiln.ld */
+    bool verbose;            /* print the compiler command on stderr */
 };
 
 /* Returns 0 when the image was written, -1 when it was not (reported). */

@@ -14,7 +14,7 @@ void boot_info_write(const struct guest_mem *mem, const struct boot_layout *layo
         .stack_bottom = layout->stack_bottom,
         .stack_top = mem->size,
         .tsc_hz = layout->tsc_hz,
-        .boot_tsc = 0,
+        .boot_tsc = layout->tsc,
         .boot_realtime_ns = clock_ns(CLOCK_REALTIME),
         .boot_monotonic_ns = clock_ns(CLOCK_MONOTONIC),
     };

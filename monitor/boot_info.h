@@ -14,10 +14,11 @@ struct boot_layout {
     uint64_t heap_start;
     uint64_t stack_bottom;
     uint64_t tsc_hz;
+    uint64_t tsc;      /* the guest's TSC just before this call */
 };
 
-/* Call right after the guest TSC was set to 0: the clocks read here are
- * taken as the guest's time at TSC 0. */
+/* The host clocks read here are taken as the guest's time at layout->tsc:
+ * call it right after reading the TSC. */
 void boot_info_write(const struct guest_mem *mem, const struct boot_layout *layout);
 
 #endif

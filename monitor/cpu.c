@@ -98,8 +98,8 @@ static int set_sregs(const struct vm *vm, const struct cpu_start *start)
 static int set_msrs(const struct vm *vm, const struct cpu_start *start)
 {
     static const uint32_t indices[] = {MSR_STAR, MSR_LSTAR, MSR_SYSCALL_MASK, MSR_FS_BASE,
-                                       MSR_KERNEL_GS_BASE, MSR_IA32_TSC};
-    const uint64_t values[] = {STAR_VALUE, start->syscall_entry, SYSCALL_MASK, 0, 0, 0};
+                                       MSR_KERNEL_GS_BASE};
+    const uint64_t values[] = {STAR_VALUE, start->syscall_entry, SYSCALL_MASK, 0, 0};
     enum { COUNT = sizeof indices / sizeof indices[0] };
     struct {
         struct kvm_msrs header;
@@ -125,6 +125,15 @@ int cpu_setup(struct vm *vm, const struct cpu_start *start)
     if (set_cpuid(vm) != 0 || set_sregs(vm, start) != 0 || set_msrs(vm, start) != 0)
         return -1;
     return set_regs(vm, start);
+}
+
+uint64_t cpu_guest_tsc(const struct vm *vm)
+{
+    struct {
+        struct kvm_msrs header;
+        struct kvm_msr_entry entry;
+    } tsc = {.header.nmsrs = 1, .entry.index = MSR_IA32_TSC};
+    return ioctl(vm->vcpu_fd, KVM_GET_MSRS, &tsc) == 1 ? tsc.entry.data : 0;
 }
 
 uint64_t cpu_tsc_hz(const struct vm *vm)

@@ -17,8 +17,12 @@ struct cpu_start {
 };
 
 /* Sets CPUID, special registers, MSRs and registers, in the order KVM
- * checks them; the guest TSC starts at 0.  Reports failures. */
+ * checks them.  Reports failures. */
 int cpu_setup(struct vm *vm, const struct cpu_start *start);
+
+/* The guest's TSC now.  Read back rather than set: PVM ignores writes to
+ * it and lets ring 3 read the host's counter. */
+uint64_t cpu_guest_tsc(const struct vm *vm);
 
 /* The guest TSC's frequency in Hz, or 0 if KVM cannot say. */
 uint64_t cpu_tsc_hz(const struct vm *vm);

@@ -190,9 +190,9 @@ int image_parse(struct image *image, const char *name, uint8_t *bytes, size_t si
     return rc;
 }
 
-int image_open(struct image *image, const char *path)
+int image_open(struct image *image, const char *path, const char *name)
 {
-    *image = (struct image){.name = path};
+    *image = (struct image){.name = name};
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return reject(image, "cannot open: %s", strerror(errno));
@@ -207,7 +207,7 @@ int image_open(struct image *image, const char *path)
     close(fd);
     if (bytes == MAP_FAILED)
         return reject(image, "cannot map: %s", strerror(errno));
-    if (image_parse(image, path, bytes, (size_t)st.st_size) != 0) {
+    if (image_parse(image, name, bytes, (size_t)st.st_size) != 0) {
         munmap(bytes, (size_t)st.st_size);
         image->bytes = NULL;
         return -1;

@@ -36,8 +36,9 @@ struct image {
     struct kiln_note note;
 };
 
-/* Maps the file at path and parses it; reports and returns -1 if unusable. */
-int image_open(struct image *image, const char *path);
+/* Maps the file at path and parses it; reports (as name) and returns -1 if
+ * unusable. */
+int image_open(struct image *image, const char *path, const char *name);
 
 /* Checks an image already in memory; name is only used in messages. */
 int image_parse(struct image *image, const char *name, uint8_t *bytes, size_t size);

@@ -74,6 +74,7 @@ static int boot(struct vm *vm, const struct image *image, const struct monitor_o
         .heap_start = ALIGN_UP(image->end, KILN_PAGE_SIZE),
         .stack_bottom = stack_bottom,
         .tsc_hz = cpu_tsc_hz(vm),
+        .tsc = cpu_guest_tsc(vm),
     };
     boot_info_write(&vm->mem, &layout);
     return 0;
@@ -82,12 +83,13 @@ static int boot(struct vm *vm, const struct image *image, const struct monitor_o
 struct monitor_result monitor_run(const struct monitor_options *options)
 {
     struct monitor_result failed = {.outcome = MONITOR_FAILED};
+    const char *name = options->name ? options->name : options->image_path;
     struct image image;
-    if (image_open(&image, options->image_path) != 0)
+    if (image_open(&image, options->image_path, name) != 0)
         return failed;
     uint64_t mem_size = options->mem_size ? options->mem_size : image.note.default_mem;
     struct vm vm = {
-        .name = options->image_path,
+        .name = name,
         .kvm_fd = -1,
         .vm_fd = -1,
         .vcpu_fd = -1,

@@ -10,6 +10,7 @@
 
 struct monitor_options {
     const char *image_path;
+    const char *name;      /* what messages call the program; NULL: image_path */
     uint64_t mem_size;     /* bytes of guest RAM; 0: the image's default */
     uint64_t timeout_ms;   /* 0: no limit */
     int argc;              /* argv[0] is the program's name in the guest */

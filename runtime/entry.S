@@ -6,9 +6,7 @@
  */
 #include <kiln/abi.h>
 
-#define RED_ZONE 128
-/* What the SYSCALL entry puts below the red zone: SS, then the RSP slot. */
-#define BOUNCE_GAP (RED_ZONE + 8)
+#include "bounce.h"
 
     .section .text.kiln_ring0, "ax"
 
@@ -54,8 +52,9 @@ kiln_exception_report:
     .text
 
 /* Ring 3, RSP = user RSP - BOUNCE_GAP, registers as SYSCALL left them.
- * Calls kiln_syscall(nr, a1..a6) and returns the Linux way: RAX = result,
- * RCX = RIP, R11 = RFLAGS, every other register preserved. */
+ * Saves a struct syscall_frame, calls kiln_syscall(nr, a1..a6, frame) and
+ * returns the Linux way: RAX = result, RCX = RIP, R11 = RFLAGS, every
+ * other register preserved. */
 kiln_syscall_bounce:
     push %rcx
     push %r11
@@ -65,10 +64,11 @@ kiln_syscall_bounce:
     push %r10
     push %r8
     push %r9
+    push %rbp
     push %rbx
     mov %rsp, %rbx
     and $-16, %rsp
-    sub $8, %rsp
+    push %rbx
     push %r9
     mov %r8, %r9
     mov %r10, %r8
@@ -79,6 +79,7 @@ kiln_syscall_bounce:
     call kiln_syscall
     mov %rbx, %rsp
     pop %rbx
+    pop %rbp
     pop %r9
     pop %r8
     pop %r10

@@ -1,0 +1,16 @@
+/*
+ * Runs the compiler: its messages go to the user's stderr unchanged, and
+ * kiln adds at most one line saying how it ended.
+ */
+#ifndef KILN_COMPILER_H
+#define KILN_COMPILER_H
+
+#include <stdbool.h>
+
+#include "musl_command.h"
+
+/* Runs command and waits for it; verbose prints the command first.
+ * Returns 0 when it exited with status 0, else -1 (reported). */
+int compiler_run(const struct musl_command *command, bool verbose);
+
+#endif

@@ -1,0 +1,13 @@
+/*
+ * The subcommands of kiln.  Each takes its own argv (argv[0] is its name)
+ * and returns kiln's exit code (exit_codes.h).
+ */
+#ifndef KILN_COMMANDS_H
+#define KILN_COMMANDS_H
+
+int cmd_build(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_version(int argc, char **argv);
+int cmd_help(int argc, char **argv);
+
+#endif

@@ -1,0 +1,21 @@
+/*
+ * kiln's exit codes.  kiln build: 0, EXIT_BUILD_FAILED or EXIT_USAGE.
+ * kiln run: the program's own status, or one of the codes from 124 up,
+ * which follow timeout(1) and env(1): 124 timed out, 125 the tool failed,
+ * 126 the program could not go on.
+ */
+#ifndef KILN_EXIT_CODES_H
+#define KILN_EXIT_CODES_H
+
+#include "monitor.h"
+
+#define EXIT_BUILD_FAILED 1
+#define EXIT_USAGE        2
+#define EXIT_TIMED_OUT    124
+#define EXIT_CANNOT_RUN   125
+#define EXIT_CRASHED      126
+
+/* What kiln run exits with after the guest's run ended as result says. */
+int exit_code_of_run(struct monitor_result result);
+
+#endif

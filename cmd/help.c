@@ -1,0 +1,180 @@
+#include "help.h"
+
+#include <string.h>
+
+#include <kiln/abi.h>
+
+#include "commands.h"
+#include "exit_codes.h"
+#include "option_values.h"
+
+#define SIZE_TEXT 32
+
+struct mem_sizes {
+    char min[SIZE_TEXT], max[SIZE_TEXT], fallback[SIZE_TEXT];
+};
+
+static void mem_sizes(struct mem_sizes *sizes)
+{
+    format_size(KILN_MEM_MIN, sizes->min, sizeof sizes->min);
+    format_size(KILN_MEM_MAX, sizes->max, sizeof sizes->max);
+    format_size(KILN_MEM_DEFAULT, sizes->fallback, sizeof sizes->fallback);
+}
+
+static void print_kiln(FILE *out)
+{
+    fputs("kiln builds a C program into a microVM image and boots it under KVM.\n"
+          "\n"
+          "Usage:\n"
+          "  kiln build [OPTIONS] FILE.c... [-o IMAGE]   compile and link an image\n"
+          "  kiln run [OPTIONS] IMAGE.kiln [-- ARGS...]  boot an image, run it to its end\n"
+          "  kiln run [OPTIONS] FILE.c... [-- ARGS...]   build, then boot\n"
+          "  kiln version                                print kiln's version\n"
+          "  kiln help [COMMAND]                         this help, or COMMAND's\n"
+          "\n"
+          "Exit codes:\n"
+          "  kiln build  0 the image was written, 1 the build failed, 2 bad usage\n"
+          "  kiln run    the program's own exit status (0-255), 124 it timed out,\n"
+          "              125 kiln could not run it (bad image, bad usage, failed build),\n"
+          "              126 the program crashed\n"
+          "\n"
+          "Sizes are bytes, or a number with K, M or G (binary: 1K = 1024),\n"
+          "optionally followed by B or iB: 64M, 512MiB, 1G.\n"
+          "\n"
+          "See kiln help COMMAND for each command's options.\n",
+          out);
+}
+
+static void print_compile_options(FILE *out)
+{
+    fputs("  -I DIR           add DIR to the include path\n"
+          "  -D NAME[=VALUE]  define a macro\n"
+          "  -O LEVEL         optimize: 0, 1, 2 (the default), 3, s or g\n"
+          "  -l NAME          link with library NAME (e.g. -lm)\n"
+          "  -v               print the compiler's command line\n",
+          out);
+}
+
+static void print_build(FILE *out)
+{
+    struct mem_sizes sizes;
+    mem_sizes(&sizes);
+    fputs("Usage: kiln build [OPTIONS] FILE.c... [-o IMAGE]\n"
+          "\n"
+          "Compiles and links the C sources with musl and kiln's runtime into one\n"
+          "bootable image, a static ELF.  The compiler's messages appear unchanged.\n"
+          "\n"
+          "Options:\n"
+          "  -o IMAGE         write the image to IMAGE (default: the first source's\n"
+          "                   name with .kiln, in the current directory)\n",
+          out);
+    print_compile_options(out);
+    fprintf(out,
+            "  --mem SIZE       the image's guest memory (default %s; %s to %s,\n"
+            "                   rounded up to a multiple of 2M)\n"
+            "  -h, --help       show this help\n"
+            "\n"
+            "Exit codes:\n"
+            "  0  the image was written\n"
+            "  1  the build failed: compiler or linker errors, a missing source,\n"
+            "     runtime or compiler\n"
+            "  2  bad usage\n",
+            sizes.fallback, sizes.min, sizes.max);
+}
+
+static void print_run(FILE *out)
+{
+    struct mem_sizes sizes;
+    mem_sizes(&sizes);
+    fputs("Usage: kiln run [OPTIONS] IMAGE.kiln [-- ARGS...]\n"
+          "       kiln run [OPTIONS] FILE.c... [-- ARGS...]\n"
+          "\n"
+          "Boots the image in a fresh microVM and runs the program to its end; its\n"
+          "stdin, stdout and stderr are kiln's.  Given .c files, kiln builds them\n"
+          "into a temporary image first.  ARGS go to the program, whose argv[0] is\n"
+          "the image's name.  The program sees no environment but --env's.\n"
+          "\n"
+          "Options:\n",
+          out);
+    fprintf(out,
+            "  --mem SIZE       guest memory (default: the image's; %s to %s)\n"
+            "  --timeout SECS   stop the program after SECS seconds (e.g. 10, 0.5);\n"
+            "                   0, the default, means never\n"
+            "  --env NAME=VALUE set a variable in the program's environment\n"
+            "                   (repeatable; a later one replaces an earlier one)\n"
+            "  -h, --help       show this help\n"
+            "\n"
+            "Build options, with .c files:\n",
+            sizes.min, sizes.max);
+    print_compile_options(out);
+    fputs("\n"
+          "Exit codes:\n"
+          "  0-255  the program's own exit status\n"
+          "  124    the program ran past --timeout\n"
+          "  125    kiln could not run the image: a bad or missing image, bad usage,\n"
+          "         or a failed build\n"
+          "  126    the program crashed (a fault or an abort); the report is on stderr\n",
+          out);
+}
+
+static void print_version(FILE *out)
+{
+    fputs("Usage: kiln version\n"
+          "\n"
+          "Prints kiln's version and the image ABI version it boots.\n"
+          "\n"
+          "Exit codes:\n"
+          "  0  printed\n"
+          "  2  bad usage\n",
+          out);
+}
+
+static void print_help(FILE *out)
+{
+    fputs("Usage: kiln help [COMMAND]\n"
+          "\n"
+          "Prints kiln's help, or COMMAND's: build, run, version, help.\n"
+          "\n"
+          "Exit codes:\n"
+          "  0  printed\n"
+          "  2  no such command\n",
+          out);
+}
+
+static const struct help_topic {
+    const char *name;
+    void (*print)(FILE *out);
+} topics[] = {
+    {"kiln", print_kiln},       {"build", print_build}, {"run", print_run},
+    {"version", print_version}, {"help", print_help},
+};
+
+int help_print(const char *topic, FILE *out)
+{
+    for (size_t i = 0; i < sizeof topics / sizeof topics[0]; i++) {
+        if (strcmp(topic, topics[i].name) == 0) {
+            topics[i].print(out);
+            return 0;
+        }
+    }
+    return -1;
+}
+
+int cmd_help(int argc, char **argv)
+{
+    const char *topic = argc > 1 ? argv[1] : "kiln";
+    /* "kiln help --help" asks about help; "kiln --help --help" about kiln. */
+    if (strcmp(topic, "-h") == 0 || strcmp(topic, "--help") == 0)
+        topic = argv[0][0] == '-' ? "kiln" : "help";
+    if (argc > 2) {
+        fprintf(stderr, "kiln: help: unexpected argument \"%s\"\n", argv[2]);
+        return EXIT_USAGE;
+    }
+    if (help_print(topic, stdout) < 0) {
+        fprintf(stderr,
+                "kiln: help: unknown command \"%s\" (commands: build, run, version, help)\n",
+                topic);
+        return EXIT_USAGE;
+    }
+    return 0;
+}

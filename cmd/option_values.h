@@ -1,0 +1,28 @@
+/*
+ * The values options take: sizes (--mem) and durations (--timeout).  Each
+ * parser accepts the whole text or nothing, and says why it refused.
+ */
+#ifndef KILN_OPTION_VALUES_H
+#define KILN_OPTION_VALUES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Bytes, or a number with a binary K, M or G suffix, optionally followed
+ * by B or iB, in any case: "4096", "64M", "1GiB".  Returns 0, or -1 when
+ * text is not a size or does not fit 64 bits. */
+int parse_size(const char *text, uint64_t *bytes);
+
+/* A guest memory size: a size in [KILN_MEM_MIN, KILN_MEM_MAX], rounded up
+ * to KILN_MEM_ALIGN.  Returns 0, or -1 with the reason in error. */
+int parse_mem_size(const char *text, uint64_t *bytes, char *error, size_t error_size);
+
+/* Seconds, with an optional decimal fraction ("10", "0.5"), to whole
+ * milliseconds, rounded up so that any non-zero time stays non-zero.
+ * Returns 0, or -1 with the reason in error. */
+int parse_timeout(const char *text, uint64_t *ms, char *error, size_t error_size);
+
+/* Writes bytes with the largest binary unit that divides it ("16M", "4G"). */
+void format_size(uint64_t bytes, char *text, size_t text_size);
+
+#endif

@@ -1,0 +1,345 @@
+#include "options.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <kiln/abi.h>
+
+#include "option_values.h"
+
+#define SOURCE_SUFFIX ".c"
+
+struct parser {
+    int argc;
+    char **argv;
+    int next; /* index of the next argument to read */
+    const char *command;
+    char *error;
+    size_t error_size;
+};
+
+/* Option handlers return 1 when they took the argument, 0 when it is not
+ * theirs, -1 when it is theirs but wrong (reason in the parser's error). */
+struct compile_flag {
+    const char *flag;
+    const char *value_name;
+    int (*add)(struct parser *parser, struct compile_args *compile, const char *value);
+};
+
+__attribute__((format(printf, 2, 3))) static int refuse(struct parser *parser, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(parser->error, parser->error_size, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static int next_value(struct parser *parser, const char *name, const char *value_name,
+                      const char **value)
+{
+    if (parser->next >= parser->argc)
+        return refuse(parser, "%s needs %s", name, value_name);
+    *value = parser->argv[parser->next++];
+    return 1;
+}
+
+/* "-Ivalue" or "-I value". */
+static int short_option(struct parser *parser, const char *arg, const char *flag,
+                        const char *value_name, const char **value)
+{
+    size_t len = strlen(flag);
+    if (strncmp(arg, flag, len) != 0)
+        return 0;
+    if (arg[len] != '\0') {
+        *value = arg + len;
+        return 1;
+    }
+    return next_value(parser, flag, value_name, value);
+}
+
+/* "--name=value" or "--name value". */
+static int long_option(struct parser *parser, const char *arg, const char *name,
+                       const char *value_name, const char **value)
+{
+    size_t len = strlen(name);
+    if (strncmp(arg, name, len) != 0)
+        return 0;
+    if (arg[len] == '=') {
+        *value = arg + len + 1;
+        return 1;
+    }
+    if (arg[len] != '\0')
+        return 0;
+    return next_value(parser, name, value_name, value);
+}
+
+static bool has_suffix(const char *name, const char *suffix)
+{
+    size_t name_len = strlen(name);
+    size_t suffix_len = strlen(suffix);
+    return name_len > suffix_len && strcmp(name + name_len - suffix_len, suffix) == 0;
+}
+
+static bool is_option(const char *arg)
+{
+    return arg[0] == '-' && arg[1] != '\0';
+}
+
+static bool is_help(const char *arg)
+{
+    return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
+}
+
+static int add_include_dir(struct parser *parser, struct compile_args *compile, const char *dir)
+{
+    if (*dir == '\0')
+        return refuse(parser, "-I needs a directory");
+    compile->cflags[compile->cflag_count++] = "-I";
+    compile->cflags[compile->cflag_count++] = dir;
+    return 1;
+}
+
+static int add_define(struct parser *parser, struct compile_args *compile, const char *macro)
+{
+    if (*macro == '\0' || *macro == '=')
+        return refuse(parser, "-D: \"%s\" is not NAME or NAME=VALUE", macro);
+    compile->cflags[compile->cflag_count++] = "-D";
+    compile->cflags[compile->cflag_count++] = macro;
+    return 1;
+}
+
+static int add_optimization(struct parser *parser, struct compile_args *compile, const char *level)
+{
+    static const char *const flags[] = {"-O0", "-O1", "-O2", "-O3", "-Os", "-Og"};
+    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+        if (strcmp(level, flags[i] + 2) == 0) {
+            compile->cflags[compile->cflag_count++] = flags[i];
+            return 1;
+        }
+    }
+    return refuse(parser, "-O: \"%s\" is not an optimization level (0, 1, 2, 3, s, g)", level);
+}
+
+static int add_library(struct parser *parser, struct compile_args *compile, const char *name)
+{
+    if (*name == '\0')
+        return refuse(parser, "-l needs a library name");
+    compile->libs[compile->lib_count++] = name;
+    return 1;
+}
+
+static const struct compile_flag compile_flags[] = {
+    {"-I", "a directory", add_include_dir},
+    {"-D", "a macro (NAME or NAME=VALUE)", add_define},
+    {"-O", "a level (0, 1, 2, 3, s, g)", add_optimization},
+    {"-l", "a library name", add_library},
+};
+
+static int compile_option(struct parser *parser, const char *arg, struct compile_args *compile)
+{
+    const char *value = NULL;
+    if (strcmp(arg, "-v") == 0) {
+        compile->verbose = true;
+        return 1;
+    }
+    for (size_t i = 0; i < sizeof compile_flags / sizeof compile_flags[0]; i++) {
+        const struct compile_flag *flag = &compile_flags[i];
+        int found = short_option(parser, arg, flag->flag, flag->value_name, &value);
+        if (found != 0)
+            return found < 0 ? -1 : flag->add(parser, compile, value);
+    }
+    return 0;
+}
+
+static int mem_option(struct parser *parser, const char *arg, uint64_t *bytes)
+{
+    char why[OPTIONS_ERROR_SIZE];
+    const char *value;
+    int found = long_option(parser, arg, "--mem", "a size (e.g. 64M, 1G)", &value);
+    if (found <= 0)
+        return found;
+    if (parse_mem_size(value, bytes, why, sizeof why) < 0)
+        return refuse(parser, "--mem: %s", why);
+    return 1;
+}
+
+static int unknown_option(struct parser *parser, const char *arg)
+{
+    return refuse(parser, "unknown option \"%s\" (see kiln %s --help)", arg, parser->command);
+}
+
+/* Room for every argument, so that parsing never has to grow an array;
+ * cflags take two slots for "-Idir" ("-I", "dir"). */
+static int alloc_compile(struct parser *parser, struct compile_args *compile)
+{
+    size_t slots = (size_t)parser->argc + 1;
+    compile->sources = calloc(slots, sizeof *compile->sources);
+    compile->cflags = calloc(2 * slots, sizeof *compile->cflags);
+    compile->libs = calloc(slots, sizeof *compile->libs);
+    if (compile->sources == NULL || compile->cflags == NULL || compile->libs == NULL)
+        return refuse(parser, "out of memory");
+    return 0;
+}
+
+static void free_compile(struct compile_args *compile)
+{
+    free(compile->sources);
+    free(compile->cflags);
+    free(compile->libs);
+}
+
+static int build_option(struct parser *parser, const char *arg, struct build_args *args)
+{
+    int found = short_option(parser, arg, "-o", "an image file name", &args->output);
+    if (found == 0)
+        found = mem_option(parser, arg, &args->default_mem);
+    if (found == 0)
+        found = compile_option(parser, arg, &args->compile);
+    return found == 0 ? unknown_option(parser, arg) : found;
+}
+
+static int parse_build_line(struct parser *parser, struct build_args *args)
+{
+    struct compile_args *compile = &args->compile;
+    while (parser->next < parser->argc) {
+        const char *arg = parser->argv[parser->next++];
+        if (strcmp(arg, "--") == 0) {
+            while (parser->next < parser->argc)
+                compile->sources[compile->source_count++] = parser->argv[parser->next++];
+        } else if (!is_option(arg)) {
+            compile->sources[compile->source_count++] = arg;
+        } else if (is_help(arg)) {
+            args->help = true;
+            return 0;
+        } else if (build_option(parser, arg, args) < 0) {
+            return -1;
+        }
+    }
+    if (compile->source_count == 0)
+        return refuse(parser, "no .c files given (see kiln build --help)");
+    if (args->output != NULL && *args->output == '\0')
+        return refuse(parser, "-o needs an image file name");
+    return 0;
+}
+
+int options_parse_build(int argc, char **argv, struct build_args *args, char *error,
+                        size_t error_size)
+{
+    struct parser parser = {argc, argv, 1, "build", error, error_size};
+    *args = (struct build_args){.default_mem = KILN_MEM_DEFAULT};
+    if (alloc_compile(&parser, &args->compile) < 0 || parse_build_line(&parser, args) < 0) {
+        options_free_build(args);
+        return -1;
+    }
+    return 0;
+}
+
+void options_free_build(struct build_args *args)
+{
+    free_compile(&args->compile);
+    *args = (struct build_args){0};
+}
+
+/* NAME=VALUE; a second setting of NAME replaces the first. */
+static int add_env(struct parser *parser, struct run_args *args, const char *setting)
+{
+    const char *equals = strchr(setting, '=');
+    if (equals == NULL || equals == setting)
+        return refuse(parser, "--env: \"%s\" is not NAME=VALUE", setting);
+    size_t prefix = (size_t)(equals - setting) + 1;
+    for (size_t i = 0; i < args->env_count; i++) {
+        if (strncmp(args->env[i], setting, prefix) == 0) {
+            args->env[i] = setting;
+            return 1;
+        }
+    }
+    args->env[args->env_count++] = setting;
+    return 1;
+}
+
+static int timeout_option(struct parser *parser, const char *arg, uint64_t *ms)
+{
+    char why[OPTIONS_ERROR_SIZE];
+    const char *value;
+    int found = long_option(parser, arg, "--timeout", "a number of seconds", &value);
+    if (found <= 0)
+        return found;
+    if (parse_timeout(value, ms, why, sizeof why) < 0)
+        return refuse(parser, "--timeout: %s", why);
+    return 1;
+}
+
+static int run_option(struct parser *parser, const char *arg, struct run_args *args)
+{
+    const char *setting;
+    int found = mem_option(parser, arg, &args->mem_size);
+    if (found == 0)
+        found = timeout_option(parser, arg, &args->timeout_ms);
+    if (found == 0) {
+        found = long_option(parser, arg, "--env", "NAME=VALUE", &setting);
+        if (found > 0)
+            found = add_env(parser, args, setting);
+    }
+    if (found == 0)
+        found = compile_option(parser, arg, &args->compile);
+    return found == 0 ? unknown_option(parser, arg) : found;
+}
+
+/* One image, or any number of .c files; anything more is a mistake. */
+static int run_target(struct parser *parser, const char *arg, struct run_args *args)
+{
+    struct compile_args *compile = &args->compile;
+    bool is_source = has_suffix(arg, SOURCE_SUFFIX);
+    if (args->image != NULL || (!is_source && compile->source_count > 0))
+        return refuse(parser, "unexpected argument \"%s\" (the program's arguments go after --)",
+                      arg);
+    if (is_source)
+        compile->sources[compile->source_count++] = arg;
+    else
+        args->image = arg;
+    return 1;
+}
+
+static int parse_run_line(struct parser *parser, struct run_args *args)
+{
+    while (parser->next < parser->argc) {
+        const char *arg = parser->argv[parser->next++];
+        if (strcmp(arg, "--") == 0) {
+            args->program_args = parser->argv + parser->next;
+            args->program_arg_count = (size_t)(parser->argc - parser->next);
+            break;
+        }
+        if (is_help(arg)) {
+            args->help = true;
+            return 0;
+        }
+        if ((is_option(arg) ? run_option(parser, arg, args) : run_target(parser, arg, args)) < 0)
+            return -1;
+    }
+    if (args->image == NULL && args->compile.source_count == 0)
+        return refuse(parser, "no image or .c file given (see kiln run --help)");
+    return 0;
+}
+
+int options_parse_run(int argc, char **argv, struct run_args *args, char *error, size_t error_size)
+{
+    struct parser parser = {argc, argv, 1, "run", error, error_size};
+    *args = (struct run_args){0};
+    args->env = calloc((size_t)argc + 1, sizeof *args->env);
+    if (args->env == NULL || alloc_compile(&parser, &args->compile) < 0 ||
+        parse_run_line(&parser, args) < 0) {
+        options_free_run(args);
+        return -1;
+    }
+    return 0;
+}
+
+void options_free_run(struct run_args *args)
+{
+    free_compile(&args->compile);
+    free(args->env);
+    *args = (struct run_args){0};
+}

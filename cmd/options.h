@@ -1,0 +1,56 @@
+/*
+ * The command lines of kiln build and kiln run, parsed into what the
+ * commands need.  Options and file names may come in any order; "--" ends
+ * the options.  Parsing never prints: a refusal comes back as one line in
+ * the caller's error buffer, for the caller to print with its prefix.
+ */
+#ifndef KILN_OPTIONS_H
+#define KILN_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define OPTIONS_ERROR_SIZE 256
+
+/* What both commands pass to the compiler.  Strings point into argv. */
+struct compile_args {
+    const char **sources;
+    size_t source_count;
+    const char **cflags; /* -I DIR, -D NAME, -OLEVEL, in the order given */
+    size_t cflag_count;
+    const char **libs; /* NAME of each -l NAME */
+    size_t lib_count;
+    bool verbose;
+};
+
+struct build_args {
+    struct compile_args compile;
+    const char *output;   /* NULL: named after the first source */
+    uint64_t default_mem; /* KILN_MEM_DEFAULT unless --mem */
+    bool help;
+};
+
+struct run_args {
+    struct compile_args compile; /* sources set when given .c files */
+    const char *image;           /* set when given an image */
+    uint64_t mem_size;           /* 0: the image's own default */
+    uint64_t timeout_ms;         /* 0: none */
+    const char **env;            /* NAME=VALUE, NULL-terminated; later wins */
+    size_t env_count;
+    char **program_args; /* what follows "--" */
+    size_t program_arg_count;
+    bool help;
+};
+
+/* argv[0] is the command's name.  Return 0 with args filled (free them with
+ * the matching options_free_*), or -1 with nothing to free and the reason in
+ * error.  With help set, the rest of the line is not looked at. */
+int options_parse_build(int argc, char **argv, struct build_args *args, char *error,
+                        size_t error_size);
+int options_parse_run(int argc, char **argv, struct run_args *args, char *error, size_t error_size);
+
+void options_free_build(struct build_args *args);
+void options_free_run(struct run_args *args);
+
+#endif

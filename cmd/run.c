@@ -1,0 +1,105 @@
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <kiln/abi.h>
+
+#include "build.h"
+#include "commands.h"
+#include "exit_codes.h"
+#include "help.h"
+#include "monitor.h"
+#include "names.h"
+#include "options.h"
+
+#define DEFAULT_TMPDIR "/tmp"
+
+static int build_temp_image(const struct run_args *args, char *path, size_t path_size)
+{
+    const char *tmpdir = getenv("TMPDIR");
+    if (tmpdir == NULL || *tmpdir == '\0')
+        tmpdir = DEFAULT_TMPDIR;
+    int len = snprintf(path, path_size, "%s/kiln-run-XXXXXX", tmpdir);
+    if (len < 0 || (size_t)len >= path_size) {
+        fprintf(stderr, "kiln: run: TMPDIR too long: %s\n", tmpdir);
+        return -1;
+    }
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        fprintf(stderr, "kiln: run: cannot create a temporary image in %s: %s\n", tmpdir,
+                strerror(errno));
+        return -1;
+    }
+    close(fd);
+    if (build_image(&args->compile, path, KILN_MEM_DEFAULT) < 0) {
+        unlink(path);
+        return -1;
+    }
+    return 0;
+}
+
+/* The guest's argv: its name, then what followed "--". */
+static char **program_argv(const struct run_args *args, const char *named_after)
+{
+    char **argv = calloc(args->program_arg_count + 2, sizeof *argv);
+    if (argv == NULL)
+        return NULL;
+    argv[0] = names_program(named_after);
+    if (argv[0] == NULL) {
+        free(argv);
+        return NULL;
+    }
+    memcpy(argv + 1, args->program_args, args->program_arg_count * sizeof *argv);
+    return argv;
+}
+
+static int run_image(const struct run_args *args, const char *image, const char *named_after)
+{
+    char **argv = program_argv(args, named_after);
+    if (argv == NULL) {
+        fprintf(stderr, "kiln: run: out of memory\n");
+        return EXIT_CANNOT_RUN;
+    }
+    struct monitor_options options = {
+        .image_path = image,
+        .name = named_after,
+        .mem_size = args->mem_size,
+        .timeout_ms = args->timeout_ms,
+        .argc = (int)args->program_arg_count + 1,
+        .argv = argv,
+        /* monitor.h's type, as for execve; the monitor only reads them. */
+        .envp = (char *const *)args->env,
+    };
+    struct monitor_result result = monitor_run(&options);
+    free(argv[0]);
+    free(argv);
+    return exit_code_of_run(result);
+}
+
+static int run_from(const struct run_args *args)
+{
+    char temp[PATH_MAX];
+    if (args->image != NULL)
+        return run_image(args, args->image, args->image);
+    if (build_temp_image(args, temp, sizeof temp) < 0)
+        return EXIT_CANNOT_RUN;
+    int code = run_image(args, temp, args->compile.sources[0]);
+    unlink(temp);
+    return code;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    struct run_args args;
+    char error[OPTIONS_ERROR_SIZE];
+    if (options_parse_run(argc, argv, &args, error, sizeof error) < 0) {
+        fprintf(stderr, "kiln: run: %s\n", error);
+        return EXIT_CANNOT_RUN;
+    }
+    int code = args.help ? help_print("run", stdout) : run_from(&args);
+    options_free_run(&args);
+    return code;
+}

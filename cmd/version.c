@@ -1,0 +1,21 @@
+#include <stdio.h>
+#include <string.h>
+
+#include <kiln/abi.h>
+
+#include "commands.h"
+#include "exit_codes.h"
+#include "help.h"
+#include "version.h"
+
+int cmd_version(int argc, char **argv)
+{
+    if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0))
+        return help_print("version", stdout);
+    if (argc > 1) {
+        fprintf(stderr, "kiln: %s: unexpected argument \"%s\"\n", argv[0], argv[1]);
+        return EXIT_USAGE;
+    }
+    printf("kiln %s (abi %d)\n", KILN_VERSION, KILN_ABI_VERSION);
+    return 0;
+}

@@ -1,0 +1,76 @@
+/*
+ * Thin wrappers over kiln_hypercall: each fills the call's argument struct
+ * on the stack (always below 4 GiB, as the doorbell needs) and returns the
+ * monitor's answer.
+ */
+#ifndef KILN_RUNTIME_HYPERCALL_H
+#define KILN_RUNTIME_HYPERCALL_H
+
+#include <errno.h>
+#include <kiln/abi.h>
+#include <stdint.h>
+
+#include "bounce.h"
+
+static inline uint32_t hypercall_gpa(const void *args)
+{
+    return (uint32_t)(uintptr_t)args;
+}
+
+/* Bytes written, or -errno.  -EIO stays if the monitor does not answer. */
+static inline int64_t hypercall_write(uint32_t fd, const void *buf, uint64_t len)
+{
+    struct kiln_hc_io args = {
+        .fd = fd, .buf = (uint64_t)(uintptr_t)buf, .len = len, .result = -EIO};
+    kiln_hypercall(KILN_HC_WRITE, hypercall_gpa(&args));
+    return args.result;
+}
+
+/* Bytes read (0 at end of input), or -errno. */
+static inline int64_t hypercall_read(uint32_t fd, void *buf, uint64_t len)
+{
+    struct kiln_hc_io args = {
+        .fd = fd, .buf = (uint64_t)(uintptr_t)buf, .len = len, .result = -EIO};
+    kiln_hypercall(KILN_HC_READ, hypercall_gpa(&args));
+    return args.result;
+}
+
+/* The host's CLOCK_REALTIME in nanoseconds. */
+static inline int64_t hypercall_walltime(void)
+{
+    struct kiln_hc_walltime args = {.ns = 0};
+    kiln_hypercall(KILN_HC_WALLTIME, hypercall_gpa(&args));
+    return args.ns;
+}
+
+/* Halts for up to ns nanoseconds; the monitor may wake the guest sooner. */
+static inline void hypercall_sleep(uint64_t ns)
+{
+    struct kiln_hc_sleep args = {.ns = ns};
+    kiln_hypercall(KILN_HC_SLEEP, hypercall_gpa(&args));
+}
+
+/* The monitor ends the run here; spin should the call ever return. */
+static inline _Noreturn void hypercall_exit(int32_t status)
+{
+    struct kiln_hc_exit args = {.status = status};
+    for (;;)
+        kiln_hypercall(KILN_HC_EXIT, hypercall_gpa(&args));
+}
+
+/* Reports the program's death to the monitor, which ends the run; the
+ * caller decides what to do should the call return. */
+static inline void hypercall_abort(uint32_t reason, uint32_t detail,
+                                   const struct syscall_frame *frame)
+{
+    struct kiln_hc_abort args = {
+        .reason = reason,
+        .detail = detail,
+        .rip = frame->rcx,
+        .rsp = syscall_frame_user_rsp(frame),
+        .rbp = frame->rbp,
+    };
+    kiln_hypercall(KILN_HC_ABORT, hypercall_gpa(&args));
+}
+
+#endif

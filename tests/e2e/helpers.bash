@@ -1,0 +1,37 @@
+# Shared by the e2e tests: where kiln and the guest programs are.
+# Tests run kiln as a user does, from the repository root.
+
+bats_require_minimum_version 1.5.0
+
+REPO_ROOT="$(cd "$BATS_TEST_DIRNAME/../.." && pwd)"
+KILN="${KILN:-$REPO_ROOT/build/kiln}"
+GUESTS="$REPO_ROOT/tests/guests"
+
+# build_guest NAME: tests/guests/NAME.c -> $BATS_FILE_TMPDIR/NAME.kiln
+build_guest() {
+    "$KILN" build "$GUESTS/$1.c" -o "$BATS_FILE_TMPDIR/$1.kiln"
+}
+
+# guest NAME: the image build_guest made
+guest() {
+    echo "$BATS_FILE_TMPDIR/$1.kiln"
+}
+
+# assert_one_stderr_line: after run --separate-stderr
+assert_one_stderr_line() {
+    if [ "${#stderr_lines[@]}" -ne 1 ]; then
+        echo "expected one line on stderr, got ${#stderr_lines[@]}:" >&2
+        printf '%s\n' "$stderr" >&2
+        return 1
+    fi
+}
+
+# assert_line_in TEXT LINE...: TEXT has a line that is exactly LINE
+assert_line_in() {
+    local text="$1" line="$2"
+    if ! grep -qxF -- "$line" <<<"$text"; then
+        echo "no line \"$line\" in:" >&2
+        printf '%s\n' "$text" >&2
+        return 1
+    fi
+}

@@ -1,0 +1,190 @@
+#include <criterion/criterion.h>
+
+#include <kiln/abi.h>
+
+#include "options.h"
+
+#define ARGC(argv) ((int)(sizeof(argv) / sizeof(argv)[0]))
+
+static char error[OPTIONS_ERROR_SIZE];
+
+static struct build_args parsed(int argc, char **argv)
+{
+    struct build_args args;
+    int result = options_parse_build(argc, argv, &args, error, sizeof error);
+    cr_assert_eq(result, 0, "refused: %s", error);
+    return args;
+}
+
+static void assert_refused(int argc, char **argv, const char *why)
+{
+    struct build_args args;
+    cr_assert_eq(options_parse_build(argc, argv, &args, error, sizeof error), -1);
+    cr_assert_str_eq(error, why);
+}
+
+Test(build_options, sources_are_kept_in_order)
+{
+    char *argv[] = {"build", "a.c", "b.c"};
+    struct build_args args = parsed(ARGC(argv), argv);
+    cr_assert_eq(args.compile.source_count, 2);
+    cr_assert_str_eq(args.compile.sources[0], "a.c");
+    cr_assert_str_eq(args.compile.sources[1], "b.c");
+    options_free_build(&args);
+}
+
+Test(build_options, defaults_leave_output_unset_and_memory_default)
+{
+    char *argv[] = {"build", "a.c"};
+    struct build_args args = parsed(ARGC(argv), argv);
+    cr_assert_null(args.output);
+    cr_assert_eq(args.default_mem, KILN_MEM_DEFAULT);
+    cr_assert_eq(args.compile.cflag_count, 0);
+    cr_assert_eq(args.compile.lib_count, 0);
+    cr_assert_not(args.compile.verbose);
+    cr_assert_not(args.help);
+    options_free_build(&args);
+}
+
+Test(build_options, output_may_follow_the_sources)
+{
+    char *argv[] = {"build", "a.c", "-o", "app.kiln"};
+    struct build_args args = parsed(ARGC(argv), argv);
+    cr_assert_str_eq(args.output, "app.kiln");
+    cr_assert_eq(args.compile.source_count, 1);
+    options_free_build(&args);
+}
+
+Test(build_options, output_may_be_attached)
+{
+    char *argv[] = {"build", "-oapp.kiln", "a.c"};
+    struct build_args args = parsed(ARGC(argv), argv);
+    cr_assert_str_eq(args.output, "app.kiln");
+    options_free_build(&args);
+}
+
+Test(build_options, include_and_define_keep_their_order)
+{
+    char *argv[] = {"build", "-I", "inc", "-DX=1", "a.c", "-Iother", "-D", "Y"};
+    struct build_args args = parsed(ARGC(argv), argv);
+    const char *expected[] = {"-I", "inc", "-D", "X=1", "-I", "other", "-D", "Y"};
+    cr_assert_eq(args.compile.cflag_count, 8);
+    for (size_t i = 0; i < 8; i++)
+        cr_assert_str_eq(args.compile.cflags[i], expected[i]);
+    options_free_build(&args);
+}
+
+Test(build_options, optimization_level_attached_or_separate)
+{
+    char *argv[] = {"build", "-O3", "-O", "s", "a.c"};
+    struct build_args args = parsed(ARGC(argv), argv);
+    cr_assert_eq(args.compile.cflag_count, 2);
+    cr_assert_str_eq(args.compile.cflags[0], "-O3");
+    cr_assert_str_eq(args.compile.cflags[1], "-Os");
+    options_free_build(&args);
+}
+
+Test(build_options, unknown_optimization_level_is_refused)
+{
+    char *argv[] = {"build", "-Ofast", "a.c"};
+    assert_refused(ARGC(argv), argv,
+                   "-O: \"fast\" is not an optimization level (0, 1, 2, 3, s, g)");
+}
+
+Test(build_options, libraries_attached_or_separate)
+{
+    char *argv[] = {"build", "a.c", "-lm", "-l", "crypt"};
+    struct build_args args = parsed(ARGC(argv), argv);
+    cr_assert_eq(args.compile.lib_count, 2);
+    cr_assert_str_eq(args.compile.libs[0], "m");
+    cr_assert_str_eq(args.compile.libs[1], "crypt");
+    options_free_build(&args);
+}
+
+Test(build_options, verbose_flag)
+{
+    char *argv[] = {"build", "-v", "a.c"};
+    struct build_args args = parsed(ARGC(argv), argv);
+    cr_assert(args.compile.verbose);
+    options_free_build(&args);
+}
+
+Test(build_options, mem_separate_or_with_equals)
+{
+    char *argv[] = {"build", "--mem", "64M", "a.c"};
+    struct build_args args = parsed(ARGC(argv), argv);
+    cr_assert_eq(args.default_mem, 64ull << 20);
+    options_free_build(&args);
+    char *argv2[] = {"build", "--mem=1G", "a.c"};
+    args = parsed(ARGC(argv2), argv2);
+    cr_assert_eq(args.default_mem, 1ull << 30);
+    options_free_build(&args);
+}
+
+Test(build_options, bad_mem_says_why)
+{
+    char *argv[] = {"build", "--mem", "12Q", "a.c"};
+    assert_refused(ARGC(argv), argv, "--mem: \"12Q\" is not a size (e.g. 64M, 1G)");
+}
+
+Test(build_options, missing_value_is_refused)
+{
+    char *argv[] = {"build", "a.c", "-o"};
+    assert_refused(ARGC(argv), argv, "-o needs an image file name");
+}
+
+Test(build_options, missing_mem_value_is_refused)
+{
+    char *argv[] = {"build", "a.c", "--mem"};
+    assert_refused(ARGC(argv), argv, "--mem needs a size (e.g. 64M, 1G)");
+}
+
+Test(build_options, empty_define_is_refused)
+{
+    char *argv[] = {"build", "a.c", "-D", "=1"};
+    assert_refused(ARGC(argv), argv, "-D: \"=1\" is not NAME or NAME=VALUE");
+}
+
+Test(build_options, unknown_option_points_to_help)
+{
+    char *argv[] = {"build", "--frobnicate", "a.c"};
+    assert_refused(ARGC(argv), argv, "unknown option \"--frobnicate\" (see kiln build --help)");
+}
+
+Test(build_options, run_options_are_unknown_to_build)
+{
+    char *argv[] = {"build", "--timeout", "1", "a.c"};
+    assert_refused(ARGC(argv), argv, "unknown option \"--timeout\" (see kiln build --help)");
+}
+
+Test(build_options, no_sources_is_refused)
+{
+    char *argv[] = {"build", "-O2"};
+    assert_refused(ARGC(argv), argv, "no .c files given (see kiln build --help)");
+}
+
+Test(build_options, double_dash_ends_options)
+{
+    char *argv[] = {"build", "--", "-odd.c"};
+    struct build_args args = parsed(ARGC(argv), argv);
+    cr_assert_eq(args.compile.source_count, 1);
+    cr_assert_str_eq(args.compile.sources[0], "-odd.c");
+    cr_assert_null(args.output);
+    options_free_build(&args);
+}
+
+Test(build_options, help_wins_over_the_rest)
+{
+    char *argv[] = {"build", "--help", "--frobnicate"};
+    struct build_args args = parsed(ARGC(argv), argv);
+    cr_assert(args.help);
+    options_free_build(&args);
+}
+
+Test(build_options, short_help)
+{
+    char *argv[] = {"build", "-h"};
+    struct build_args args = parsed(ARGC(argv), argv);
+    cr_assert(args.help);
+    options_free_build(&args);
+}

@@ -1,0 +1,106 @@
+#include <criterion/criterion.h>
+
+#include "musl_command.h"
+
+#define COUNT(array) (sizeof(array) / sizeof(array)[0])
+
+static struct musl_command command;
+
+static void assemble(const struct build_options *options)
+{
+    cr_assert_eq(musl_command_init(&command, options, "/home/me/app", "out/app.kiln.tmp-1"), 0);
+}
+
+static void teardown(void)
+{
+    musl_command_free(&command);
+}
+
+static size_t index_of(const char *arg)
+{
+    for (size_t i = 0; i < command.argc; i++)
+        if (strcmp(command.argv[i], arg) == 0)
+            return i;
+    cr_assert_fail("%s is not in the command", arg);
+    return 0;
+}
+
+TestSuite(musl_command, .fini = teardown);
+
+Test(musl_command, minimal_build_is_exactly_this)
+{
+    const char *sources[] = {"app.c"};
+    struct build_options options = {.sources = sources,
+                                    .source_count = 1,
+                                    .default_mem = 128ull << 20,
+                                    .output = "app.kiln",
+                                    .runtime_dir = "/opt/kiln/runtime"};
+    const char *expected[] = {"musl-gcc",
+                              "-static",
+                              "-no-pie",
+                              "-O2",
+                              "-ffile-prefix-map=/home/me/app=.",
+                              "app.c",
+                              "-Wl,-T,/opt/kiln/runtime/kiln.ld",
+                              "-Wl,-z,max-page-size=4096",
+                              "-Wl,--build-id=none",
+                              "-Wl,--defsym=kiln_default_mem=134217728",
+                              "-Wl,--defsym=kiln_image_flags=0",
+                              "-Wl,--whole-archive",
+                              "/opt/kiln/runtime/libkiln.a",
+                              "-Wl,--no-whole-archive",
+                              "-o",
+                              "out/app.kiln.tmp-1"};
+    assemble(&options);
+    cr_assert_eq(command.argc, COUNT(expected));
+    for (size_t i = 0; i < COUNT(expected); i++)
+        cr_assert_str_eq(command.argv[i], expected[i], "argument %zu", i);
+    cr_assert_null(command.argv[command.argc]);
+}
+
+Test(musl_command, user_flags_come_after_the_default_optimization)
+{
+    const char *sources[] = {"app.c"};
+    const char *cflags[] = {"-O0", "-I", "inc"};
+    struct build_options options = {.sources = sources,
+                                    .source_count = 1,
+                                    .cflags = cflags,
+                                    .cflag_count = 3,
+                                    .runtime_dir = "rt"};
+    assemble(&options);
+    size_t user_opt = index_of("-O0");
+    cr_assert_gt(user_opt, index_of("-O2"));
+    cr_assert_str_eq(command.argv[user_opt + 1], "-I");
+    cr_assert_str_eq(command.argv[user_opt + 2], "inc");
+    cr_assert_lt(user_opt, index_of("app.c"));
+}
+
+Test(musl_command, sources_keep_their_order)
+{
+    const char *sources[] = {"b.c", "a.c", "c.c"};
+    struct build_options options = {.sources = sources, .source_count = 3, .runtime_dir = "rt"};
+    assemble(&options);
+    cr_assert_eq(index_of("a.c"), index_of("b.c") + 1);
+    cr_assert_eq(index_of("c.c"), index_of("a.c") + 1);
+}
+
+Test(musl_command, libraries_follow_the_runtime)
+{
+    const char *sources[] = {"app.c"};
+    const char *libs[] = {"m", "crypt"};
+    struct build_options options = {
+        .sources = sources, .source_count = 1, .libs = libs, .lib_count = 2, .runtime_dir = "rt"};
+    assemble(&options);
+    cr_assert_gt(index_of("-lm"), index_of("-Wl,--no-whole-archive"));
+    cr_assert_eq(index_of("-lcrypt"), index_of("-lm") + 1);
+    cr_assert_lt(index_of("-lcrypt"), index_of("-o"));
+}
+
+Test(musl_command, default_memory_goes_into_the_note)
+{
+    const char *sources[] = {"app.c"};
+    struct build_options options = {
+        .sources = sources, .source_count = 1, .default_mem = 1ull << 30, .runtime_dir = "rt"};
+    assemble(&options);
+    index_of("-Wl,--defsym=kiln_default_mem=1073741824");
+}

@@ -1,0 +1,198 @@
+#include <criterion/criterion.h>
+
+#include "options.h"
+
+#define ARGC(argv) ((int)(sizeof(argv) / sizeof(argv)[0]))
+
+static char error[OPTIONS_ERROR_SIZE];
+
+static struct run_args parsed(int argc, char **argv)
+{
+    struct run_args args;
+    int result = options_parse_run(argc, argv, &args, error, sizeof error);
+    cr_assert_eq(result, 0, "refused: %s", error);
+    return args;
+}
+
+static void assert_refused(int argc, char **argv, const char *why)
+{
+    struct run_args args;
+    cr_assert_eq(options_parse_run(argc, argv, &args, error, sizeof error), -1);
+    cr_assert_str_eq(error, why);
+}
+
+Test(run_options, image_alone_runs_with_defaults)
+{
+    char *argv[] = {"run", "app.kiln"};
+    struct run_args args = parsed(ARGC(argv), argv);
+    cr_assert_str_eq(args.image, "app.kiln");
+    cr_assert_eq(args.compile.source_count, 0);
+    cr_assert_eq(args.mem_size, 0);
+    cr_assert_eq(args.timeout_ms, 0);
+    cr_assert_eq(args.env_count, 0);
+    cr_assert_null(args.env[0]);
+    cr_assert_eq(args.program_arg_count, 0);
+    options_free_run(&args);
+}
+
+Test(run_options, image_need_not_end_in_kiln)
+{
+    char *argv[] = {"run", "app.img"};
+    struct run_args args = parsed(ARGC(argv), argv);
+    cr_assert_str_eq(args.image, "app.img");
+    options_free_run(&args);
+}
+
+Test(run_options, c_files_are_sources)
+{
+    char *argv[] = {"run", "main.c", "util.c"};
+    struct run_args args = parsed(ARGC(argv), argv);
+    cr_assert_null(args.image);
+    cr_assert_eq(args.compile.source_count, 2);
+    cr_assert_str_eq(args.compile.sources[0], "main.c");
+    cr_assert_str_eq(args.compile.sources[1], "util.c");
+    options_free_run(&args);
+}
+
+Test(run_options, everything_after_double_dash_goes_to_the_program)
+{
+    char *argv[] = {"run", "app.kiln", "--", "--mem", "1", "--", "x"};
+    struct run_args args = parsed(ARGC(argv), argv);
+    cr_assert_eq(args.program_arg_count, 4);
+    cr_assert_str_eq(args.program_args[0], "--mem");
+    cr_assert_str_eq(args.program_args[3], "x");
+    cr_assert_eq(args.mem_size, 0);
+    options_free_run(&args);
+}
+
+Test(run_options, options_may_follow_the_image)
+{
+    char *argv[] = {"run", "app.kiln", "--mem", "64M", "--timeout=0.5"};
+    struct run_args args = parsed(ARGC(argv), argv);
+    cr_assert_eq(args.mem_size, 64ull << 20);
+    cr_assert_eq(args.timeout_ms, 500);
+    options_free_run(&args);
+}
+
+Test(run_options, env_is_repeatable)
+{
+    char *argv[] = {"run", "--env", "A=1", "--env=B=two words", "app.kiln"};
+    struct run_args args = parsed(ARGC(argv), argv);
+    cr_assert_eq(args.env_count, 2);
+    cr_assert_str_eq(args.env[0], "A=1");
+    cr_assert_str_eq(args.env[1], "B=two words");
+    cr_assert_null(args.env[2]);
+    options_free_run(&args);
+}
+
+Test(run_options, later_env_replaces_the_same_name)
+{
+    char *argv[] = {"run", "--env", "A=1", "--env", "AB=2", "--env", "A=3", "app.kiln"};
+    struct run_args args = parsed(ARGC(argv), argv);
+    cr_assert_eq(args.env_count, 2);
+    cr_assert_str_eq(args.env[0], "A=3");
+    cr_assert_str_eq(args.env[1], "AB=2");
+    options_free_run(&args);
+}
+
+Test(run_options, env_value_may_be_empty)
+{
+    char *argv[] = {"run", "--env", "A=", "app.kiln"};
+    struct run_args args = parsed(ARGC(argv), argv);
+    cr_assert_str_eq(args.env[0], "A=");
+    options_free_run(&args);
+}
+
+Test(run_options, env_without_equals_is_refused)
+{
+    char *argv[] = {"run", "--env", "HOME", "app.kiln"};
+    assert_refused(ARGC(argv), argv, "--env: \"HOME\" is not NAME=VALUE");
+}
+
+Test(run_options, env_without_name_is_refused)
+{
+    char *argv[] = {"run", "--env", "=x", "app.kiln"};
+    assert_refused(ARGC(argv), argv, "--env: \"=x\" is not NAME=VALUE");
+}
+
+Test(run_options, bad_mem_says_why)
+{
+    char *argv[] = {"run", "--mem", "12Q", "app.kiln"};
+    assert_refused(ARGC(argv), argv, "--mem: \"12Q\" is not a size (e.g. 64M, 1G)");
+}
+
+Test(run_options, bad_timeout_says_why)
+{
+    char *argv[] = {"run", "--timeout", "soon", "app.kiln"};
+    assert_refused(ARGC(argv), argv,
+                   "--timeout: \"soon\" is not a number of seconds (e.g. 10, 0.5)");
+}
+
+Test(run_options, build_options_apply_to_sources)
+{
+    char *argv[] = {"run", "-O0", "-I", "inc", "-DX", "-lm", "-v", "app.c"};
+    struct run_args args = parsed(ARGC(argv), argv);
+    cr_assert_eq(args.compile.cflag_count, 5);
+    cr_assert_str_eq(args.compile.cflags[0], "-O0");
+    cr_assert_str_eq(args.compile.cflags[2], "inc");
+    cr_assert_str_eq(args.compile.cflags[4], "X");
+    cr_assert_str_eq(args.compile.libs[0], "m");
+    cr_assert(args.compile.verbose);
+    options_free_run(&args);
+}
+
+Test(run_options, output_is_not_a_run_option)
+{
+    char *argv[] = {"run", "-o", "x.kiln", "app.c"};
+    assert_refused(ARGC(argv), argv, "unknown option \"-o\" (see kiln run --help)");
+}
+
+Test(run_options, second_image_is_refused)
+{
+    char *argv[] = {"run", "app.kiln", "extra"};
+    assert_refused(ARGC(argv), argv,
+                   "unexpected argument \"extra\" (the program's arguments go after --)");
+}
+
+Test(run_options, image_and_sources_together_are_refused)
+{
+    char *argv[] = {"run", "app.c", "app.kiln"};
+    assert_refused(ARGC(argv), argv,
+                   "unexpected argument \"app.kiln\" (the program's arguments go after --)");
+}
+
+Test(run_options, source_after_image_is_refused)
+{
+    char *argv[] = {"run", "app.kiln", "app.c"};
+    assert_refused(ARGC(argv), argv,
+                   "unexpected argument \"app.c\" (the program's arguments go after --)");
+}
+
+Test(run_options, nothing_to_run_is_refused)
+{
+    char *argv[] = {"run", "--mem", "64M", "--", "x"};
+    assert_refused(ARGC(argv), argv, "no image or .c file given (see kiln run --help)");
+}
+
+Test(run_options, missing_timeout_value_is_refused)
+{
+    char *argv[] = {"run", "app.kiln", "--timeout"};
+    assert_refused(ARGC(argv), argv, "--timeout needs a number of seconds");
+}
+
+Test(run_options, help_wins_over_the_rest)
+{
+    char *argv[] = {"run", "--help", "--bogus"};
+    struct run_args args = parsed(ARGC(argv), argv);
+    cr_assert(args.help);
+    options_free_run(&args);
+}
+
+Test(run_options, help_after_double_dash_is_the_programs)
+{
+    char *argv[] = {"run", "app.kiln", "--", "--help"};
+    struct run_args args = parsed(ARGC(argv), argv);
+    cr_assert_not(args.help);
+    cr_assert_str_eq(args.program_args[0], "--help");
+    options_free_run(&args);
+}
