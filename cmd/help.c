@@ -102,6 +102,7 @@ static void print_run(FILE *out)
             "                   0, the default, means never\n"
             "  --env NAME=VALUE set a variable in the program's environment\n"
             "                   (repeatable; a later one replaces an earlier one)\n"
+            "  --trace-boot     print where the boot's time went on stderr\n"
             "  -h, --help       show this help\n"
             "\n"
             "Build options, with .c files:\n",

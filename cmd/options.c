@@ -275,6 +275,10 @@ static int timeout_option(struct parser *parser, const char *arg, uint64_t *ms)
 static int run_option(struct parser *parser, const char *arg, struct run_args *args)
 {
     const char *setting;
+    if (strcmp(arg, "--trace-boot") == 0) {
+        args->trace_boot = true;
+        return 1;
+    }
     int found = mem_option(parser, arg, &args->mem_size);
     if (found == 0)
         found = timeout_option(parser, arg, &args->timeout_ms);

@@ -72,6 +72,7 @@ static int run_image(const struct run_args *args, const char *image, const char 
         .argv = argv,
         /* monitor.h's type, as for execve; the monitor only reads them. */
         .envp = (char *const *)args->env,
+        .trace_boot = args->trace_boot,
     };
     struct monitor_result result = monitor_run(&options);
     free(argv[0]);

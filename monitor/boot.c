@@ -54,6 +54,7 @@ int boot_guest(struct vm *vm, const struct image *image, int argc, char *const *
         .rsp = write_initial_stack(vm, image, argc, argv, envp),
         .syscall_entry = image->note.syscall_entry,
     };
+    trace_mark(vm->trace, TRACE_LAYOUT);
     if (start.rsp == 0 || cpu_setup(vm, &start) != 0)
         return -1;
     struct boot_layout layout = {
@@ -63,6 +64,7 @@ int boot_guest(struct vm *vm, const struct image *image, int argc, char *const *
         .tsc = cpu_guest_tsc(vm),
     };
     boot_info_write(&vm->mem, &layout);
+    trace_mark(vm->trace, TRACE_REGISTERS);
     return 0;
 }
 

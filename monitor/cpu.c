@@ -122,9 +122,11 @@ static int set_regs(const struct vm *vm, const struct cpu_start *start)
 
 int cpu_setup(struct vm *vm, const struct cpu_start *start)
 {
-    if (set_cpuid(vm) != 0 || set_sregs(vm, start) != 0 || set_msrs(vm, start) != 0)
-        return -1;
-    return set_regs(vm, start);
+    int rc = set_cpuid(vm);
+    trace_mark(vm->trace, TRACE_CPUID);
+    if (rc == 0 && set_sregs(vm, start) == 0 && set_msrs(vm, start) == 0)
+        rc = set_regs(vm, start);
+    return rc;
 }
 
 uint64_t cpu_guest_tsc(const struct vm *vm)

@@ -87,8 +87,12 @@ static void serve_exit(struct vm *vm)
 void exits_run(struct vm *vm)
 {
     while (!vm->stopped) {
-        if (ioctl(vm->vcpu_fd, KVM_RUN, 0) == 0) {
+        int rc = ioctl(vm->vcpu_fd, KVM_RUN, 0);
+        trace_mark(vm->trace, TRACE_GUEST);
+        if (rc == 0) {
             serve_exit(vm);
+            trace_exit(vm->trace, vm->run->exit_reason, vm->run->mmio.phys_addr);
+            trace_mark(vm->trace, TRACE_EXITS);
         } else if (errno != EINTR && errno != EAGAIN) {
             fprintf(stderr, "kiln: %s: KVM_RUN: %s\n", vm->name, strerror(errno));
             vm_stop(vm, MONITOR_FAILED, 0);

@@ -28,9 +28,13 @@ struct monitor_result monitor_run(const struct monitor_options *options)
 {
     struct monitor_result failed = {.outcome = MONITOR_FAILED};
     const char *name = options->name ? options->name : options->image_path;
+    struct trace trace = {0};
+    struct trace *tracing = options->trace_boot ? &trace : NULL;
+    trace_start(tracing);
     struct image image;
     if (image_open(&image, options->image_path, name) != 0)
         return failed;
+    trace_mark(tracing, TRACE_IMAGE);
     uint64_t mem_size = options->mem_size ? options->mem_size : image.note.default_mem;
     struct vm vm = {
         .name = name,
@@ -40,6 +44,7 @@ struct monitor_result monitor_run(const struct monitor_options *options)
         .stdio = {0, 1, 2},
         .timeout_ms = options->timeout_ms,
         .result = failed,
+        .trace = tracing,
     };
     if (check_mem_size(vm.name, mem_size) == 0 && vm_create(&vm, mem_size) == 0 &&
         boot_guest(&vm, &image, options->argc, options->argv, options->envp) == 0 && timeout_arm(&vm) == 0)
@@ -47,5 +52,7 @@ struct monitor_result monitor_run(const struct monitor_options *options)
     timeout_disarm(&vm);
     vm_destroy(&vm);
     image_close(&image);
+    trace_mark(tracing, TRACE_TEARDOWN);
+    trace_print(tracing, name);
     return vm.result;
 }

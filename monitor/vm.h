@@ -12,6 +12,7 @@
 
 #include "guest_mem.h"
 #include "monitor.h"
+#include "trace.h"
 
 struct vm {
     const char *name;         /* the image, for messages */
@@ -27,6 +28,7 @@ struct vm {
     uint64_t timeout_ms;
     bool stopped;
     struct monitor_result result;
+    struct trace *trace;      /* NULL unless --trace-boot */
 };
 
 /* Opens KVM and creates the VM, its RAM and its vCPU; reports failures. */
