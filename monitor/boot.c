@@ -14,6 +14,7 @@
 #include "descriptors.h"
 #include "initial_stack.h"
 #include "pagetables.h"
+#include "ram_backing.h"
 
 #define ALIGN_UP(x, a) (((x) + (a) - 1) & ~((uint64_t)(a) - 1))
 
@@ -44,9 +45,15 @@ int boot_guest(struct vm *vm, const struct image *image, int argc, char *const *
                char *const *envp)
 {
     uint64_t stack_bottom = vm->mem.size - KILN_STACK_SIZE;
+    uint64_t heap_start = ALIGN_UP(image->end, KILN_PAGE_SIZE);
     vm->stack_guard = stack_bottom - KILN_PAGE_SIZE;
     if (image_load(image, &vm->mem, vm->stack_guard) != 0)
         return -1;
+    /* The image and a first stretch of heap; the stack. */
+    if (ram_back_ends(vm, ALIGN_UP(heap_start, RAM_BACKING_STEP) + RAM_BACKING_STEP,
+                      vm->stack_guard & ~(RAM_BACKING_STEP - 1)) != 0)
+        return -1;
+    trace_mark(vm->trace, TRACE_MEMORY);
     descriptors_write(&vm->mem, image->note.exception_entries);
     struct cpu_start start = {
         .cr3 = pagetables_build(&vm->mem, vm->stack_guard),
@@ -58,12 +65,12 @@ int boot_guest(struct vm *vm, const struct image *image, int argc, char *const *
     if (start.rsp == 0 || cpu_setup(vm, &start) != 0)
         return -1;
     struct boot_layout layout = {
-        .heap_start = ALIGN_UP(image->end, KILN_PAGE_SIZE),
+        .heap_start = heap_start,
         .stack_bottom = stack_bottom,
         .tsc_hz = cpu_tsc_hz(vm),
         .tsc = cpu_guest_tsc(vm),
     };
-    boot_info_write(&vm->mem, &layout);
+    boot_info_write(&vm->mem, &layout, &vm->backing);
     trace_mark(vm->trace, TRACE_REGISTERS);
     return 0;
 }

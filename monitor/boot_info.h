@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "guest_mem.h"
+#include "vm.h"
 
 struct boot_layout {
     uint64_t heap_start;
@@ -19,6 +20,7 @@ struct boot_layout {
 
 /* The host clocks read here are taken as the guest's time at layout->tsc:
  * call it right after reading the TSC. */
-void boot_info_write(const struct guest_mem *mem, const struct boot_layout *layout);
+void boot_info_write(const struct guest_mem *mem, const struct boot_layout *layout,
+                     const struct ram_backing *backing);
 
 #endif

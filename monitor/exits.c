@@ -21,7 +21,7 @@ static void on_mmio(struct vm *vm)
     uint64_t addr = run->mmio.phys_addr;
     uint64_t offset = addr - KILN_DOORBELL_GPA;
     if (addr < KILN_DOORBELL_GPA || offset >= DOORBELL_PAGE) {
-        vm_crash(vm, "access to unbacked guest-physical address 0x%lx", addr);
+        vm_crash(vm, "access to 0x%lx, memory the program never allocated", addr);
         return;
     }
     if (!run->mmio.is_write || run->mmio.len != KILN_DOORBELL_SLOT ||

@@ -9,6 +9,7 @@
 #include <kiln/abi.h>
 
 #include "clock.h"
+#include "ram_backing.h"
 #include "timeout.h"
 
 typedef void hypercall_fn(struct vm *vm, uint32_t gpa);
@@ -143,9 +144,29 @@ static void hc_abort(struct vm *vm, uint32_t gpa)
                  args->detail, args->rip);
 }
 
+static void hc_memory(struct vm *vm, uint32_t gpa)
+{
+    struct kiln_hc_memory *args = args_at(vm, "MEMORY", gpa, sizeof *args);
+    if (args == NULL)
+        return;
+    struct kiln_hc_memory range = *args;
+    if (range.start > range.end || range.end > vm->mem.size) {
+        vm_crash(vm, "MEMORY hypercall: range 0x%lx-0x%lx is not inside guest memory",
+                 range.start, range.end);
+        return;
+    }
+    if (ram_back(vm, range.start, range.end) != 0) {
+        vm_stop(vm, MONITOR_FAILED, 0);
+        return;
+    }
+    args->backed_low_end = vm->backing.low_end;
+    args->backed_high_start = vm->backing.high_start;
+}
+
 static hypercall_fn *const hypercalls[KILN_HC_COUNT] = {
     [KILN_HC_WRITE] = hc_write,   [KILN_HC_READ] = hc_read, [KILN_HC_WALLTIME] = hc_walltime,
     [KILN_HC_SLEEP] = hc_sleep,   [KILN_HC_EXIT] = hc_exit, [KILN_HC_ABORT] = hc_abort,
+    [KILN_HC_MEMORY] = hc_memory,
 };
 
 void hypercall_serve(struct vm *vm, uint64_t nr, uint32_t gpa)

@@ -8,9 +8,9 @@
 
 static const char *const phase_names[TRACE_PHASES] = {
     [TRACE_IMAGE] = "image open and check",
-    [TRACE_VM_CREATE] = "KVM open and VM create",
-    [TRACE_MEMORY] = "guest RAM reserve and slot",
+    [TRACE_VM_CREATE] = "KVM open, VM create, RAM reserve",
     [TRACE_VCPU_CREATE] = "vCPU create",
+    [TRACE_MEMORY] = "image load and RAM slots",
     [TRACE_LAYOUT] = "memory set-up",
     [TRACE_CPUID] = "CPUID",
     [TRACE_REGISTERS] = "vCPU registers",
@@ -22,6 +22,7 @@ static const char *const phase_names[TRACE_PHASES] = {
 static const char *const hypercall_names[KILN_HC_COUNT] = {
     [KILN_HC_WRITE] = "WRITE", [KILN_HC_READ] = "READ", [KILN_HC_WALLTIME] = "WALLTIME",
     [KILN_HC_SLEEP] = "SLEEP", [KILN_HC_EXIT] = "EXIT", [KILN_HC_ABORT] = "ABORT",
+    [KILN_HC_MEMORY] = "MEMORY",
 };
 
 void trace_start(struct trace *trace)

@@ -12,10 +12,10 @@
 
 enum trace_phase {
     TRACE_IMAGE,        /* open, map and check the image */
-    TRACE_VM_CREATE,    /* open /dev/kvm, KVM_CREATE_VM */
-    TRACE_MEMORY,       /* reserve guest RAM, KVM_SET_USER_MEMORY_REGION */
+    TRACE_VM_CREATE,    /* open /dev/kvm, KVM_CREATE_VM, reserve guest RAM */
     TRACE_VCPU_CREATE,  /* KVM_CREATE_VCPU and its shared page */
-    TRACE_LAYOUT,       /* segments, tables, stack, boot info */
+    TRACE_MEMORY,       /* load the image, KVM_SET_USER_MEMORY_REGION */
+    TRACE_LAYOUT,       /* tables, stack, boot info */
     TRACE_CPUID,        /* KVM_GET_SUPPORTED_CPUID, KVM_SET_CPUID2 */
     TRACE_REGISTERS,    /* sregs, MSRs, regs, TSC */
     TRACE_GUEST,        /* inside KVM_RUN */

@@ -52,19 +52,10 @@ int vm_create(struct vm *vm, uint64_t mem_size)
     vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
     if (vm->vm_fd < 0)
         return fail("KVM_CREATE_VM", strerror(errno));
-    trace_mark(vm->trace, TRACE_VM_CREATE);
     int rc = guest_mem_map(&vm->mem, mem_size);
     if (rc != 0)
         return fail("reserving guest memory", strerror(-rc));
-    struct kvm_userspace_memory_region region = {
-        .slot = 0,
-        .guest_phys_addr = 0,
-        .memory_size = mem_size,
-        .userspace_addr = (uint64_t)(uintptr_t)vm->mem.host,
-    };
-    if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) != 0)
-        return fail("KVM_SET_USER_MEMORY_REGION", strerror(errno));
-    trace_mark(vm->trace, TRACE_MEMORY);
+    trace_mark(vm->trace, TRACE_VM_CREATE);
     int vcpu = create_vcpu(vm);
     trace_mark(vm->trace, TRACE_VCPU_CREATE);
     return vcpu;

@@ -14,6 +14,13 @@
 #include "monitor.h"
 #include "trace.h"
 
+/* What of guest RAM KVM has as memory slots (ram_backing.c). */
+struct ram_backing {
+    uint64_t low_end;    /* [0, low_end) is backed */
+    uint64_t high_start; /* [high_start, RAM's end) is backed */
+    uint32_t slots;
+};
+
 struct vm {
     const char *name;         /* the image, for messages */
     int kvm_fd;
@@ -22,6 +29,7 @@ struct vm {
     struct kvm_run *run;      /* the vCPU's shared exit page */
     size_t run_size;
     struct guest_mem mem;
+    struct ram_backing backing;
     int stdio[3];             /* host fds behind the guest's 0, 1 and 2 */
     uint64_t stack_guard;     /* guest-physical page below the stack */
     int64_t deadline_ns;      /* CLOCK_MONOTONIC when the guest's time is up; 0: never */
@@ -31,7 +39,8 @@ struct vm {
     struct trace *trace;      /* NULL unless --trace-boot */
 };
 
-/* Opens KVM and creates the VM, its RAM and its vCPU; reports failures. */
+/* Opens KVM and creates the VM, reserves its RAM (backed later, see
+ * ram_backing.h) and creates its vCPU; reports failures. */
 int vm_create(struct vm *vm, uint64_t mem_size);
 void vm_destroy(struct vm *vm);
 

@@ -51,6 +51,15 @@ static inline void hypercall_sleep(uint64_t ns)
 }
 
 /* The monitor ends the run here; spin should the call ever return. */
+/* Backs [start, end) and returns what is backed now; the monitor ends the
+ * run rather than return having failed. */
+static inline struct kiln_hc_memory hypercall_memory(uint64_t start, uint64_t end)
+{
+    struct kiln_hc_memory args = {.start = start, .end = end};
+    kiln_hypercall(KILN_HC_MEMORY, hypercall_gpa(&args));
+    return args;
+}
+
 static inline _Noreturn void hypercall_exit(int32_t status)
 {
     struct kiln_hc_exit args = {.status = status};

@@ -12,6 +12,10 @@
  * when handed out again: two high-water marks (brk_high, mmap_touched_low)
  * bound them.  Zeroing a never-used page would make the host back it.
  *
+ * The monitor backs RAM lazily: below backed_low_end and from
+ * backed_high_start up.  Every page handed out passes through
+ * ensure_backed() first, which asks for more with the MEMORY call.
+ *
  * Page protections are not enforced: the page tables are the monitor's,
  * set once at boot, so mprotect only checks its arguments.
  */
@@ -19,6 +23,7 @@
 #include "memory.h"
 #include "boot_info.h"
 #include "bytes.h"
+#include "hypercall.h"
 #include "io.h"
 #include <errno.h>
 #include <stdbool.h>
@@ -42,6 +47,8 @@ struct memory_state {
     uint64_t brk_high;         /* pages below this may hold old brk data */
     uint64_t mmap_low;         /* lowest page of the mmap region */
     uint64_t mmap_touched_low; /* pages from this up may hold old mmap data */
+    uint64_t backed_low_end;   /* RAM the monitor backs: below this... */
+    uint64_t backed_high_start; /* ...and from this up */
     uint32_t free_count;
     struct free_range free[FREE_RANGE_SLOTS]; /* sorted, never touching */
 };
@@ -72,6 +79,8 @@ static bool round_to_pages(uint64_t len, uint64_t *rounded)
 
 static void memory_init(struct memory_state *m, uint64_t heap_start, uint64_t arena_end)
 {
+    m->backed_low_end = boot_info()->backed_low_end;
+    m->backed_high_start = boot_info()->backed_high_start;
     m->heap_start = heap_start;
     m->arena_end = arena_end;
     m->brk = heap_start;
@@ -102,6 +111,15 @@ static struct memory_state *memory_get(void)
 static uint64_t break_end(const struct memory_state *m)
 {
     return (m->brk + PAGE_MASK) & ~PAGE_MASK;
+}
+
+static void ensure_backed(struct memory_state *m, uint64_t start, uint64_t end)
+{
+    if (end <= m->backed_low_end || start >= m->backed_high_start || start >= end)
+        return;
+    struct kiln_hc_memory backed = hypercall_memory(start, end);
+    m->backed_low_end = backed.backed_low_end;
+    m->backed_high_start = backed.backed_high_start;
 }
 
 static void zero_span(uint64_t start, uint64_t end)
@@ -225,6 +243,7 @@ static uint64_t take_from_gap(struct memory_state *m, uint64_t len)
 
 static void hand_out(struct memory_state *m, uint64_t addr, uint64_t len)
 {
+    ensure_backed(m, addr, addr + len);
     zero_reused(m, addr, addr + len);
     m->mmap_touched_low = min_u64(m->mmap_touched_low, addr);
 }
@@ -252,6 +271,7 @@ static long claim(struct memory_state *m, uint64_t start, uint64_t end)
     /* One slot for the gap's remainder, one for splitting a free range. */
     if (m->free_count + 2 > FREE_RANGE_SLOTS)
         return -ENOMEM;
+    ensure_backed(m, start, end);
     zero_reused(m, start, end);
     if (low < end && low < m->mmap_low) {
         if (end < m->mmap_low)
@@ -361,6 +381,7 @@ static long grow_around(struct memory_state *m, uint64_t old, uint64_t old_len, 
         m->mmap_low = start;
     free_take_span(m, start, old);
     free_take_span(m, old_end, old_end + up);
+    ensure_backed(m, start, old_end + up);
     bytes_copy((void *)(uintptr_t)start, (const void *)(uintptr_t)old, old_len);
     zero_reused(m, start + old_len, old_end + up);
     m->mmap_touched_low = min_u64(m->mmap_touched_low, start);
@@ -388,6 +409,7 @@ static uint64_t set_break(struct memory_state *m, uint64_t request)
     uint64_t old_end = break_end(m);
     uint64_t new_end = (request + PAGE_MASK) & ~PAGE_MASK;
     if (new_end > old_end) {
+        ensure_backed(m, old_end, new_end);
         zero_reused(m, old_end, new_end);
         m->brk_high = max_u64(m->brk_high, new_end);
     }

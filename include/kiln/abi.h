@@ -60,7 +60,8 @@
 #define KILN_HC_SLEEP 3
 #define KILN_HC_EXIT 4
 #define KILN_HC_ABORT 5
-#define KILN_HC_COUNT 6
+#define KILN_HC_MEMORY 6
+#define KILN_HC_COUNT 7
 
 /* Reasons an ABORT hypercall gives. */
 #define KILN_ABORT_SIGNAL 1  /* the program raised a fatal signal: detail = signo */
@@ -91,7 +92,11 @@ struct kiln_boot_info {
     uint64_t boot_tsc;       /* guest TSC when the clocks below were read */
     int64_t boot_realtime_ns; /* host CLOCK_REALTIME at boot_tsc */
     int64_t boot_monotonic_ns; /* host CLOCK_MONOTONIC at boot_tsc */
-    uint64_t reserved[7];
+    /* RAM below backed_low_end and from backed_high_start up is usable;
+     * the MEMORY call makes more of the middle usable. */
+    uint64_t backed_low_end;
+    uint64_t backed_high_start;
+    uint64_t reserved[5];
 };
 _Static_assert(sizeof(struct kiln_boot_info) == 128, "kiln_boot_info layout");
 
@@ -116,6 +121,18 @@ struct kiln_hc_sleep {
     uint64_t ns;
 };
 _Static_assert(sizeof(struct kiln_hc_sleep) == 8, "kiln_hc_sleep layout");
+
+/* MEMORY: make guest RAM [start, end) usable before the program touches
+ * it.  The monitor backs RAM lazily because KVM (on PVM) spends time in
+ * proportion to the RAM it is handed, not to what the guest touches.  On
+ * return the fields say what is backed now (at least [start, end)). */
+struct kiln_hc_memory {
+    uint64_t start;
+    uint64_t end;
+    uint64_t backed_low_end;    /* out */
+    uint64_t backed_high_start; /* out */
+};
+_Static_assert(sizeof(struct kiln_hc_memory) == 32, "kiln_hc_memory layout");
 
 /* EXIT: the program is done; status is its exit status (low 8 bits kept). */
 struct kiln_hc_exit {

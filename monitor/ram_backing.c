@@ -1,0 +1,82 @@
+#include "ram_backing.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#define ALIGN_UP(x) (((x) + RAM_BACKING_STEP - 1) & ~(RAM_BACKING_STEP - 1))
+#define ALIGN_DOWN(x) ((x) & ~(RAM_BACKING_STEP - 1))
+
+static uint64_t max_u64(uint64_t a, uint64_t b)
+{
+    return a > b ? a : b;
+}
+
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+    return a < b ? a : b;
+}
+
+static int add_slot(struct vm *vm, uint64_t start, uint64_t end)
+{
+    if (start >= end)
+        return 0;
+    struct kvm_userspace_memory_region region = {
+        .slot = vm->backing.slots,
+        .guest_phys_addr = start,
+        .memory_size = end - start,
+        .userspace_addr = (uint64_t)(uintptr_t)(vm->mem.host + start),
+    };
+    if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) != 0) {
+        fprintf(stderr, "kiln: %s: backing guest RAM 0x%lx-0x%lx: %s\n", vm->name, start, end,
+                strerror(errno));
+        return -1;
+    }
+    vm->backing.slots++;
+    return 0;
+}
+
+int ram_back_ends(struct vm *vm, uint64_t low_end, uint64_t high_start)
+{
+    high_start = max_u64(high_start, low_end);
+    vm->backing = (struct ram_backing){.low_end = low_end, .high_start = high_start};
+    if (add_slot(vm, 0, low_end) != 0 || add_slot(vm, high_start, vm->mem.size) != 0)
+        return -1;
+    return 0;
+}
+
+uint64_t ram_grown_low_end(const struct ram_backing *backing, uint64_t end)
+{
+    uint64_t doubled = min_u64(2 * backing->low_end, backing->high_start);
+    return min_u64(max_u64(ALIGN_UP(end), doubled), backing->high_start);
+}
+
+uint64_t ram_grown_high_start(const struct ram_backing *backing, uint64_t start, uint64_t size)
+{
+    uint64_t backed = size - backing->high_start;
+    uint64_t doubled = backing->high_start - min_u64(backed, backing->high_start);
+    return max_u64(min_u64(ALIGN_DOWN(start), max_u64(doubled, backing->low_end)),
+                   backing->low_end);
+}
+
+int ram_back(struct vm *vm, uint64_t start, uint64_t end)
+{
+    struct ram_backing *backing = &vm->backing;
+    if (end <= backing->low_end || start >= backing->high_start || start >= end)
+        return 0;
+    start = max_u64(start, backing->low_end);
+    end = min_u64(end, backing->high_start);
+    if (start - backing->low_end <= backing->high_start - end) {
+        uint64_t low_end = ram_grown_low_end(backing, end);
+        if (add_slot(vm, backing->low_end, low_end) != 0)
+            return -1;
+        backing->low_end = low_end;
+        return 0;
+    }
+    uint64_t high_start = ram_grown_high_start(backing, start, vm->mem.size);
+    if (add_slot(vm, high_start, backing->high_start) != 0)
+        return -1;
+    backing->high_start = high_start;
+    return 0;
+}
