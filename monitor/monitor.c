@@ -10,7 +10,7 @@
 
 #include "boot.h"
 #include "exits.h"
-#include "image.h"
+#include "prepared_image.h"
 #include "timeout.h"
 #include "vm.h"
 
@@ -28,10 +28,10 @@ struct monitor_result monitor_run(const struct monitor_options *options)
 {
     struct monitor_result failed = {.outcome = MONITOR_FAILED};
     const char *name = options->name ? options->name : options->image_path;
-    struct image image;
-    if (image_open(&image, options->image_path, name) != 0)
+    struct prepared_image image;
+    if (prepared_image_open(&image, options, name) != 0)
         return failed;
-    uint64_t mem_size = options->mem_size ? options->mem_size : image.note.default_mem;
+    uint64_t mem_size = options->mem_size ? options->mem_size : image.image.note.default_mem;
     struct vm vm = {
         .name = name,
         .kvm_fd = -1,
@@ -42,10 +42,13 @@ struct monitor_result monitor_run(const struct monitor_options *options)
         .result = failed,
     };
     if (check_mem_size(vm.name, mem_size) == 0 && vm_create(&vm, mem_size) == 0 &&
-        boot_guest(&vm, &image, options->argc, options->argv, options->envp) == 0 && timeout_arm(&vm) == 0)
+        boot_guest(&vm, &image, options->argc, options->argv, options->envp) == 0 &&
+        timeout_arm(&vm) == 0) {
+        prepared_image_keep(&image, &vm.mem);
         exits_run(&vm);
+    }
     timeout_disarm(&vm);
     vm_destroy(&vm);
-    image_close(&image);
+    prepared_image_close(&image);
     return vm.result;
 }
