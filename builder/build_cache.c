@@ -8,7 +8,6 @@
 
 #include "atomic_file.h"
 #include "cache_entry.h"
-#include "mapped_file.h"
 
 /* A deps/ record: this head, then per header its hash and its path
  * (NUL-terminated), sorted by path. */
@@ -17,7 +16,7 @@ struct deps_head {
     uint64_t header_count;
 };
 
-/* A deps/ record as read: paths point into the mapped record. */
+/* A deps/ record as read: paths point into the record's bytes. */
 struct deps_record {
     struct content_hash image;
     struct input_file *headers;
@@ -80,7 +79,7 @@ static const char *first_changed(const struct deps_record *record)
     for (size_t i = 0; i < record->header_count; i++) {
         struct content_hash now;
         const struct input_file *file = &record->headers[i];
-        if (input_hash_file(file->path, &now) != 0 || !content_hash_equal(&now, &file->hash))
+        if (content_hash_file(file->path, &now) != 0 || !content_hash_equal(&now, &file->hash))
             return file->path;
     }
     return NULL;
@@ -90,16 +89,14 @@ static const char *first_changed(const struct deps_record *record)
  * it was stored; 0 when it is gone, or corrupt (dropped). */
 static int check_image(const char *path, const struct content_hash *expected)
 {
-    struct mapped_file file;
-    int rc = mapped_file_open(&file, path);
+    struct content_hash hash;
+    int rc = content_hash_file(path, &hash);
     if (rc == -ENOENT)
         return 0;
     if (rc != 0) {
         fprintf(stderr, "kiln: %s: cannot read the cached image: %s\n", path, strerror(-rc));
         return -1;
     }
-    struct content_hash hash = content_hash_of(file.bytes, file.size);
-    mapped_file_close(&file);
     if (content_hash_equal(&hash, expected))
         return 1;
     cache_entry_drop(path, "content does not match its hash");
@@ -132,25 +129,23 @@ int build_cache_find(const char *cache_dir, const struct input_hash *inputs,
                      struct built_image *image, bool verbose)
 {
     char path[PATH_MAX];
-    struct mapped_file file;
-    const uint8_t *payload;
-    size_t size;
+    struct cache_record file;
     struct deps_record record;
     if (cache_entry_path(path, sizeof path, cache_dir, CACHE_DEPS, &inputs->sources_key, "") != 0)
         return -1;
-    int found = cache_record_read(path, &file, &payload, &size);
+    int found = cache_record_read(path, &file);
     if (found == 0)
         say(verbose, "miss, %s", "no build of these sources with these flags and compiler yet");
     if (found <= 0)
         return found;
-    if (parse_record(&record, payload, size) != 0) {
-        mapped_file_close(&file);
+    if (parse_record(&record, file.payload, file.size) != 0) {
+        cache_record_free(&file);
         cache_entry_drop(path, "not a build record");
         return 0;
     }
     found = find_image(cache_dir, inputs, &record, image, verbose);
     free(record.headers);
-    mapped_file_close(&file);
+    cache_record_free(&file);
     return found;
 }
 
@@ -196,7 +191,7 @@ int build_cache_store(const char *cache_dir, const struct input_hash *inputs,
                       struct built_image *image)
 {
     struct content_hash key = input_hash_finish(inputs, headers->files, headers->count);
-    int rc = input_hash_file(temp, &image->hash);
+    int rc = content_hash_file(temp, &image->hash);
     if (rc != 0) {
         fprintf(stderr, "kiln: %s: cannot read the image just built: %s\n", temp, strerror(-rc));
         return -1;

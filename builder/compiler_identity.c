@@ -66,18 +66,17 @@ static int record_path(char *path, size_t path_size, const char *compiler, const
 /* Returns 1 with record filled when the cache holds a current one. */
 static int read_record(const char *path, const char *compiler, struct identity_record *record)
 {
-    struct mapped_file file;
-    const uint8_t *payload;
-    size_t size;
-    int found = cache_record_read(path, &file, &payload, &size);
+    struct cache_record file;
+    int found = cache_record_read(path, &file);
     if (found <= 0)
         return found;
+    size_t size = file.size;
     if (size == sizeof *record) {
-        memcpy(record, payload, sizeof *record);
+        memcpy(record, file.payload, sizeof *record);
         record->cc1_path[sizeof record->cc1_path - 1] = '\0';
         record->version[sizeof record->version - 1] = '\0';
     }
-    mapped_file_close(&file);
+    cache_record_free(&file);
     if (size != sizeof *record) {
         cache_entry_drop(path, "not a compiler identity");
         return 0;

@@ -50,7 +50,7 @@ static int add_prerequisite(const char *path, void *context)
     struct content_hash hash;
     if (is_source(adding->options, path))
         return 0;
-    int rc = input_hash_file(path, &hash);
+    int rc = content_hash_file(path, &hash);
     if (rc != 0) {
         fprintf(stderr, "kiln: %s: cannot read this header the build read: %s\n", path,
                 strerror(-rc));

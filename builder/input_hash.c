@@ -9,8 +9,6 @@
 
 #include <kiln/version.h>
 
-#include "mapped_file.h"
-
 /* What gcc reads from the environment that can change an image. */
 static const char *const compiler_environment[] = {
     "CPATH",         "C_INCLUDE_PATH", "LIBRARY_PATH",      "GCC_EXEC_PREFIX",
@@ -37,17 +35,6 @@ static void add_file(struct content_hasher *hasher, const char *path,
     content_hasher_add(hasher, hash->bytes, sizeof hash->bytes);
 }
 
-int input_hash_file(const char *path, struct content_hash *hash)
-{
-    struct mapped_file file;
-    int rc = mapped_file_open(&file, path);
-    if (rc != 0)
-        return rc;
-    *hash = content_hash_of(file.bytes, file.size);
-    mapped_file_close(&file);
-    return 0;
-}
-
 int input_hash_image_path(const char *path, const char *cwd, char *out, size_t out_size)
 {
     size_t cwd_len = strlen(cwd);
@@ -63,7 +50,7 @@ int input_hash_image_path(const char *path, const char *cwd, char *out, size_t o
 static int add_input(struct content_hasher *hasher, const char *path, const char *image_path)
 {
     struct content_hash hash;
-    int rc = input_hash_file(path, &hash);
+    int rc = content_hash_file(path, &hash);
     if (rc != 0) {
         fprintf(stderr, "kiln: %s: cannot read: %s\n", path, strerror(-rc));
         return -1;

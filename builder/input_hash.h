@@ -35,9 +35,6 @@ int input_hash_start(struct input_hash *inputs, const struct build_options *opti
 struct content_hash input_hash_finish(const struct input_hash *inputs,
                                       const struct input_file *headers, size_t count);
 
-/* Hashes the bytes of the file at path.  Returns 0, or a negative errno. */
-int input_hash_file(const char *path, struct content_hash *hash);
-
 /* Writes path as the image names it: "./rest" when path is cwd/rest.
  * Returns 0, or -1 when it does not fit. */
 int input_hash_image_path(const char *path, const char *cwd, char *out, size_t out_size);

@@ -2,8 +2,10 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -79,41 +81,85 @@ int cache_record_write(const char *path, const void *payload, size_t size)
     return atomic_file_write(path, RECORD_MODE, parts, sizeof parts / sizeof parts[0]);
 }
 
-static const char *record_fault(const struct mapped_file *file)
+/* Records are small: anything larger than this is not one. */
+#define RECORD_MAX (1u << 20)
+
+static const char *record_fault(const uint8_t *bytes, size_t size)
 {
     struct record_header header;
-    if (file->size < sizeof header)
+    if (size < sizeof header)
         return "shorter than its header";
-    memcpy(&header, file->bytes, sizeof header);
+    memcpy(&header, bytes, sizeof header);
     if (memcmp(header.magic, RECORD_MAGIC, sizeof header.magic) != 0)
         return "not a kiln cache record";
-    if (header.size != file->size - sizeof header)
+    if (header.size != size - sizeof header)
         return "truncated";
-    struct content_hash hash = content_hash_of(file->bytes + sizeof header, header.size);
+    struct content_hash hash = content_hash_of(bytes + sizeof header, header.size);
     if (!content_hash_equal(&hash, &header.hash))
         return "content does not match its hash";
     return NULL;
 }
 
-int cache_record_read(const char *path, struct mapped_file *file, const uint8_t **payload,
-                      size_t *size)
+static int read_fd(int fd, uint8_t **bytes, size_t *size)
 {
-    int rc = mapped_file_open(file, path);
+    struct stat st;
+    if (fstat(fd, &st) != 0)
+        return -errno;
+    if (!S_ISREG(st.st_mode) || st.st_size > RECORD_MAX)
+        return -EINVAL;
+    *bytes = malloc((size_t)st.st_size + 1);
+    if (*bytes == NULL)
+        return -ENOMEM;
+    *size = 0;
+    while (*size < (size_t)st.st_size) {
+        ssize_t got = read(fd, *bytes + *size, (size_t)st.st_size - *size);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            break;
+        *size += (size_t)got;
+    }
+    return 0;
+}
+
+/* Reads the file at path whole into a new buffer.  Returns 0, or a
+ * negative errno: EINVAL when it is no regular file of a record's size. */
+static int read_whole(const char *path, uint8_t **bytes, size_t *size)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    int rc = read_fd(fd, bytes, size);
+    close(fd);
+    return rc;
+}
+
+int cache_record_read(const char *path, struct cache_record *record)
+{
+    size_t size = 0;
+    *record = (struct cache_record){0};
+    int rc = read_whole(path, &record->bytes, &size);
     if (rc == -ENOENT)
         return 0;
-    if (rc != 0) {
+    if (rc != 0 && rc != -EINVAL) {
         fprintf(stderr, "kiln: %s: cannot read the cache entry: %s\n", path, strerror(-rc));
         return -1;
     }
-    const char *fault = record_fault(file);
+    const char *fault = rc != 0 ? "not a kiln cache record" : record_fault(record->bytes, size);
     if (fault != NULL) {
-        mapped_file_close(file);
+        cache_record_free(record);
         cache_entry_drop(path, fault);
         return 0;
     }
-    *payload = file->bytes + sizeof(struct record_header);
-    *size = file->size - sizeof(struct record_header);
+    record->payload = record->bytes + sizeof(struct record_header);
+    record->size = size - sizeof(struct record_header);
     return 1;
+}
+
+void cache_record_free(struct cache_record *record)
+{
+    free(record->bytes);
+    *record = (struct cache_record){0};
 }
 
 static bool is_hex_name(const char *name, size_t len)

@@ -11,8 +11,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <stdint.h>
+
 #include "content_hash.h"
-#include "mapped_file.h"
 
 /* The folders under the cache's root, and what each entry holds. */
 #define CACHE_IMAGES       "images"    /* <input hash>.kiln: a built image */
@@ -36,11 +37,19 @@ void cache_entry_drop(const char *path, const char *why);
 /* A record: a small entry whose header holds the hash of the rest. */
 int cache_record_write(const char *path, const void *payload, size_t size);
 
-/* Returns 1 when path holds a good record, with its payload inside file
- * (close it); 0 when there is none, or a corrupt one (dropped); -1 when it
- * cannot be read (reported). */
-int cache_record_read(const char *path, struct mapped_file *file, const uint8_t **payload,
-                      size_t *size);
+/* A record read whole. */
+struct cache_record {
+    uint8_t *bytes; /* the file, header first */
+    const uint8_t *payload;
+    size_t size; /* of the payload */
+};
+
+/* Returns 1 when path holds a good record, read into record (free it);
+ * 0 when there is none, or a corrupt one (dropped); -1 when it cannot be
+ * read (reported). */
+int cache_record_read(const char *path, struct cache_record *record);
+
+void cache_record_free(struct cache_record *record);
 
 /* Whether a file named name in one of the folders is kiln's: an entry, or
  * a temporary file a writer left behind. */

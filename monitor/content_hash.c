@@ -1,7 +1,16 @@
 #include "content_hash.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* read() through one buffer beats mmap() for the files a cached run
+ * hashes (headers, sources, the runtime, images): measured 4 against
+ * 10.5 us for a 6 KiB header, 24 against 34 us for the 205 KiB runtime. */
+#define READ_CHUNK (64 * 1024)
 
 static struct content_hash canonical(XXH128_hash_t hash)
 {
@@ -16,6 +25,40 @@ static struct content_hash canonical(XXH128_hash_t hash)
 struct content_hash content_hash_of(const void *bytes, size_t size)
 {
     return canonical(XXH3_128bits(bytes, size));
+}
+
+static int hash_fd(int fd, struct content_hash *hash)
+{
+    struct stat st;
+    char chunk[READ_CHUNK];
+    struct content_hasher hasher;
+    if (fstat(fd, &st) != 0)
+        return -errno;
+    if (!S_ISREG(st.st_mode))
+        return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+    content_hasher_start(&hasher);
+    for (;;) {
+        ssize_t got = read(fd, chunk, sizeof chunk);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            return -errno;
+        if (got == 0)
+            break;
+        content_hasher_add(&hasher, chunk, (size_t)got);
+    }
+    *hash = content_hasher_digest(&hasher);
+    return 0;
+}
+
+int content_hash_file(const char *path, struct content_hash *hash)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    int rc = hash_fd(fd, hash);
+    close(fd);
+    return rc;
 }
 
 void content_hasher_start(struct content_hasher *hasher)

@@ -27,6 +27,10 @@ struct content_hasher {
 
 struct content_hash content_hash_of(const void *bytes, size_t size);
 
+/* Hashes the bytes of the file at path.  Returns 0, or a negative errno
+ * (EISDIR or EINVAL for what is not a regular file). */
+int content_hash_file(const char *path, struct content_hash *hash);
+
 void content_hasher_start(struct content_hasher *hasher);
 void content_hasher_add(struct content_hasher *hasher, const void *bytes, size_t size);
 struct content_hash content_hasher_digest(const struct content_hasher *hasher);

@@ -5,18 +5,16 @@ static bool from_cache(const struct prepared_image *prepared)
     return prepared->cached.fd >= 0;
 }
 
-/* The boot cache's key: the caller may know it already. */
-static int hash_image(struct prepared_image *prepared, const struct monitor_options *options,
-                      const char *name)
+/* The boot cache's key, which the caller may know already.  Returns
+ * whether there is one: an unreadable file has none, and image_map says
+ * why. */
+static bool hash_image(struct prepared_image *prepared, const struct monitor_options *options)
 {
     if (options->image_hash != NULL) {
         prepared->hash = *options->image_hash;
-        return 0;
+        return true;
     }
-    if (image_map(&prepared->file, options->image_path, name) != 0)
-        return -1;
-    prepared->hash = content_hash_of(prepared->file.bytes, prepared->file.size);
-    return 0;
+    return content_hash_file(options->image_path, &prepared->hash) == 0;
 }
 
 int prepared_image_open(struct prepared_image *prepared, const struct monitor_options *options,
@@ -24,17 +22,16 @@ int prepared_image_open(struct prepared_image *prepared, const struct monitor_op
 {
     *prepared = (struct prepared_image){
         .cached.fd = -1, .cache_dir = options->cache_dir, .verbose = options->verbose};
-    if (prepared->cache_dir != NULL) {
-        if (hash_image(prepared, options, name) != 0)
-            return -1;
-        if (boot_cache_open(&prepared->cached, &prepared->image, prepared->cache_dir,
-                            &prepared->hash, name, prepared->verbose)) {
-            mapped_file_close(&prepared->file);
-            return 0;
-        }
-    }
-    if (prepared->file.bytes == NULL && image_map(&prepared->file, options->image_path, name) != 0)
+    if (prepared->cache_dir != NULL && hash_image(prepared, options) &&
+        boot_cache_open(&prepared->cached, &prepared->image, prepared->cache_dir, &prepared->hash,
+                        name, prepared->verbose))
+        return 0;
+    if (image_map(&prepared->file, options->image_path, name) != 0)
         return -1;
+    /* The boot entry is kept under the hash of the very bytes laid out, even
+     * if the file changed since it was hashed. */
+    if (prepared->cache_dir != NULL)
+        prepared->hash = content_hash_of(prepared->file.bytes, prepared->file.size);
     return image_parse(&prepared->image, name, prepared->file.bytes, prepared->file.size);
 }
 

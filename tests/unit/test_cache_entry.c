@@ -25,14 +25,12 @@ static void tear_down(void)
 /* Returns what cache_record_read says, checking the payload on a hit. */
 static int read_back(void)
 {
-    struct mapped_file file;
-    const uint8_t *bytes;
-    size_t size;
-    int found = cache_record_read(path, &file, &bytes, &size);
+    struct cache_record record;
+    int found = cache_record_read(path, &record);
     if (found == 1) {
-        cr_assert_eq(size, sizeof payload);
-        cr_assert_eq(memcmp(bytes, payload, size), 0);
-        mapped_file_close(&file);
+        cr_assert_eq(record.size, sizeof payload);
+        cr_assert_eq(memcmp(record.payload, payload, record.size), 0);
+        cache_record_free(&record);
     }
     return found;
 }
