@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,12 +72,29 @@ static int add_runtime(struct content_hasher *hasher, const char *runtime_dir)
     return 0;
 }
 
+/* An include folder counts as the image names its files: the headers a
+ * build read are looked up again under the current folder, so a folder
+ * given by its absolute path must not match the same path elsewhere. */
+static int add_cflags(struct content_hasher *hasher, const struct build_options *options,
+                      const char *cwd)
+{
+    char image_path[PATH_MAX];
+    add_count(hasher, options->cflag_count);
+    for (size_t i = 0; i < options->cflag_count; i++) {
+        const char *flag = options->cflags[i];
+        bool is_folder = i > 0 && strcmp(options->cflags[i - 1], "-I") == 0;
+        if (is_folder && input_hash_image_path(flag, cwd, image_path, sizeof image_path) != 0) {
+            fprintf(stderr, "kiln: %s: path too long\n", flag);
+            return -1;
+        }
+        add_string(hasher, is_folder ? image_path : flag);
+    }
+    return 0;
+}
+
 static void add_options(struct content_hasher *hasher, const struct build_options *options)
 {
     add_count(hasher, options->default_mem);
-    add_count(hasher, options->cflag_count);
-    for (size_t i = 0; i < options->cflag_count; i++)
-        add_string(hasher, options->cflags[i]);
     add_count(hasher, options->lib_count);
     for (size_t i = 0; i < options->lib_count; i++)
         add_string(hasher, options->libs[i]);
@@ -119,7 +137,8 @@ int input_hash_start(struct input_hash *inputs, const struct build_options *opti
     add_string(hasher, compiler->version);
     add_options(hasher, options);
     add_environment(hasher);
-    if (add_runtime(hasher, options->runtime_dir) != 0 || add_sources(hasher, options, cwd) != 0)
+    if (add_cflags(hasher, options, cwd) != 0 || add_runtime(hasher, options->runtime_dir) != 0 ||
+        add_sources(hasher, options, cwd) != 0)
         return -1;
     inputs->sources_key = content_hasher_digest(hasher);
     return 0;

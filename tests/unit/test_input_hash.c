@@ -162,6 +162,33 @@ Test(input_hash, is_the_same_for_the_same_sources_in_another_folder)
     cr_assert(content_hash_equal(&here, &there));
 }
 
+static struct content_hash key_with_include(const char *folder)
+{
+    const char *cflags[] = {"-I", folder};
+    options.cflags = cflags;
+    options.cflag_count = 2;
+    struct content_hash result = key();
+    options.cflag_count = 0;
+    return result;
+}
+
+Test(input_hash, counts_an_include_folder_under_the_folder_as_the_image_names_it)
+{
+    char here[PATH_MAX], there[PATH_MAX], other_source[PATH_MAX];
+    snprintf(here, sizeof here, "%s/a/inc", dir);
+    struct content_hash absolute = key_with_include(here);
+    struct content_hash relative = key_with_include("./inc");
+    cr_assert(content_hash_equal(&absolute, &relative));
+    /* The same absolute folder seen from another folder is another build. */
+    scratch_path(there, sizeof there, dir, "b");
+    mkdir(there, 0700);
+    scratch_path(other_source, sizeof other_source, there, "app.c");
+    put_file(other_source, "int main(void) { return 0; }\n");
+    sources[0] = other_source;
+    struct content_hash elsewhere = key_with_include(here);
+    cr_assert_not(content_hash_equal(&absolute, &elsewhere));
+}
+
 Test(input_hash, adds_each_header_path_and_bytes)
 {
     char cwd[PATH_MAX];
