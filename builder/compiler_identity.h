@@ -3,7 +3,8 @@
  * path and the first line of its --version.  Asking musl-gcc costs about
  * 1.7 ms, most of what a cached run may cost, so the answer is kept in the
  * cache (compilers/) and trusted while musl-gcc and the cc1 it runs keep
- * their inode, size and times.
+ * their inode, size and times (a musl-gcc that cannot say where its cc1
+ * is gets asked every time).
  */
 #ifndef KILN_COMPILER_IDENTITY_H
 #define KILN_COMPILER_IDENTITY_H

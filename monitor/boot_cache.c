@@ -183,7 +183,7 @@ int boot_cache_open(struct boot_entry *entry, struct image *image, const char *c
         return 0;
     entry->fd = open(path, O_RDONLY | O_CLOEXEC);
     if (entry->fd < 0) {
-        say(verbose, errno == ENOENT ? "miss, no entry" : strerror(errno), path);
+        say(verbose, errno == ENOENT ? "miss, no entry" : "miss, the entry is unreadable", path);
         return 0;
     }
     int found = check_entry(entry, image, hash, name, path);
