@@ -58,7 +58,6 @@ static int add_prerequisite(const char *path, void *context)
         return -1;
     }
     if (input_hash_image_path(path, adding->cwd, image_path, sizeof image_path) != 0) {
-        fprintf(stderr, "kiln: %s: path too long\n", path);
         adding->reported = true;
         return -1;
     }

@@ -44,7 +44,10 @@ int input_hash_image_path(const char *path, const char *cwd, char *out, size_t o
         len = snprintf(out, out_size, ".%s", path + cwd_len);
     else
         len = snprintf(out, out_size, "%s", path);
-    return len >= 0 && (size_t)len < out_size ? 0 : -1;
+    if (len >= 0 && (size_t)len < out_size)
+        return 0;
+    fprintf(stderr, "kiln: %s: path too long\n", path);
+    return -1;
 }
 
 /* Hashes the file's path as the image sees it, then its bytes. */
@@ -83,10 +86,8 @@ static int add_cflags(struct content_hasher *hasher, const struct build_options 
     for (size_t i = 0; i < options->cflag_count; i++) {
         const char *flag = options->cflags[i];
         bool is_folder = i > 0 && strcmp(options->cflags[i - 1], "-I") == 0;
-        if (is_folder && input_hash_image_path(flag, cwd, image_path, sizeof image_path) != 0) {
-            fprintf(stderr, "kiln: %s: path too long\n", flag);
+        if (is_folder && input_hash_image_path(flag, cwd, image_path, sizeof image_path) != 0)
             return -1;
-        }
         add_string(hasher, is_folder ? image_path : flag);
     }
     return 0;
@@ -117,11 +118,8 @@ static int add_sources(struct content_hasher *hasher, const struct build_options
     add_count(hasher, options->source_count);
     for (size_t i = 0; i < options->source_count; i++) {
         const char *source = options->sources[i];
-        if (input_hash_image_path(source, cwd, image_path, sizeof image_path) != 0) {
-            fprintf(stderr, "kiln: %s: path too long\n", source);
-            return -1;
-        }
-        if (add_input(hasher, source, image_path) != 0)
+        if (input_hash_image_path(source, cwd, image_path, sizeof image_path) != 0 ||
+            add_input(hasher, source, image_path) != 0)
             return -1;
     }
     return 0;

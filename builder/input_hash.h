@@ -36,7 +36,7 @@ struct content_hash input_hash_finish(const struct input_hash *inputs,
                                       const struct input_file *headers, size_t count);
 
 /* Writes path as the image names it: "./rest" when path is cwd/rest.
- * Returns 0, or -1 when it does not fit. */
+ * Returns 0, or -1 (reported) when it does not fit. */
 int input_hash_image_path(const char *path, const char *cwd, char *out, size_t out_size);
 
 #endif

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "atomic_file.h"
+#include "mapped_file.h"
 
 #define FOLDER_MODE  0700 /* as the XDG base directory spec asks */
 #define RECORD_MODE  0600
@@ -102,17 +103,16 @@ static const char *record_fault(const uint8_t *bytes, size_t size)
 
 static int read_fd(int fd, uint8_t **bytes, size_t *size)
 {
-    struct stat st;
-    if (fstat(fd, &st) != 0)
-        return -errno;
-    if (!S_ISREG(st.st_mode) || st.st_size > RECORD_MAX)
-        return -EINVAL;
-    *bytes = malloc((size_t)st.st_size + 1);
+    uint64_t file_size;
+    int rc = regular_file_size(fd, &file_size);
+    if (rc != 0 || file_size > RECORD_MAX)
+        return rc != 0 ? rc : -EINVAL;
+    *bytes = malloc(file_size + 1);
     if (*bytes == NULL)
         return -ENOMEM;
     *size = 0;
-    while (*size < (size_t)st.st_size) {
-        ssize_t got = read(fd, *bytes + *size, (size_t)st.st_size - *size);
+    while (*size < file_size) {
+        ssize_t got = read(fd, *bytes + *size, file_size - *size);
         if (got < 0 && errno == EINTR)
             continue;
         if (got <= 0)
@@ -123,7 +123,8 @@ static int read_fd(int fd, uint8_t **bytes, size_t *size)
 }
 
 /* Reads the file at path whole into a new buffer.  Returns 0, or a
- * negative errno: EINVAL when it is no regular file of a record's size. */
+ * negative errno: EISDIR or EINVAL when it is no regular file of a
+ * record's size. */
 static int read_whole(const char *path, uint8_t **bytes, size_t *size)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -141,11 +142,13 @@ int cache_record_read(const char *path, struct cache_record *record)
     int rc = read_whole(path, &record->bytes, &size);
     if (rc == -ENOENT)
         return 0;
-    if (rc != 0 && rc != -EINVAL) {
+    bool not_a_record = rc == -EINVAL || rc == -EISDIR;
+    if (rc != 0 && !not_a_record) {
         fprintf(stderr, "kiln: %s: cannot read the cache entry: %s\n", path, strerror(-rc));
         return -1;
     }
-    const char *fault = rc != 0 ? "not a kiln cache record" : record_fault(record->bytes, size);
+    const char *fault =
+        not_a_record ? "not a kiln cache record" : record_fault(record->bytes, size);
     if (fault != NULL) {
         cache_record_free(record);
         cache_entry_drop(path, fault);

@@ -4,8 +4,9 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
+
+#include "mapped_file.h"
 
 /* read() through one buffer beats mmap() for the files a cached run
  * hashes (headers, sources, the runtime, images): measured 4 against
@@ -29,13 +30,12 @@ struct content_hash content_hash_of(const void *bytes, size_t size)
 
 static int hash_fd(int fd, struct content_hash *hash)
 {
-    struct stat st;
+    uint64_t size;
     char chunk[READ_CHUNK];
     struct content_hasher hasher;
-    if (fstat(fd, &st) != 0)
-        return -errno;
-    if (!S_ISREG(st.st_mode))
-        return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+    int rc = regular_file_size(fd, &size);
+    if (rc != 0)
+        return rc;
     content_hasher_start(&hasher);
     for (;;) {
         ssize_t got = read(fd, chunk, sizeof chunk);

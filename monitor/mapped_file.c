@@ -6,21 +6,29 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int map_fd(struct mapped_file *file, int fd)
+int regular_file_size(int fd, uint64_t *size)
 {
     struct stat st;
     if (fstat(fd, &st) != 0)
         return -errno;
     if (!S_ISREG(st.st_mode))
         return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
-    if (st.st_size == 0)
-        return 0;
+    *size = (uint64_t)st.st_size;
+    return 0;
+}
+
+static int map_fd(struct mapped_file *file, int fd)
+{
+    uint64_t size;
+    int rc = regular_file_size(fd, &size);
+    if (rc != 0 || size == 0)
+        return rc;
     /* Writable, private: libelf may write to its buffer; the file never changes. */
-    void *bytes = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    void *bytes = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
     if (bytes == MAP_FAILED)
         return -errno;
     file->bytes = bytes;
-    file->size = (size_t)st.st_size;
+    file->size = size;
     return 0;
 }
 

@@ -1,6 +1,6 @@
 /*
- * A whole file, mapped copy-on-write for reading: images, sources, headers
- * and cache entries are read this way, without a copy.
+ * A whole file, mapped copy-on-write for reading: images and dependency
+ * files are read this way, without a copy.
  */
 #ifndef KILN_MAPPED_FILE_H
 #define KILN_MAPPED_FILE_H
@@ -12,6 +12,10 @@ struct mapped_file {
     uint8_t *bytes; /* NULL when the file is empty */
     size_t size;
 };
+
+/* The size of the regular file open at fd.  Returns 0, or a negative
+ * errno: EISDIR or EINVAL for what is not a regular file. */
+int regular_file_size(int fd, uint64_t *size);
 
 /* Maps the regular file at path.  Returns 0, or a negative errno (EISDIR
  * or EINVAL for something that is not a regular file); reports nothing. */

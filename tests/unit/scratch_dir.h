@@ -1,4 +1,5 @@
-/* A fresh folder under /tmp for one test, removed with all it holds. */
+/* A fresh folder under /tmp for one test, removed with all it holds, and
+ * ways to damage the files in it. */
 #ifndef KILN_TEST_SCRATCH_DIR_H
 #define KILN_TEST_SCRATCH_DIR_H
 
@@ -35,6 +36,18 @@ static inline void scratch_dir_remove(const char *dir)
 static inline void scratch_path(char *path, size_t size, const char *dir, const char *name)
 {
     cr_assert_lt((size_t)snprintf(path, size, "%s/%s", dir, name), size);
+}
+
+/* Changes the byte at offset of the file at path, as a disk error might. */
+static inline void scratch_flip_byte(const char *path, off_t offset)
+{
+    FILE *f = fopen(path, "r+");
+    cr_assert_not_null(f, "%s", path);
+    fseeko(f, offset, SEEK_SET);
+    int c = fgetc(f);
+    fseeko(f, offset, SEEK_SET);
+    fputc(c ^ 1, f);
+    fclose(f);
 }
 
 #endif

@@ -86,15 +86,13 @@ static void expect_dropped(const char *why)
     tear_down();
 }
 
-static void flip_byte(off_t offset)
+/* Saves the entry, finds it, and maps it into ram, fresh. */
+static void map_into(struct guest_mem *ram, struct boot_entry *entry, struct image *found)
 {
-    FILE *f = fopen(entry_path, "r+");
-    cr_assert_not_null(f);
-    fseeko(f, offset, SEEK_SET);
-    int c = fgetc(f);
-    fseeko(f, offset, SEEK_SET);
-    fputc(c ^ 1, f);
-    fclose(f);
+    boot_cache_save(dir, &key, &image, &laid_out, false);
+    cr_assert_eq(open_entry(entry, found), 1);
+    cr_assert_eq(guest_mem_map(ram, RAM_SIZE), 0);
+    cr_assert_eq(boot_cache_map(entry, found, ram), 0);
 }
 
 TestSuite(boot_cache, .init = set_up, .fini = tear_down);
@@ -121,10 +119,7 @@ Test(boot_cache, maps_the_laid_out_memory_into_fresh_ram)
     struct boot_entry entry;
     struct image found;
     struct guest_mem ram;
-    boot_cache_save(dir, &key, &image, &laid_out, false);
-    cr_assert_eq(open_entry(&entry, &found), 1);
-    cr_assert_eq(guest_mem_map(&ram, RAM_SIZE), 0);
-    cr_assert_eq(boot_cache_map(&entry, &found, &ram), 0);
+    map_into(&ram, &entry, &found);
     cr_assert_eq(memcmp(guest_mem_at(&ram, KILN_IMAGE_BASE, MEM_BYTES),
                         guest_mem_at(&laid_out, KILN_IMAGE_BASE, MEM_BYTES), MEM_BYTES),
                  0);
@@ -137,10 +132,7 @@ Test(boot_cache, keeps_the_guest_s_writes_out_of_the_entry)
     struct boot_entry entry;
     struct image found;
     struct guest_mem ram;
-    boot_cache_save(dir, &key, &image, &laid_out, false);
-    cr_assert_eq(open_entry(&entry, &found), 1);
-    cr_assert_eq(guest_mem_map(&ram, RAM_SIZE), 0);
-    cr_assert_eq(boot_cache_map(&entry, &found, &ram), 0);
+    map_into(&ram, &entry, &found);
     memset(guest_mem_at(&ram, KILN_IMAGE_BASE, FILE_BYTES), 0xcc, FILE_BYTES);
     guest_mem_unmap(&ram);
     boot_cache_close(&entry);
@@ -161,7 +153,7 @@ Test(boot_cache, a_missing_entry_is_a_quiet_miss, .init = cr_redirect_stderr)
 
 static void flip_content_byte(void)
 {
-    flip_byte(BOOT_HEADER_SIZE + 0x123);
+    scratch_flip_byte(entry_path, BOOT_HEADER_SIZE + 0x123);
 }
 
 Test(boot_cache, a_flipped_memory_byte_is_reported_and_dropped, .init = cr_redirect_stderr)
@@ -172,7 +164,7 @@ Test(boot_cache, a_flipped_memory_byte_is_reported_and_dropped, .init = cr_redir
 
 static void flip_header_byte(void)
 {
-    flip_byte(56); /* in the entry address */
+    scratch_flip_byte(entry_path, 56); /* in the entry address */
 }
 
 Test(boot_cache, a_flipped_header_byte_is_reported_and_dropped, .init = cr_redirect_stderr)

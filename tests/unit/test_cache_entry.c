@@ -35,17 +35,6 @@ static int read_back(void)
     return found;
 }
 
-static void damage(off_t offset)
-{
-    FILE *f = fopen(path, "r+");
-    cr_assert_not_null(f);
-    fseeko(f, offset, SEEK_SET);
-    int c = fgetc(f);
-    fseeko(f, offset, SEEK_SET);
-    fputc(c ^ 0x40, f);
-    fclose(f);
-}
-
 static void expect_dropped(void)
 {
     cr_assert_eq(read_back(), 0);
@@ -113,7 +102,7 @@ Test(cache_record, a_flipped_byte_is_reported_and_the_record_removed, .init = cr
 {
     set_up();
     cr_assert_eq(cache_record_write(path, payload, sizeof payload), 0);
-    damage(40);
+    scratch_flip_byte(path, 40);
     expect_dropped();
     char expected[PATH_MAX + 100];
     snprintf(expected, sizeof expected,
