@@ -7,9 +7,9 @@ BUILD := build
 WARN := -Wall -Wextra -Werror
 CFLAGS ?= -O2 -g
 HOST_CFLAGS := -std=c11 $(WARN) -D_GNU_SOURCE -Iinclude -Imonitor -Ibuilder -Icmd -MMD -MP
-HOST_LIBS := -lelf -lz
+HOST_LIBS := -lelf -lz -lxxhash
 # kiln links statically: a dynamic kiln spent ~250 us per run in the loader
-# (ld.so, libelf, libz, relocations): more than a tenth of a whole boot.
+# (ld.so, libelf, libz, libxxhash, relocations): more than a tenth of a boot.
 KILN_LDFLAGS := -static
 
 # The runtime runs inside the guest: freestanding, no SSE (the SYSCALL

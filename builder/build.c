@@ -1,81 +1,202 @@
 /*
- * builder_build: check the inputs, compile and link into a temporary file
- * next to the output, then rename it into place, so that a failed or
- * interrupted build never leaves a half-written image behind.
+ * builder_build_cached: the image from the build cache, or built into it.
+ * Each source is compiled in a scratch folder under $TMPDIR (its object
+ * and the list of headers it read), then all are linked into a temporary
+ * file in the cache, which is renamed into place once its name, the input
+ * hash, is known: a failed or interrupted build leaves no entry behind.
  */
 #include "builder.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomic_file.h"
+#include "build_cache.h"
 #include "compiler.h"
+#include "compiler_identity.h"
+#include "header_list.h"
+#include "input_hash.h"
 #include "inputs.h"
+#include "mapped_file.h"
 #include "musl_command.h"
 
-#define TEMP_SUFFIX   ".tmp-XXXXXX"
-#define NEW_FILE_MODE 0666
+#define DEFAULT_TMPDIR "/tmp"
+#define SCRATCH_NAME   "kiln-build-XXXXXX"
+#define IMAGE_MODE     0777 /* executable, as the linker makes it; less the umask */
 
-static int create_temp(const char *output, char *temp, size_t temp_size)
+/* The scratch folder: source i compiles to i.o and lists its headers in i.d. */
+struct scratch {
+    char dir[PATH_MAX];
+    char **objects;
+    char **depfiles;
+    size_t count;
+};
+
+static void scratch_remove(struct scratch *scratch)
 {
-    int len = snprintf(temp, temp_size, "%s%s", output, TEMP_SUFFIX);
-    if (len < 0 || (size_t)len >= temp_size) {
-        fprintf(stderr, "kiln: %s: path too long\n", output);
+    for (size_t i = 0; i < scratch->count; i++) {
+        unlink(scratch->objects[i]);
+        unlink(scratch->depfiles[i]);
+        free(scratch->objects[i]);
+        free(scratch->depfiles[i]);
+    }
+    free(scratch->objects);
+    free(scratch->depfiles);
+    rmdir(scratch->dir);
+}
+
+static int scratch_name(struct scratch *scratch, size_t index)
+{
+    if (asprintf(&scratch->objects[index], "%s/%zu.o", scratch->dir, index) < 0)
+        return -1;
+    if (asprintf(&scratch->depfiles[index], "%s/%zu.d", scratch->dir, index) < 0) {
+        free(scratch->objects[index]);
         return -1;
     }
-    int fd = mkstemp(temp);
-    if (fd < 0) {
-        fprintf(stderr, "kiln: %s: cannot create a temporary file next to it: %s\n", output,
+    scratch->count++;
+    return 0;
+}
+
+static int scratch_create(struct scratch *scratch, size_t source_count)
+{
+    const char *tmpdir = getenv("TMPDIR");
+    if (tmpdir == NULL || *tmpdir == '\0')
+        tmpdir = DEFAULT_TMPDIR;
+    *scratch = (struct scratch){0};
+    int len = snprintf(scratch->dir, sizeof scratch->dir, "%s/%s", tmpdir, SCRATCH_NAME);
+    if (len < 0 || (size_t)len >= sizeof scratch->dir) {
+        fprintf(stderr, "kiln: build failed: TMPDIR too long: %s\n", tmpdir);
+        return -1;
+    }
+    if (mkdtemp(scratch->dir) == NULL) {
+        fprintf(stderr, "kiln: build failed: cannot create a scratch folder in %s: %s\n", tmpdir,
                 strerror(errno));
         return -1;
     }
-    /* mkstemp's 0600 would stay: the linker keeps an existing file's mode. */
-    mode_t umask_bits = umask(0);
-    umask(umask_bits);
-    int result = fchmod(fd, NEW_FILE_MODE & ~umask_bits);
-    if (result < 0) {
-        fprintf(stderr, "kiln: %s: cannot set the mode of %s: %s\n", output, temp, strerror(errno));
-        unlink(temp);
+    scratch->objects = calloc(source_count, sizeof *scratch->objects);
+    scratch->depfiles = calloc(source_count, sizeof *scratch->depfiles);
+    int rc = scratch->objects != NULL && scratch->depfiles != NULL ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < source_count; i++)
+        rc = scratch_name(scratch, i);
+    if (rc != 0) {
+        fprintf(stderr, "kiln: build failed: %s\n", strerror(ENOMEM));
+        scratch_remove(scratch);
     }
-    close(fd);
-    return result;
+    return rc;
 }
 
-static int compile_to(const struct build_options *options, const char *temp)
+static int run(struct musl_command *command, int filled, bool verbose)
 {
-    char cwd[PATH_MAX];
+    if (filled != 0) {
+        fprintf(stderr, "kiln: build failed: %s\n", strerror(errno));
+        return -1;
+    }
+    int rc = compiler_run(command, verbose);
+    musl_command_free(command);
+    return rc;
+}
+
+static int compile_and_link(const struct build_options *options, const char *cwd,
+                            const struct scratch *scratch, const char *output)
+{
     struct musl_command command;
+    for (size_t i = 0; i < options->source_count; i++) {
+        int filled = musl_command_compile(&command, options, cwd, i, scratch->objects[i],
+                                          scratch->depfiles[i]);
+        if (run(&command, filled, options->verbose) != 0)
+            return -1;
+    }
+    int filled =
+        musl_command_link(&command, options, (const char *const *)scratch->objects, output);
+    return run(&command, filled, options->verbose);
+}
+
+static int gather_headers(const struct build_options *options, const char *cwd,
+                          const struct scratch *scratch, struct header_list *headers)
+{
+    for (size_t i = 0; i < options->source_count; i++)
+        if (header_list_add_depfile(headers, scratch->depfiles[i], options, cwd) != 0)
+            return -1;
+    header_list_sort(headers);
+    return 0;
+}
+
+static int build_with(const struct build_options *options, const char *cwd,
+                      const struct scratch *scratch, const struct input_hash *inputs,
+                      struct built_image *image)
+{
+    char base[PATH_MAX], temp[PATH_MAX];
+    struct header_list headers = {0};
+    if (build_cache_temp_base(options->cache_dir, inputs, base, sizeof base) != 0)
+        return -1;
+    int fd = atomic_file_create(base, temp, sizeof temp);
+    if (fd < 0)
+        return -1;
+    close(fd);
+    int rc = compile_and_link(options, cwd, scratch, temp);
+    if (rc == 0)
+        rc = gather_headers(options, cwd, scratch, &headers);
+    if (rc == 0)
+        rc = build_cache_store(options->cache_dir, inputs, &headers, temp, image);
+    if (rc != 0)
+        unlink(temp);
+    header_list_free(&headers);
+    return rc;
+}
+
+static int build_into_cache(const struct build_options *options, const char *cwd,
+                            const struct input_hash *inputs, struct built_image *image)
+{
+    struct scratch scratch;
+    if (scratch_create(&scratch, options->source_count) != 0)
+        return -1;
+    int rc = build_with(options, cwd, &scratch, inputs, image);
+    scratch_remove(&scratch);
+    return rc;
+}
+
+int builder_build_cached(const struct build_options *options, struct built_image *image)
+{
+    char cwd[PATH_MAX], compiler_path[PATH_MAX];
+    struct compiler_identity compiler;
+    struct input_hash inputs;
+    if (inputs_check(options, compiler_path, sizeof compiler_path) < 0)
+        return -1;
     if (getcwd(cwd, sizeof cwd) == NULL) {
         fprintf(stderr, "kiln: build failed: cannot get the current directory: %s\n",
                 strerror(errno));
         return -1;
     }
-    if (musl_command_init(&command, options, cwd, temp) < 0) {
-        fprintf(stderr, "kiln: build failed: %s\n", strerror(errno));
+    if (compiler_identity_find(&compiler, compiler_path, options->cache_dir) != 0 ||
+        input_hash_start(&inputs, options, &compiler, cwd) != 0)
+        return -1;
+    int found = build_cache_find(options->cache_dir, &inputs, image, options->verbose);
+    if (found != 0)
+        return found < 0 ? -1 : 0;
+    return build_into_cache(options, cwd, &inputs, image);
+}
+
+static int copy_image(const char *from, const char *to)
+{
+    struct mapped_file file;
+    int rc = mapped_file_open(&file, from);
+    if (rc != 0) {
+        fprintf(stderr, "kiln: %s: cannot read the cached image: %s\n", from, strerror(-rc));
         return -1;
     }
-    int result = compiler_run(&command, options->verbose);
-    musl_command_free(&command);
-    return result;
+    struct iovec bytes = {file.bytes, file.size};
+    rc = atomic_file_write(to, IMAGE_MODE, &bytes, 1);
+    mapped_file_close(&file);
+    return rc;
 }
 
 int builder_build(const struct build_options *options)
 {
-    char temp[PATH_MAX];
-    if (inputs_check(options) < 0 || create_temp(options->output, temp, sizeof temp) < 0)
+    struct built_image image;
+    if (builder_build_cached(options, &image) != 0)
         return -1;
-    if (compile_to(options, temp) < 0) {
-        unlink(temp);
-        return -1;
-    }
-    if (rename(temp, options->output) < 0) {
-        fprintf(stderr, "kiln: %s: cannot write the image: %s\n", options->output, strerror(errno));
-        unlink(temp);
-        return -1;
-    }
-    return 0;
+    return copy_image(image.path, options->output);
 }

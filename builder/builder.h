@@ -1,14 +1,19 @@
 /*
- * The builder's face to cmd/: sources in, one image file out.  It never
- * runs a VM.  Compiler and linker messages reach the user unchanged; the
- * builder's own failures are reported on stderr once, as "kiln: ...".
+ * The builder's face to cmd/: sources in, one image out, through the
+ * build cache, so that building unchanged sources again costs no compiling
+ * or linking.  It never runs a VM.  Compiler and linker messages reach the
+ * user unchanged; the builder's own failures are reported on stderr once,
+ * as "kiln: ...".
  */
 #ifndef KILN_BUILDER_H
 #define KILN_BUILDER_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "content_hash.h"
 
 struct build_options {
     const char *const *sources; /* .c files, compiled in the order given */
@@ -18,12 +23,24 @@ struct build_options {
     const char *const *libs; /* names for -l (musl's libm, ...) */
     size_t lib_count;
     uint64_t default_mem;    /* bytes, written into the image's KILN note */
-    const char *output;      /* the image file to write */
+    const char *output;      /* the image file builder_build writes */
     const char *runtime_dir; /* holds libkiln.a and kiln.ld */
-    bool verbose;            /* print the compiler command on stderr */
+    const char *cache_dir;   /* the cache's root (images/, deps/, ...) */
+    bool verbose;            /* say hit or miss and why; print compiler commands */
 };
 
-/* Returns 0 when the image was written, -1 when it was not (reported). */
+/* An image in the build cache. */
+struct built_image {
+    char path[PATH_MAX];
+    struct content_hash hash; /* of its bytes: the image's identity */
+};
+
+/* Finds the image of options in the build cache, or builds it into the
+ * cache.  Returns 0 with image filled, or -1 (reported). */
+int builder_build_cached(const struct build_options *options, struct built_image *image);
+
+/* builder_build_cached, then a copy to options->output.  Returns 0 when
+ * the output was written, -1 when it was not (reported). */
 int builder_build(const struct build_options *options);
 
 #endif

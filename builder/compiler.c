@@ -1,6 +1,7 @@
 #include "compiler.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <string.h>
@@ -34,19 +35,65 @@ static int wait_for(pid_t pid, const char *name)
     return -1;
 }
 
-int compiler_run(const struct musl_command *command, bool verbose)
+static int spawn(pid_t *pid, char *const *argv, const posix_spawn_file_actions_t *actions)
 {
-    const char *name = command->argv[0];
-    pid_t pid;
-    if (verbose)
-        print_command(command);
     /* Whatever kiln buffered must not come out after the compiler's lines. */
     fflush(stdout);
     fflush(stderr);
-    int err = posix_spawnp(&pid, name, NULL, NULL, command->argv, environ);
-    if (err != 0) {
-        fprintf(stderr, "kiln: build failed: cannot start %s: %s\n", name, strerror(err));
+    int err = posix_spawnp(pid, argv[0], actions, NULL, argv, environ);
+    if (err != 0)
+        fprintf(stderr, "kiln: build failed: cannot start %s: %s\n", argv[0], strerror(err));
+    return err == 0 ? 0 : -1;
+}
+
+int compiler_run(const struct musl_command *command, bool verbose)
+{
+    pid_t pid;
+    if (verbose)
+        print_command(command);
+    if (spawn(&pid, command->argv, NULL) != 0)
+        return -1;
+    return wait_for(pid, command->argv[0]);
+}
+
+/* Keeps the first out_size - 1 bytes and reads on to the end, so that the
+ * child never blocks on a full pipe. */
+static void read_all(int fd, char *out, size_t out_size)
+{
+    size_t len = 0;
+    char discard[256];
+    for (;;) {
+        bool full = len + 1 >= out_size;
+        ssize_t got =
+            read(fd, full ? discard : out + len, full ? sizeof discard : out_size - 1 - len);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            break;
+        if (!full)
+            len += (size_t)got;
+    }
+    out[len] = '\0';
+}
+
+int compiler_output(char *const *argv, char *out, size_t out_size)
+{
+    int pipe_fds[2];
+    if (pipe2(pipe_fds, O_CLOEXEC) != 0) {
+        fprintf(stderr, "kiln: build failed: cannot run %s: %s\n", argv[0], strerror(errno));
         return -1;
     }
-    return wait_for(pid, name);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
+    pid_t pid;
+    int rc = spawn(&pid, argv, &actions);
+    posix_spawn_file_actions_destroy(&actions);
+    close(pipe_fds[1]);
+    if (rc == 0) {
+        read_all(pipe_fds[0], out, out_size);
+        rc = wait_for(pid, argv[0]);
+    }
+    close(pipe_fds[0]);
+    return rc;
 }

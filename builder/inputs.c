@@ -51,33 +51,34 @@ static int check_runtime_file(const char *runtime_dir, const char *name)
     return 0;
 }
 
-static bool is_executable_in(const char *dir, size_t dir_len, const char *name)
+static bool is_executable_in(const char *dir, size_t dir_len, const char *name, char *path,
+                             size_t path_size)
 {
-    char path[PATH_MAX];
     if (dir_len == 0) { /* an empty PATH entry means the current directory */
         dir = ".";
         dir_len = 1;
     }
-    int len = snprintf(path, sizeof path, "%.*s/%s", (int)dir_len, dir, name);
-    return len > 0 && (size_t)len < sizeof path && access(path, X_OK) == 0;
+    int len = snprintf(path, path_size, "%.*s/%s", (int)dir_len, dir, name);
+    return len > 0 && (size_t)len < path_size && access(path, X_OK) == 0;
 }
 
-static bool found_in_path(const char *name)
+/* Searches PATH as execvp does. */
+static int find_program(const char *name, char *path, size_t path_size)
 {
-    const char *path = getenv("PATH");
-    if (path == NULL)
-        path = DEFAULT_PATH;
+    const char *dirs = getenv("PATH");
+    if (dirs == NULL)
+        dirs = DEFAULT_PATH;
     for (;;) {
-        const char *end = strchrnul(path, ':');
-        if (is_executable_in(path, (size_t)(end - path), name))
-            return true;
+        const char *end = strchrnul(dirs, ':');
+        if (is_executable_in(dirs, (size_t)(end - dirs), name, path, path_size))
+            return 0;
         if (*end == '\0')
-            return false;
-        path = end + 1;
+            return -1;
+        dirs = end + 1;
     }
 }
 
-int inputs_check(const struct build_options *options)
+int inputs_check(const struct build_options *options, char *compiler, size_t compiler_size)
 {
     if (options->source_count == 0) {
         fprintf(stderr, "kiln: nothing to build: no .c files given\n");
@@ -89,7 +90,7 @@ int inputs_check(const struct build_options *options)
     if (check_runtime_file(options->runtime_dir, "libkiln.a") < 0 ||
         check_runtime_file(options->runtime_dir, "kiln.ld") < 0)
         return -1;
-    if (!found_in_path(MUSL_CC)) {
+    if (find_program(MUSL_CC, compiler, compiler_size) != 0) {
         fprintf(stderr, "kiln: %s not found: install musl-tools\n", MUSL_CC);
         return -1;
     }

@@ -6,10 +6,12 @@
 #ifndef KILN_INPUTS_H
 #define KILN_INPUTS_H
 
+#include <stddef.h>
+
 #include "builder.h"
 
-/* Returns 0 when everything is there; else reports the first problem on
- * stderr and returns -1. */
-int inputs_check(const struct build_options *options);
+/* Returns 0 when everything is there, with musl-gcc's path in compiler;
+ * else reports the first problem on stderr and returns -1. */
+int inputs_check(const struct build_options *options, char *compiler, size_t compiler_size);
 
 #endif

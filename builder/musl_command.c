@@ -6,8 +6,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* Arguments besides the cflags, sources and libs. */
-#define FIXED_ARG_COUNT 15
+#include "depfile.h"
+
+/* The most arguments either command adds besides the cflags, objects and
+ * libs. */
+#define FIXED_ARG_COUNT 16
+
+static int alloc_argv(struct musl_command *command, size_t variable_count)
+{
+    command->capacity = FIXED_ARG_COUNT + variable_count;
+    command->argc = 0;
+    command->argv = calloc(command->capacity + 1, sizeof *command->argv);
+    return command->argv == NULL ? -1 : 0;
+}
 
 static int append(struct musl_command *command, const char *fmt, ...)
 {
@@ -36,9 +47,21 @@ static int append_list(struct musl_command *command, const char *prefix, const c
     return 0;
 }
 
+/* On failure, frees what was built so far and keeps errno. */
+static int finish(struct musl_command *command, int rc)
+{
+    if (rc < 0) {
+        int saved = errno;
+        musl_command_free(command);
+        errno = saved;
+    }
+    return rc;
+}
+
 /* The default -O2 comes before the user's flags: gcc keeps the last -O. */
 static int append_compile(struct musl_command *command, const struct build_options *options,
-                          const char *cwd)
+                          const char *cwd, const char *source, const char *object,
+                          const char *depfile)
 {
     if (append(command, "%s", MUSL_CC) < 0 || append(command, "-static") < 0 ||
         append(command, "-no-pie") < 0 || append(command, "-O2") < 0 ||
@@ -46,15 +69,34 @@ static int append_compile(struct musl_command *command, const struct build_optio
         return -1;
     if (append_list(command, "", options->cflags, options->cflag_count) < 0)
         return -1;
-    return append_list(command, "", options->sources, options->source_count);
+    if (append(command, "-c") < 0 || append(command, "%s", source) < 0 ||
+        append(command, "-o") < 0 || append(command, "%s", object) < 0 ||
+        append(command, "-MD") < 0 || append(command, "-MF") < 0 ||
+        append(command, "%s", depfile) < 0 || append(command, "-MT") < 0)
+        return -1;
+    return append(command, "%s", DEPFILE_TARGET);
+}
+
+int musl_command_compile(struct musl_command *command, const struct build_options *options,
+                         const char *cwd, size_t index, const char *object, const char *depfile)
+{
+    if (alloc_argv(command, options->cflag_count) < 0)
+        return -1;
+    return finish(command,
+                  append_compile(command, options, cwd, options->sources[index], object, depfile));
 }
 
 /* --whole-archive: the runtime's entry points are only referenced from the
  * linker script and the note, never from the app. */
 static int append_link(struct musl_command *command, const struct build_options *options,
-                       const char *output)
+                       const char *const *objects, const char *output)
 {
     const char *runtime = options->runtime_dir;
+    if (append(command, "%s", MUSL_CC) < 0 || append(command, "-static") < 0 ||
+        append(command, "-no-pie") < 0)
+        return -1;
+    if (append_list(command, "", objects, options->source_count) < 0)
+        return -1;
     if (append(command, "-Wl,-T,%s/kiln.ld", runtime) < 0 ||
         append(command, "-Wl,-z,max-page-size=4096") < 0 ||
         append(command, "-Wl,--build-id=none") < 0 ||
@@ -71,22 +113,12 @@ static int append_link(struct musl_command *command, const struct build_options 
     return append(command, "%s", output);
 }
 
-int musl_command_init(struct musl_command *command, const struct build_options *options,
-                      const char *cwd, const char *output)
+int musl_command_link(struct musl_command *command, const struct build_options *options,
+                      const char *const *objects, const char *output)
 {
-    command->capacity =
-        FIXED_ARG_COUNT + options->cflag_count + options->source_count + options->lib_count;
-    command->argc = 0;
-    command->argv = calloc(command->capacity + 1, sizeof *command->argv);
-    if (command->argv == NULL)
+    if (alloc_argv(command, options->source_count + options->lib_count) < 0)
         return -1;
-    if (append_compile(command, options, cwd) < 0 || append_link(command, options, output) < 0) {
-        int saved = errno;
-        musl_command_free(command);
-        errno = saved;
-        return -1;
-    }
-    return 0;
+    return finish(command, append_link(command, options, objects, output));
 }
 
 void musl_command_free(struct musl_command *command)

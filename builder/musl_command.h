@@ -1,7 +1,8 @@
 /*
- * The one musl-gcc command that turns a build's sources into an image:
- * compile, then link with the runtime's linker script and archive.  Kept
- * apart from running it so that the exact command can be tested.
+ * The musl-gcc commands that turn a build's sources into an image: one
+ * compile per source, which also lists the headers it read (-MD), then one
+ * link with the runtime's linker script and archive.  Kept apart from
+ * running them so that the exact commands can be tested.
  */
 #ifndef KILN_MUSL_COMMAND_H
 #define KILN_MUSL_COMMAND_H
@@ -18,11 +19,17 @@ struct musl_command {
     size_t capacity; /* of argv, not counting its terminating NULL */
 };
 
-/* Fills command for options, writing the image to output instead of
- * options->output; paths under cwd appear as "./..." inside the image.
- * Returns 0, or -1 with errno set when memory runs out. */
-int musl_command_init(struct musl_command *command, const struct build_options *options,
-                      const char *cwd, const char *output);
+/* Fills command to compile options->sources[index] into object and to
+ * write the files it read, as make rules, into depfile; paths under cwd
+ * appear as "./..." inside the object.  Returns 0, or -1 with errno set
+ * when memory runs out. */
+int musl_command_compile(struct musl_command *command, const struct build_options *options,
+                         const char *cwd, size_t index, const char *object, const char *depfile);
+
+/* Fills command to link the objects (one per source, in order) with the
+ * runtime into output.  Returns 0, or -1 with errno set. */
+int musl_command_link(struct musl_command *command, const struct build_options *options,
+                      const char *const *objects, const char *output);
 
 void musl_command_free(struct musl_command *command);
 

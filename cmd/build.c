@@ -4,19 +4,28 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <kiln/abi.h>
+
 #include "builder.h"
+#include "cache_dir.h"
 #include "commands.h"
 #include "exit_codes.h"
 #include "help.h"
 #include "names.h"
 #include "runtime_dir.h"
 
-int build_image(const struct compile_args *compile, const char *output, uint64_t default_mem)
-{
+/* The options of a build, and the runtime folder they point into. */
+struct build_setup {
     char runtime_dir[PATH_MAX];
-    if (runtime_dir_find(runtime_dir, sizeof runtime_dir) < 0)
+    struct build_options options;
+};
+
+static int set_up(struct build_setup *setup, const struct compile_args *compile, const char *output,
+                  uint64_t default_mem)
+{
+    if (runtime_dir_find(setup->runtime_dir, sizeof setup->runtime_dir) < 0)
         return -1;
-    struct build_options options = {
+    setup->options = (struct build_options){
         .sources = compile->sources,
         .source_count = compile->source_count,
         .cflags = compile->cflags,
@@ -25,10 +34,31 @@ int build_image(const struct compile_args *compile, const char *output, uint64_t
         .lib_count = compile->lib_count,
         .default_mem = default_mem,
         .output = output,
-        .runtime_dir = runtime_dir,
+        .runtime_dir = setup->runtime_dir,
         .verbose = compile->verbose,
     };
-    return builder_build(&options);
+    return 0;
+}
+
+int build_cached_image(const struct compile_args *compile, const char *cache_dir,
+                       struct built_image *image)
+{
+    struct build_setup setup;
+    if (set_up(&setup, compile, NULL, KILN_MEM_DEFAULT) < 0)
+        return -1;
+    setup.options.cache_dir = cache_dir;
+    return builder_build_cached(&setup.options, image);
+}
+
+static int build_image(const struct compile_args *compile, const char *output, uint64_t default_mem)
+{
+    struct build_setup setup;
+    char cache_dir[PATH_MAX];
+    if (set_up(&setup, compile, output, default_mem) < 0 ||
+        cache_dir_find(cache_dir, sizeof cache_dir) < 0)
+        return -1;
+    setup.options.cache_dir = cache_dir;
+    return builder_build(&setup.options);
 }
 
 static int build_from(const struct build_args *args)

@@ -1,15 +1,17 @@
 /*
- * Turning parsed compile options into an image: what kiln build does, and
- * what kiln run does first when it is given .c files.
+ * Turning parsed compile options into an image through the build cache:
+ * what kiln build does, and what kiln run does first when it is given .c
+ * files.
  */
 #ifndef KILN_BUILD_H
 #define KILN_BUILD_H
 
-#include <stdint.h>
-
+#include "builder.h"
 #include "options.h"
 
-/* Returns 0 when output was written, else -1 (reported). */
-int build_image(const struct compile_args *compile, const char *output, uint64_t default_mem);
+/* The image of compile's sources, from the build cache under cache_dir or
+ * built into it.  Returns 0 with image filled, else -1 (reported). */
+int build_cached_image(const struct compile_args *compile, const char *cache_dir,
+                       struct built_image *image);
 
 #endif

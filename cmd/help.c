@@ -29,6 +29,8 @@ static void print_kiln(FILE *out)
           "  kiln build [OPTIONS] FILE.c... [-o IMAGE]   compile and link an image\n"
           "  kiln run [OPTIONS] IMAGE.kiln [-- ARGS...]  boot an image, run it to its end\n"
           "  kiln run [OPTIONS] FILE.c... [-- ARGS...]   build, then boot\n"
+          "  kiln cache path|ls|clean                    where the cache is, what it holds,\n"
+          "                                              empty it\n"
           "  kiln version                                print kiln's version\n"
           "  kiln help [COMMAND]                         this help, or COMMAND's\n"
           "\n"
@@ -51,7 +53,8 @@ static void print_compile_options(FILE *out)
           "  -D NAME[=VALUE]  define a macro\n"
           "  -O LEVEL         optimize: 0, 1, 2 (the default), 3, s or g\n"
           "  -l NAME          link with library NAME (e.g. -lm)\n"
-          "  -v               print the compiler's command line\n",
+          "  -v               say whether the caches had the image, or why not,\n"
+          "                   and print the compiler's command lines\n",
           out);
 }
 
@@ -63,6 +66,9 @@ static void print_build(FILE *out)
           "\n"
           "Compiles and links the C sources with musl and kiln's runtime into one\n"
           "bootable image, a static ELF.  The compiler's messages appear unchanged.\n"
+          "The build cache keeps every image by the hash of what went into it, so\n"
+          "building unchanged sources again compiles nothing (see kiln cache).\n"
+          "The same sources and flags give the same image bytes in any folder.\n"
           "\n"
           "Options:\n"
           "  -o IMAGE         write the image to IMAGE (default: the first source's\n"
@@ -91,8 +97,9 @@ static void print_run(FILE *out)
           "\n"
           "Boots the image in a fresh microVM and runs the program to its end; its\n"
           "stdin, stdout and stderr are kiln's.  Given .c files, kiln builds them\n"
-          "into a temporary image first.  ARGS go to the program, whose argv[0] is\n"
-          "the image's name.  The program sees no environment but --env's.\n"
+          "first, through the build cache: running unchanged sources again compiles\n"
+          "nothing.  ARGS go to the program, whose argv[0] is the image's name.\n"
+          "The program sees no environment but --env's.\n"
           "\n"
           "Options:\n",
           out);
@@ -118,6 +125,29 @@ static void print_run(FILE *out)
           out);
 }
 
+static void print_cache(FILE *out)
+{
+    fputs("Usage: kiln cache path|ls|clean\n"
+          "\n"
+          "kiln keeps what it built and booted in its cache, named by content hashes\n"
+          "(XXH3-128): images/ holds built images, deps/ the headers each build read,\n"
+          "compilers/ the compiler's identity, boot/ images laid out as guest memory.\n"
+          "The cache is $KILN_CACHE_DIR, else $XDG_CACHE_HOME/kiln, else\n"
+          "~/.cache/kiln.  A damaged entry is reported, removed and made again.\n"
+          "\n"
+          "Commands:\n"
+          "  path   print the cache's folder\n"
+          "  ls     list the entries: size, age, name\n"
+          "  clean  remove every entry and temporary file kiln made there, nothing\n"
+          "         else\n"
+          "\n"
+          "Exit codes:\n"
+          "  0  done\n"
+          "  1  the cache could not be read or emptied (the reason is on stderr)\n"
+          "  2  bad usage\n",
+          out);
+}
+
 static void print_version(FILE *out)
 {
     fputs("Usage: kiln version\n"
@@ -134,7 +164,7 @@ static void print_help(FILE *out)
 {
     fputs("Usage: kiln help [COMMAND]\n"
           "\n"
-          "Prints kiln's help, or COMMAND's: build, run, version, help.\n"
+          "Prints kiln's help, or COMMAND's: build, run, cache, version, help.\n"
           "\n"
           "Exit codes:\n"
           "  0  printed\n"
@@ -147,7 +177,7 @@ static const struct help_topic {
     void (*print)(FILE *out);
 } topics[] = {
     {"kiln", print_kiln},       {"build", print_build}, {"run", print_run},
-    {"version", print_version}, {"help", print_help},
+    {"version", print_version}, {"help", print_help},   {"cache", print_cache},
 };
 
 int help_print(const char *topic, FILE *out)
@@ -173,7 +203,8 @@ int cmd_help(int argc, char **argv)
     }
     if (help_print(topic, stdout) < 0) {
         fprintf(stderr,
-                "kiln: help: unknown command \"%s\" (commands: build, run, version, help)\n",
+                "kiln: help: unknown command \"%s\" "
+                "(commands: build, run, cache, version, help)\n",
                 topic);
         return EXIT_USAGE;
     }

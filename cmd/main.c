@@ -12,7 +12,7 @@ static const struct command {
 } commands[] = {
     {"build", cmd_build},       {"run", cmd_run},   {"version", cmd_version},
     {"--version", cmd_version}, {"help", cmd_help}, {"--help", cmd_help},
-    {"-h", cmd_help},
+    {"-h", cmd_help},           {"cache", cmd_cache},
 };
 
 int main(int argc, char **argv)

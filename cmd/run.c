@@ -8,38 +8,13 @@
 #include <kiln/abi.h>
 
 #include "build.h"
+#include "cache_dir.h"
 #include "commands.h"
 #include "exit_codes.h"
 #include "help.h"
 #include "monitor.h"
 #include "names.h"
 #include "options.h"
-
-#define DEFAULT_TMPDIR "/tmp"
-
-static int build_temp_image(const struct run_args *args, char *path, size_t path_size)
-{
-    const char *tmpdir = getenv("TMPDIR");
-    if (tmpdir == NULL || *tmpdir == '\0')
-        tmpdir = DEFAULT_TMPDIR;
-    int len = snprintf(path, path_size, "%s/kiln-run-XXXXXX", tmpdir);
-    if (len < 0 || (size_t)len >= path_size) {
-        fprintf(stderr, "kiln: run: TMPDIR too long: %s\n", tmpdir);
-        return -1;
-    }
-    int fd = mkstemp(path);
-    if (fd < 0) {
-        fprintf(stderr, "kiln: run: cannot create a temporary image in %s: %s\n", tmpdir,
-                strerror(errno));
-        return -1;
-    }
-    close(fd);
-    if (build_image(&args->compile, path, KILN_MEM_DEFAULT) < 0) {
-        unlink(path);
-        return -1;
-    }
-    return 0;
-}
 
 /* The guest's argv: its name, then what followed "--". */
 static char **program_argv(const struct run_args *args, const char *named_after)
@@ -56,16 +31,24 @@ static char **program_argv(const struct run_args *args, const char *named_after)
     return argv;
 }
 
-static int run_image(const struct run_args *args, const char *image, const char *named_after)
+/* What the monitor boots: an image file, and its hash when kiln knows it. */
+struct run_target {
+    const char *path;
+    const struct content_hash *hash;
+    const char *named_after; /* the guest's argv[0] and the name in messages */
+};
+
+static int run_image(const struct run_args *args, const struct run_target *target,
+                     const char *cache_dir)
 {
-    char **argv = program_argv(args, named_after);
+    char **argv = program_argv(args, target->named_after);
     if (argv == NULL) {
         fprintf(stderr, "kiln: run: out of memory\n");
         return EXIT_CANNOT_RUN;
     }
     struct monitor_options options = {
-        .image_path = image,
-        .name = named_after,
+        .image_path = target->path,
+        .name = target->named_after,
         .mem_size = args->mem_size,
         .timeout_ms = args->timeout_ms,
         .argc = (int)args->program_arg_count + 1,
@@ -73,6 +56,9 @@ static int run_image(const struct run_args *args, const char *image, const char 
         /* monitor.h's type, as for execve; the monitor only reads them. */
         .envp = (char *const *)args->env,
         .trace_boot = args->trace_boot,
+        .cache_dir = cache_dir,
+        .image_hash = target->hash,
+        .verbose = args->compile.verbose,
     };
     struct monitor_result result = monitor_run(&options);
     free(argv[0]);
@@ -82,14 +68,17 @@ static int run_image(const struct run_args *args, const char *image, const char 
 
 static int run_from(const struct run_args *args)
 {
-    char temp[PATH_MAX];
+    char cache_dir[PATH_MAX];
+    struct built_image image;
+    bool cached = cache_dir_find(cache_dir, sizeof cache_dir) == 0;
+    /* An image runs without a cache folder too, only without the boot cache. */
     if (args->image != NULL)
-        return run_image(args, args->image, args->image);
-    if (build_temp_image(args, temp, sizeof temp) < 0)
+        return run_image(args, &(struct run_target){args->image, NULL, args->image},
+                         cached ? cache_dir : NULL);
+    if (!cached || build_cached_image(&args->compile, cache_dir, &image) < 0)
         return EXIT_CANNOT_RUN;
-    int code = run_image(args, temp, args->compile.sources[0]);
-    unlink(temp);
-    return code;
+    return run_image(args, &(struct run_target){image.path, &image.hash, args->compile.sources[0]},
+                     cache_dir);
 }
 
 int cmd_run(int argc, char **argv)

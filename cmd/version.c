@@ -2,11 +2,11 @@
 #include <string.h>
 
 #include <kiln/abi.h>
+#include <kiln/version.h>
 
 #include "commands.h"
 #include "exit_codes.h"
 #include "help.h"
-#include "version.h"
 
 int cmd_version(int argc, char **argv)
 {

@@ -41,13 +41,14 @@ static uint64_t write_initial_stack(struct vm *vm, const struct image *image, in
     return rsp;
 }
 
-int boot_guest(struct vm *vm, const struct image *image, int argc, char *const *argv,
+int boot_guest(struct vm *vm, const struct prepared_image *prepared, int argc, char *const *argv,
                char *const *envp)
 {
+    const struct image *image = &prepared->image;
     uint64_t stack_bottom = vm->mem.size - KILN_STACK_SIZE;
     uint64_t heap_start = ALIGN_UP(image->end, KILN_PAGE_SIZE);
     vm->stack_guard = stack_bottom - KILN_PAGE_SIZE;
-    if (image_load(image, &vm->mem, vm->stack_guard) != 0)
+    if (prepared_image_load(prepared, &vm->mem, vm->stack_guard) != 0)
         return -1;
     /* The image and a first stretch of heap; the stack. */
     if (ram_back_ends(vm, ALIGN_UP(heap_start, RAM_BACKING_STEP) + RAM_BACKING_STEP,

@@ -5,12 +5,12 @@
 #ifndef KILN_BOOT_H
 #define KILN_BOOT_H
 
-#include "image.h"
+#include "prepared_image.h"
 #include "vm.h"
 
 /* Leaves the vCPU ready to run the image's _start with this argv and
  * environment; reports failures. */
-int boot_guest(struct vm *vm, const struct image *image, int argc, char *const *argv,
+int boot_guest(struct vm *vm, const struct prepared_image *prepared, int argc, char *const *argv,
                char *const *envp);
 
 #endif

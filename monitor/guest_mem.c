@@ -29,3 +29,15 @@ void guest_mem_unmap(struct guest_mem *mem)
     mem->host = NULL;
     mem->size = 0;
 }
+
+int guest_mem_map_file(const struct guest_mem *mem, uint64_t gpa, uint64_t len, int fd,
+                       uint64_t offset)
+{
+    void *at = guest_mem_at(mem, gpa, len);
+    if (at == NULL)
+        return -EFAULT;
+    if (mmap(at, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd, (off_t)offset) ==
+        MAP_FAILED)
+        return -errno;
+    return 0;
+}

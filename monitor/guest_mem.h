@@ -21,4 +21,11 @@ void *guest_mem_at(const struct guest_mem *mem, uint64_t gpa, uint64_t len);
 int guest_mem_map(struct guest_mem *mem, uint64_t size);
 void guest_mem_unmap(struct guest_mem *mem);
 
+/* Maps len bytes of the file fd from offset over [gpa, gpa + len) of RAM,
+ * copy-on-write: the guest sees the file, its writes stay its own, and the
+ * reservation (and the KVM slot over it) stays one.  Returns 0, or a
+ * negative errno (EFAULT when the range leaves RAM). */
+int guest_mem_map_file(const struct guest_mem *mem, uint64_t gpa, uint64_t len, int fd,
+                       uint64_t offset);
+
 #endif

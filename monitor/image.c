@@ -1,14 +1,10 @@
 #include "image.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <gelf.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 /* Anything an image places must leave room for the stack at the top of
  * the largest RAM; the exact RAM size is checked again at load. */
@@ -51,36 +47,52 @@ static int check_header(struct image *image, Elf *elf)
     return 0;
 }
 
+/* What a segment must be wherever it came from: inside the image's part of
+ * RAM, and clear of the `earlier` segments before it. */
+static int check_segment(const struct image *image, size_t index, const struct image_segment *s,
+                         unsigned earlier)
+{
+    if (s->file_size > s->mem_size)
+        return reject(image, "segment %zu: file size 0x%lx exceeds memory size 0x%lx", index,
+                      s->file_size, s->mem_size);
+    if (s->gpa < KILN_IMAGE_BASE)
+        return reject(image, "segment %zu: starts at 0x%lx, inside the first MiB kiln reserves",
+                      index, s->gpa);
+    if (s->mem_size > IMAGE_LIMIT || s->gpa > IMAGE_LIMIT - s->mem_size)
+        return reject(image, "segment %zu: 0x%lx bytes at 0x%lx end past guest memory", index,
+                      s->mem_size, s->gpa);
+    for (unsigned i = 0; i < earlier; i++) {
+        const struct image_segment *other = &image->segments[i];
+        if (s->gpa < other->gpa + other->mem_size && other->gpa < s->gpa + s->mem_size)
+            return reject(image, "segment %zu overlaps an earlier segment", index);
+    }
+    return 0;
+}
+
+static void extend_end(struct image *image, const struct image_segment *s)
+{
+    if (s->gpa + s->mem_size > image->end)
+        image->end = s->gpa + s->mem_size;
+}
+
 static int add_segment(struct image *image, size_t index, const GElf_Phdr *ph)
 {
     if (image->segment_count == IMAGE_MAX_SEGMENTS)
         return reject(image, "more than %d loadable segments", IMAGE_MAX_SEGMENTS);
-    if (ph->p_filesz > ph->p_memsz)
-        return reject(image, "segment %zu: file size 0x%lx exceeds memory size 0x%lx", index,
-                      ph->p_filesz, ph->p_memsz);
-    if (ph->p_offset > image->size || ph->p_filesz > image->size - ph->p_offset)
-        return reject(image, "segment %zu: file bytes lie past the end of the file (truncated?)",
-                      index);
-    if (ph->p_vaddr < KILN_IMAGE_BASE)
-        return reject(image, "segment %zu: starts at 0x%lx, inside the first MiB kiln reserves",
-                      index, ph->p_vaddr);
-    if (ph->p_memsz > IMAGE_LIMIT || ph->p_vaddr > IMAGE_LIMIT - ph->p_memsz)
-        return reject(image, "segment %zu: 0x%lx bytes at 0x%lx end past guest memory", index,
-                      ph->p_memsz, ph->p_vaddr);
-    for (unsigned i = 0; i < image->segment_count; i++) {
-        const struct image_segment *other = &image->segments[i];
-        if (ph->p_vaddr < other->gpa + other->mem_size && other->gpa < ph->p_vaddr + ph->p_memsz)
-            return reject(image, "segment %zu overlaps an earlier segment", index);
-    }
-    image->segments[image->segment_count++] = (struct image_segment){
+    struct image_segment segment = {
         .gpa = ph->p_vaddr,
         .file_offset = ph->p_offset,
         .file_size = ph->p_filesz,
         .mem_size = ph->p_memsz,
         .flags = ph->p_flags,
     };
-    if (ph->p_vaddr + ph->p_memsz > image->end)
-        image->end = ph->p_vaddr + ph->p_memsz;
+    if (check_segment(image, index, &segment, image->segment_count) != 0)
+        return -1;
+    if (ph->p_offset > image->size || ph->p_filesz > image->size - ph->p_offset)
+        return reject(image, "segment %zu: file bytes lie past the end of the file (truncated?)",
+                      index);
+    image->segments[image->segment_count++] = segment;
+    extend_end(image, &segment);
     return 0;
 }
 
@@ -190,43 +202,47 @@ int image_parse(struct image *image, const char *name, uint8_t *bytes, size_t si
     return rc;
 }
 
-int image_open(struct image *image, const char *path, const char *name)
+int image_map(struct mapped_file *file, const char *path, const char *name)
 {
-    *image = (struct image){.name = name};
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return reject(image, "cannot open: %s", strerror(errno));
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
-        close(fd);
-        return reject(image, "not a regular, non-empty file");
-    }
-    /* Writable private mapping: libelf may write to its buffer; the file
-     * never changes. */
-    void *bytes = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-    close(fd);
-    if (bytes == MAP_FAILED)
-        return reject(image, "cannot map: %s", strerror(errno));
-    if (image_parse(image, name, bytes, (size_t)st.st_size) != 0) {
-        munmap(bytes, (size_t)st.st_size);
-        image->bytes = NULL;
-        return -1;
-    }
+    const struct image named = {.name = name};
+    int rc = mapped_file_open(file, path);
+    if (rc == -EISDIR || rc == -EINVAL)
+        return reject(&named, "not a regular file");
+    if (rc != 0)
+        return reject(&named, "cannot open: %s", strerror(-rc));
+    if (file->size == 0)
+        return reject(&named, "an empty file, not an image");
     return 0;
 }
 
-void image_close(struct image *image)
+int image_check(struct image *image)
 {
-    if (image->bytes)
-        munmap(image->bytes, image->size);
-    image->bytes = NULL;
+    image->end = 0;
+    if (image->segment_count == 0 || image->segment_count > IMAGE_MAX_SEGMENTS)
+        return reject(image, "%u loadable segments, expected 1 to %d", image->segment_count,
+                      IMAGE_MAX_SEGMENTS);
+    for (unsigned i = 0; i < image->segment_count; i++) {
+        if (check_segment(image, i, &image->segments[i], i) != 0)
+            return -1;
+        extend_end(image, &image->segments[i]);
+    }
+    return check_note(image);
+}
+
+int image_fits(const struct image *image, uint64_t ram_limit)
+{
+    if (image->end <= ram_limit)
+        return 0;
+    return reject(image,
+                  "needs memory up to 0x%lx but the stack starts at 0x%lx "
+                  "(give it more with --mem)",
+                  image->end, ram_limit);
 }
 
 int image_load(const struct image *image, const struct guest_mem *mem, uint64_t ram_limit)
 {
-    if (image->end > ram_limit)
-        return reject(image, "needs memory up to 0x%lx but the stack starts at 0x%lx "
-                             "(give it more with --mem)", image->end, ram_limit);
+    if (image_fits(image, ram_limit) != 0)
+        return -1;
     for (unsigned i = 0; i < image->segment_count; i++) {
         const struct image_segment *s = &image->segments[i];
         uint8_t *dst = guest_mem_at(mem, s->gpa, s->mem_size);

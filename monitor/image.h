@@ -1,6 +1,7 @@
 /*
  * An image file, mapped and checked.  Every check runs before a VM exists:
- * a file that passes image_parse() can be laid out in guest RAM safely.
+ * a file that passes image_parse(), or boot-cache fields that pass
+ * image_check(), can be laid out in guest RAM safely.
  */
 #ifndef KILN_IMAGE_H
 #define KILN_IMAGE_H
@@ -11,6 +12,7 @@
 #include <kiln/abi.h>
 
 #include "guest_mem.h"
+#include "mapped_file.h"
 
 #define IMAGE_MAX_SEGMENTS 8
 
@@ -24,7 +26,7 @@ struct image_segment {
 
 struct image {
     const char *name;    /* for messages: the path the user gave */
-    uint8_t *bytes;      /* the whole file */
+    uint8_t *bytes;      /* the whole file; NULL when it came from the boot cache */
     size_t size;
     uint64_t entry;
     uint64_t end;        /* one past the last byte any segment occupies */
@@ -36,14 +38,19 @@ struct image {
     struct kiln_note note;
 };
 
-/* Maps the file at path and parses it; reports (as name) and returns -1 if
- * unusable. */
-int image_open(struct image *image, const char *path, const char *name);
+/* Maps the file at path for image_parse; reports (as name) and returns -1
+ * when it cannot, or when the file is empty. */
+int image_map(struct mapped_file *file, const char *path, const char *name);
 
 /* Checks an image already in memory; name is only used in messages. */
 int image_parse(struct image *image, const char *name, uint8_t *bytes, size_t size);
 
-void image_close(struct image *image);
+/* Checks an image whose fields came from elsewhere than its ELF file (the
+ * boot cache): its segments and note, as image_parse does; sets its end. */
+int image_check(struct image *image);
+
+/* Fails (reported) when RAM below ram_limit cannot hold the image. */
+int image_fits(const struct image *image, uint64_t ram_limit);
 
 /* Copies the segments into guest RAM; fails (reported) if RAM is too small
  * to hold them below ram_limit. */

@@ -10,7 +10,7 @@
 
 #include "boot.h"
 #include "exits.h"
-#include "image.h"
+#include "prepared_image.h"
 #include "timeout.h"
 #include "vm.h"
 
@@ -23,7 +23,6 @@ static int check_mem_size(const char *name, uint64_t size)
     return -1;
 }
 
-
 struct monitor_result monitor_run(const struct monitor_options *options)
 {
     struct monitor_result failed = {.outcome = MONITOR_FAILED};
@@ -31,11 +30,11 @@ struct monitor_result monitor_run(const struct monitor_options *options)
     struct trace trace = {0};
     struct trace *tracing = options->trace_boot ? &trace : NULL;
     trace_start(tracing);
-    struct image image;
-    if (image_open(&image, options->image_path, name) != 0)
+    struct prepared_image image;
+    if (prepared_image_open(&image, options, name) != 0)
         return failed;
     trace_mark(tracing, TRACE_IMAGE);
-    uint64_t mem_size = options->mem_size ? options->mem_size : image.note.default_mem;
+    uint64_t mem_size = options->mem_size ? options->mem_size : image.image.note.default_mem;
     struct vm vm = {
         .name = name,
         .kvm_fd = -1,
@@ -47,11 +46,14 @@ struct monitor_result monitor_run(const struct monitor_options *options)
         .trace = tracing,
     };
     if (check_mem_size(vm.name, mem_size) == 0 && vm_create(&vm, mem_size) == 0 &&
-        boot_guest(&vm, &image, options->argc, options->argv, options->envp) == 0 && timeout_arm(&vm) == 0)
+        boot_guest(&vm, &image, options->argc, options->argv, options->envp) == 0 &&
+        timeout_arm(&vm) == 0) {
+        prepared_image_keep(&image, &vm.mem);
         exits_run(&vm);
+    }
     timeout_disarm(&vm);
     vm_destroy(&vm);
-    image_close(&image);
+    prepared_image_close(&image);
     trace_mark(tracing, TRACE_TEARDOWN);
     trace_print(tracing, name);
     return vm.result;

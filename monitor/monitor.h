@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "content_hash.h"
+
 struct monitor_options {
     const char *image_path;
     const char *name;      /* what messages call the program; NULL: image_path */
@@ -17,6 +19,9 @@ struct monitor_options {
     int argc;              /* argv[0] is the program's name in the guest */
     char *const *argv;
     char *const *envp;     /* NULL-terminated; the guest's whole environment */
+    const char *cache_dir; /* the cache's root, for the boot cache; NULL: none */
+    const struct content_hash *image_hash; /* of the image file, if known; NULL: hashed here */
+    bool verbose;                          /* say whether the boot cache had the image */
     bool trace_boot;       /* print where the time went on stderr */
 };
 

@@ -136,8 +136,10 @@ SRC
     [ "$output" = "hi there 7" ]
 }
 
-@test "kiln build -v prints the compiler command" {
-    run -0 --separate-stderr "$KILN" build -v "$REPO_ROOT/templates/hello/hello.c" \
-        -o "$BATS_TEST_TMPDIR/hello.kiln"
-    [[ "$stderr" == musl-gcc\ * ]]
+@test "kiln build -v says why the cache missed and prints the compiler commands" {
+    KILN_CACHE_DIR="$BATS_TEST_TMPDIR/cache" run -0 --separate-stderr "$KILN" build -v \
+        "$REPO_ROOT/templates/hello/hello.c" -o "$BATS_TEST_TMPDIR/hello.kiln"
+    [[ "${stderr_lines[0]}" == "kiln: build cache: miss, "* ]]
+    [[ "${stderr_lines[1]}" == "musl-gcc "*" -c "* ]]
+    [[ "${stderr_lines[2]}" == "musl-gcc "*" -o "* ]]
 }

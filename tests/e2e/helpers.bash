@@ -7,6 +7,9 @@ REPO_ROOT="$(cd "$BATS_TEST_DIRNAME/../.." && pwd)"
 KILN="${KILN:-$REPO_ROOT/build/kiln}"
 GUESTS="$REPO_ROOT/tests/guests"
 
+# Never the user's cache: each test file has its own.
+export KILN_CACHE_DIR="$BATS_FILE_TMPDIR/cache"
+
 # build_guest NAME: tests/guests/NAME.c -> $BATS_FILE_TMPDIR/NAME.kiln
 build_guest() {
     "$KILN" build "$GUESTS/$1.c" -o "$BATS_FILE_TMPDIR/$1.kiln"

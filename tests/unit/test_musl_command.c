@@ -6,9 +6,16 @@
 
 static struct musl_command command;
 
-static void assemble(const struct build_options *options)
+static void compile(const struct build_options *options, size_t index)
 {
-    cr_assert_eq(musl_command_init(&command, options, "/home/me/app", "out/app.kiln.tmp-1"), 0);
+    cr_assert_eq(
+        musl_command_compile(&command, options, "/home/me/app", index, "/tmp/s/0.o", "/tmp/s/0.d"),
+        0);
+}
+
+static void link_objects(const struct build_options *options, const char *const *objects)
+{
+    cr_assert_eq(musl_command_link(&command, options, objects, "out/app.kiln.tmp-1"), 0);
 }
 
 static void teardown(void)
@@ -25,22 +32,40 @@ static size_t index_of(const char *arg)
     return 0;
 }
 
+static void expect_exactly(const char *const *expected, size_t count)
+{
+    cr_assert_eq(command.argc, count);
+    for (size_t i = 0; i < count; i++)
+        cr_assert_str_eq(command.argv[i], expected[i], "argument %zu", i);
+    cr_assert_null(command.argv[command.argc]);
+}
+
 TestSuite(musl_command, .fini = teardown);
 
-Test(musl_command, minimal_build_is_exactly_this)
+Test(musl_command, a_compile_is_exactly_this)
 {
     const char *sources[] = {"app.c"};
+    struct build_options options = {.sources = sources, .source_count = 1, .runtime_dir = "rt"};
+    const char *expected[] = {
+        "musl-gcc", "-static",    "-no-pie", "-O2",        "-ffile-prefix-map=/home/me/app=.",
+        "-c",       "app.c",      "-o",      "/tmp/s/0.o", "-MD",
+        "-MF",      "/tmp/s/0.d", "-MT",     "deps"};
+    compile(&options, 0);
+    expect_exactly(expected, COUNT(expected));
+}
+
+Test(musl_command, a_link_is_exactly_this)
+{
+    const char *sources[] = {"app.c"};
+    const char *objects[] = {"/tmp/s/0.o"};
     struct build_options options = {.sources = sources,
                                     .source_count = 1,
                                     .default_mem = 128ull << 20,
-                                    .output = "app.kiln",
                                     .runtime_dir = "/opt/kiln/runtime"};
     const char *expected[] = {"musl-gcc",
                               "-static",
                               "-no-pie",
-                              "-O2",
-                              "-ffile-prefix-map=/home/me/app=.",
-                              "app.c",
+                              "/tmp/s/0.o",
                               "-Wl,-T,/opt/kiln/runtime/kiln.ld",
                               "-Wl,-z,max-page-size=4096",
                               "-Wl,--build-id=none",
@@ -51,11 +76,18 @@ Test(musl_command, minimal_build_is_exactly_this)
                               "-Wl,--no-whole-archive",
                               "-o",
                               "out/app.kiln.tmp-1"};
-    assemble(&options);
-    cr_assert_eq(command.argc, COUNT(expected));
-    for (size_t i = 0; i < COUNT(expected); i++)
-        cr_assert_str_eq(command.argv[i], expected[i], "argument %zu", i);
-    cr_assert_null(command.argv[command.argc]);
+    link_objects(&options, objects);
+    expect_exactly(expected, COUNT(expected));
+}
+
+Test(musl_command, each_source_compiles_on_its_own)
+{
+    const char *sources[] = {"b.c", "a.c"};
+    struct build_options options = {.sources = sources, .source_count = 2, .runtime_dir = "rt"};
+    compile(&options, 1);
+    cr_assert_eq(index_of("a.c"), index_of("-c") + 1);
+    for (size_t i = 0; i < command.argc; i++)
+        cr_assert_str_neq(command.argv[i], "b.c");
 }
 
 Test(musl_command, user_flags_come_after_the_default_optimization)
@@ -67,7 +99,7 @@ Test(musl_command, user_flags_come_after_the_default_optimization)
                                     .cflags = cflags,
                                     .cflag_count = 3,
                                     .runtime_dir = "rt"};
-    assemble(&options);
+    compile(&options, 0);
     size_t user_opt = index_of("-O0");
     cr_assert_gt(user_opt, index_of("-O2"));
     cr_assert_str_eq(command.argv[user_opt + 1], "-I");
@@ -75,22 +107,24 @@ Test(musl_command, user_flags_come_after_the_default_optimization)
     cr_assert_lt(user_opt, index_of("app.c"));
 }
 
-Test(musl_command, sources_keep_their_order)
+Test(musl_command, objects_link_in_the_order_of_their_sources)
 {
     const char *sources[] = {"b.c", "a.c", "c.c"};
+    const char *objects[] = {"0.o", "1.o", "2.o"};
     struct build_options options = {.sources = sources, .source_count = 3, .runtime_dir = "rt"};
-    assemble(&options);
-    cr_assert_eq(index_of("a.c"), index_of("b.c") + 1);
-    cr_assert_eq(index_of("c.c"), index_of("a.c") + 1);
+    link_objects(&options, objects);
+    cr_assert_eq(index_of("1.o"), index_of("0.o") + 1);
+    cr_assert_eq(index_of("2.o"), index_of("1.o") + 1);
 }
 
 Test(musl_command, libraries_follow_the_runtime)
 {
     const char *sources[] = {"app.c"};
+    const char *objects[] = {"0.o"};
     const char *libs[] = {"m", "crypt"};
     struct build_options options = {
         .sources = sources, .source_count = 1, .libs = libs, .lib_count = 2, .runtime_dir = "rt"};
-    assemble(&options);
+    link_objects(&options, objects);
     cr_assert_gt(index_of("-lm"), index_of("-Wl,--no-whole-archive"));
     cr_assert_eq(index_of("-lcrypt"), index_of("-lm") + 1);
     cr_assert_lt(index_of("-lcrypt"), index_of("-o"));
@@ -99,8 +133,9 @@ Test(musl_command, libraries_follow_the_runtime)
 Test(musl_command, default_memory_goes_into_the_note)
 {
     const char *sources[] = {"app.c"};
+    const char *objects[] = {"0.o"};
     struct build_options options = {
         .sources = sources, .source_count = 1, .default_mem = 1ull << 30, .runtime_dir = "rt"};
-    assemble(&options);
+    link_objects(&options, objects);
     index_of("-Wl,--defsym=kiln_default_mem=1073741824");
 }

@@ -1,0 +1,153 @@
+#include "input_hash.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <kiln/version.h>
+
+/* What gcc reads from the environment that can change an image. */
+static const char *const compiler_environment[] = {
+    "CPATH",         "C_INCLUDE_PATH", "LIBRARY_PATH",      "GCC_EXEC_PREFIX",
+    "COMPILER_PATH", "REALGCC",        "SOURCE_DATE_EPOCH",
+};
+
+static void add_count(struct content_hasher *hasher, uint64_t count)
+{
+    content_hasher_add(hasher, &count, sizeof count);
+}
+
+/* Length first, so that no two lists of strings hash alike. */
+static void add_string(struct content_hasher *hasher, const char *text)
+{
+    size_t len = strlen(text);
+    add_count(hasher, len);
+    content_hasher_add(hasher, text, len);
+}
+
+static void add_file(struct content_hasher *hasher, const char *path,
+                     const struct content_hash *hash)
+{
+    add_string(hasher, path);
+    content_hasher_add(hasher, hash->bytes, sizeof hash->bytes);
+}
+
+int input_hash_image_path(const char *path, const char *cwd, char *out, size_t out_size)
+{
+    size_t cwd_len = strlen(cwd);
+    int len;
+    if (strncmp(path, cwd, cwd_len) == 0 && path[cwd_len] == '/')
+        len = snprintf(out, out_size, ".%s", path + cwd_len);
+    else
+        len = snprintf(out, out_size, "%s", path);
+    if (len >= 0 && (size_t)len < out_size)
+        return 0;
+    fprintf(stderr, "kiln: %s: path too long\n", path);
+    return -1;
+}
+
+/* Hashes the file's path as the image sees it, then its bytes. */
+static int add_input(struct content_hasher *hasher, const char *path, const char *image_path)
+{
+    struct content_hash hash;
+    int rc = content_hash_file(path, &hash);
+    if (rc != 0) {
+        fprintf(stderr, "kiln: %s: cannot read: %s\n", path, strerror(-rc));
+        return -1;
+    }
+    add_file(hasher, image_path, &hash);
+    return 0;
+}
+
+static int add_runtime(struct content_hasher *hasher, const char *runtime_dir)
+{
+    static const char *const files[] = {"libkiln.a", "kiln.ld"};
+    char path[PATH_MAX];
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", runtime_dir, files[i]);
+        if (add_input(hasher, path, files[i]) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* An include folder counts as the image names its files: the headers a
+ * build read are looked up again under the current folder, so a folder
+ * given by its absolute path must not match the same path elsewhere. */
+static int add_cflags(struct content_hasher *hasher, const struct build_options *options,
+                      const char *cwd)
+{
+    char image_path[PATH_MAX];
+    add_count(hasher, options->cflag_count);
+    for (size_t i = 0; i < options->cflag_count; i++) {
+        const char *flag = options->cflags[i];
+        bool is_folder = i > 0 && strcmp(options->cflags[i - 1], "-I") == 0;
+        if (is_folder && input_hash_image_path(flag, cwd, image_path, sizeof image_path) != 0)
+            return -1;
+        add_string(hasher, is_folder ? image_path : flag);
+    }
+    return 0;
+}
+
+static void add_options(struct content_hasher *hasher, const struct build_options *options)
+{
+    add_count(hasher, options->default_mem);
+    add_count(hasher, options->lib_count);
+    for (size_t i = 0; i < options->lib_count; i++)
+        add_string(hasher, options->libs[i]);
+}
+
+static void add_environment(struct content_hasher *hasher)
+{
+    for (size_t i = 0; i < sizeof compiler_environment / sizeof compiler_environment[0]; i++) {
+        const char *value = getenv(compiler_environment[i]);
+        add_string(hasher, compiler_environment[i]);
+        add_string(hasher, value != NULL ? "set" : "unset");
+        add_string(hasher, value != NULL ? value : "");
+    }
+}
+
+static int add_sources(struct content_hasher *hasher, const struct build_options *options,
+                       const char *cwd)
+{
+    char image_path[PATH_MAX];
+    add_count(hasher, options->source_count);
+    for (size_t i = 0; i < options->source_count; i++) {
+        const char *source = options->sources[i];
+        if (input_hash_image_path(source, cwd, image_path, sizeof image_path) != 0 ||
+            add_input(hasher, source, image_path) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int input_hash_start(struct input_hash *inputs, const struct build_options *options,
+                     const struct compiler_identity *compiler, const char *cwd)
+{
+    struct content_hasher *hasher = &inputs->hasher;
+    content_hasher_start(hasher);
+    add_string(hasher, "kiln " KILN_VERSION);
+    add_string(hasher, compiler->path);
+    add_string(hasher, compiler->version);
+    add_options(hasher, options);
+    add_environment(hasher);
+    if (add_cflags(hasher, options, cwd) != 0 || add_runtime(hasher, options->runtime_dir) != 0 ||
+        add_sources(hasher, options, cwd) != 0)
+        return -1;
+    inputs->sources_key = content_hasher_digest(hasher);
+    return 0;
+}
+
+struct content_hash input_hash_finish(const struct input_hash *inputs,
+                                      const struct input_file *headers, size_t count)
+{
+    struct content_hasher hasher = inputs->hasher;
+    add_count(&hasher, count);
+    for (size_t i = 0; i < count; i++)
+        add_file(&hasher, headers[i].path, &headers[i].hash);
+    return content_hasher_digest(&hasher);
+}
