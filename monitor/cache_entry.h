@@ -20,6 +20,7 @@
 #define CACHE_DEPS         "deps"      /* <sources key>: the headers a build read */
 #define CACHE_COMPILERS    "compilers" /* <musl-gcc key>: the compiler's identity */
 #define CACHE_BOOT         "boot"      /* <image hash>: laid-out guest memory */
+#define CACHE_CPUID        "cpuid"     /* <kernel and CPU key>: KVM's supported CPUID */
 #define CACHE_IMAGE_SUFFIX ".kiln"
 
 /* Writes "root/folder/<key in hex><suffix>" to path.  Returns 0, or -1

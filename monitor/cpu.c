@@ -8,6 +8,7 @@
 
 #include <kiln/abi.h>
 
+#include "cpuid_cache.h"
 #include "descriptors.h"
 
 #define CR0_PE (1ull << 0)
@@ -37,8 +38,6 @@
 /* What Linux clears on SYSCALL: TF DF IF IOPL AC NT. */
 #define SYSCALL_MASK 0x47700ull
 
-#define CPUID_MAX_ENTRIES 256
-
 static int fail(const char *what)
 {
     fprintf(stderr, "kiln: %s: %s\n", what, strerror(errno));
@@ -48,16 +47,10 @@ static int fail(const char *what)
 /* Newer kernels check CR4 bits against the vCPU's CPUID, so this comes first. */
 static int set_cpuid(const struct vm *vm)
 {
-    size_t size = sizeof(struct kvm_cpuid2) + CPUID_MAX_ENTRIES * sizeof(struct kvm_cpuid_entry2);
-    struct kvm_cpuid2 *cpuid = calloc(1, size);
+    struct kvm_cpuid2 *cpuid = cpuid_supported(vm->kvm_fd, vm->cache_dir);
     if (cpuid == NULL)
-        return fail("allocating CPUID");
-    cpuid->nent = CPUID_MAX_ENTRIES;
-    int rc = 0;
-    if (ioctl(vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid) != 0)
-        rc = fail("KVM_GET_SUPPORTED_CPUID");
-    else if (ioctl(vm->vcpu_fd, KVM_SET_CPUID2, cpuid) != 0)
-        rc = fail("KVM_SET_CPUID2");
+        return -1;
+    int rc = ioctl(vm->vcpu_fd, KVM_SET_CPUID2, cpuid) == 0 ? 0 : fail("KVM_SET_CPUID2");
     free(cpuid);
     return rc;
 }

@@ -44,6 +44,7 @@ struct monitor_result monitor_run(const struct monitor_options *options)
         .timeout_ms = options->timeout_ms,
         .result = failed,
         .trace = tracing,
+        .cache_dir = options->cache_dir,
     };
     if (check_mem_size(vm.name, mem_size) == 0 && vm_create(&vm, mem_size) == 0 &&
         boot_guest(&vm, &image, options->argc, options->argv, options->envp) == 0 &&

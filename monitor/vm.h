@@ -37,6 +37,7 @@ struct vm {
     bool stopped;
     struct monitor_result result;
     struct trace *trace;      /* NULL unless --trace-boot */
+    const char *cache_dir;    /* the cache's root; NULL: none */
 };
 
 /* Opens KVM and creates the VM, reserves its RAM (backed later, see

@@ -143,6 +143,28 @@ flip_byte() {
     [[ "$stderr" == "kiln: $deps: corrupt cache entry ("* ]]
 }
 
+@test "KVM's supported CPUID is asked once and then read from the cache" {
+    "$KILN" run app.c </dev/null
+    cpuid=$(only_entry cpuid)
+    before=$(stat -c %i "$cpuid")
+    run -0 --separate-stderr "$KILN" run app.c </dev/null
+    [ "$output" = "first" ]
+    [ -z "$stderr" ]
+    # Entries are renamed into place: the same inode was not written again.
+    [ "$(stat -c %i "$(only_entry cpuid)")" = "$before" ]
+}
+
+@test "a corrupt CPUID record is reported in one line, removed and made again" {
+    "$KILN" run app.c </dev/null
+    cpuid=$(only_entry cpuid)
+    flip_byte "$cpuid" 100
+    run -0 --separate-stderr "$KILN" run app.c </dev/null
+    [ "$output" = "first" ]
+    assert_one_stderr_line
+    [ "$stderr" = "kiln: $cpuid: corrupt cache entry (content does not match its hash); removed, rebuilding it" ]
+    [ "$(only_entry cpuid)" = "$cpuid" ]
+}
+
 @test "the boot cache is keyed by the image's XXH3-128, as xxh128sum prints it" {
     "$KILN" build app.c -o app.kiln
     "$KILN" run app.kiln </dev/null
@@ -211,12 +233,13 @@ flip_byte() {
 @test "kiln cache ls lists each entry with its size and age" {
     "$KILN" run app.c </dev/null
     run -0 "$KILN" cache ls
-    [ "${#lines[@]}" -eq 4 ]
+    [ "${#lines[@]}" -eq 5 ]
     image=$(basename "$(only_entry images)")
     [[ "${lines[0]}" =~ ^\ *[0-9.]+K\ +[0-9]+s\ \ images/$image$ ]]
     [[ "${lines[1]}" == *" deps/"* ]]
     [[ "${lines[2]}" == *" compilers/"* ]]
     [[ "${lines[3]}" == *" boot/"* ]]
+    [[ "${lines[4]}" == *" cpuid/"* ]]
 }
 
 @test "kiln cache ls of an empty cache prints nothing" {
@@ -230,7 +253,7 @@ flip_byte() {
     echo mine >"$KILN_CACHE_DIR/notes.txt"
     echo mine >"$KILN_CACHE_DIR/boot/README"
     run -0 "$KILN" cache clean
-    [[ "$output" == "removed 5 cache entries ("*") from $KILN_CACHE_DIR" ]]
+    [[ "$output" == "removed 6 cache entries ("*") from $KILN_CACHE_DIR" ]]
     [ -z "$("$KILN" cache ls)" ]
     [ -f "$KILN_CACHE_DIR/notes.txt" ] && [ -f "$KILN_CACHE_DIR/boot/README" ]
     [ ! -e "$KILN_CACHE_DIR/images" ]
