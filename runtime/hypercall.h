@@ -50,6 +50,15 @@ static inline void hypercall_sleep(uint64_t ns)
     kiln_hypercall(KILN_HC_SLEEP, hypercall_gpa(&args));
 }
 
+/* kiln serve's snapshot point: returns once per request, 0 with the
+ * request's environment in block (see struct kiln_hc_ready), or -errno. */
+static inline int64_t hypercall_ready(void *block, uint64_t size)
+{
+    struct kiln_hc_ready args = {.block = (uint64_t)(uintptr_t)block, .size = size, .result = -EIO};
+    kiln_hypercall(KILN_HC_READY, hypercall_gpa(&args));
+    return args.result;
+}
+
 /* The monitor ends the run here; spin should the call ever return. */
 static inline _Noreturn void hypercall_exit(int32_t status)
 {
