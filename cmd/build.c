@@ -1,8 +1,13 @@
 #include "build.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <kiln/abi.h>
 
 #include "builder.h"
 #include "commands.h"
@@ -10,6 +15,8 @@
 #include "help.h"
 #include "names.h"
 #include "runtime_dir.h"
+
+#define DEFAULT_TMPDIR "/tmp"
 
 int build_image(const struct compile_args *compile, const char *output, uint64_t default_mem)
 {
@@ -29,6 +36,31 @@ int build_image(const struct compile_args *compile, const char *output, uint64_t
         .verbose = compile->verbose,
     };
     return builder_build(&options);
+}
+
+int build_temp_image(const struct compile_args *compile, const char *command, char *path,
+                     size_t path_size)
+{
+    const char *tmpdir = getenv("TMPDIR");
+    if (tmpdir == NULL || *tmpdir == '\0')
+        tmpdir = DEFAULT_TMPDIR;
+    int len = snprintf(path, path_size, "%s/kiln-%s-XXXXXX", tmpdir, command);
+    if (len < 0 || (size_t)len >= path_size) {
+        fprintf(stderr, "kiln: %s: TMPDIR too long: %s\n", command, tmpdir);
+        return -1;
+    }
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        fprintf(stderr, "kiln: %s: cannot create a temporary image in %s: %s\n", command, tmpdir,
+                strerror(errno));
+        return -1;
+    }
+    close(fd);
+    if (build_image(compile, path, KILN_MEM_DEFAULT) < 0) {
+        unlink(path);
+        return -1;
+    }
+    return 0;
 }
 
 static int build_from(const struct build_args *args)

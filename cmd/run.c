@@ -1,11 +1,8 @@
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include <kiln/abi.h>
 
 #include "build.h"
 #include "commands.h"
@@ -14,32 +11,6 @@
 #include "monitor.h"
 #include "names.h"
 #include "options.h"
-
-#define DEFAULT_TMPDIR "/tmp"
-
-static int build_temp_image(const struct run_args *args, char *path, size_t path_size)
-{
-    const char *tmpdir = getenv("TMPDIR");
-    if (tmpdir == NULL || *tmpdir == '\0')
-        tmpdir = DEFAULT_TMPDIR;
-    int len = snprintf(path, path_size, "%s/kiln-run-XXXXXX", tmpdir);
-    if (len < 0 || (size_t)len >= path_size) {
-        fprintf(stderr, "kiln: run: TMPDIR too long: %s\n", tmpdir);
-        return -1;
-    }
-    int fd = mkstemp(path);
-    if (fd < 0) {
-        fprintf(stderr, "kiln: run: cannot create a temporary image in %s: %s\n", tmpdir,
-                strerror(errno));
-        return -1;
-    }
-    close(fd);
-    if (build_image(&args->compile, path, KILN_MEM_DEFAULT) < 0) {
-        unlink(path);
-        return -1;
-    }
-    return 0;
-}
 
 /* The guest's argv: its name, then what followed "--". */
 static char **program_argv(const struct run_args *args, const char *named_after)
@@ -84,7 +55,7 @@ static int run_from(const struct run_args *args)
     char temp[PATH_MAX];
     if (args->image != NULL)
         return run_image(args, args->image, args->image);
-    if (build_temp_image(args, temp, sizeof temp) < 0)
+    if (build_temp_image(&args->compile, "run", temp, sizeof temp) < 0)
         return EXIT_CANNOT_RUN;
     int code = run_image(args, temp, args->compile.sources[0]);
     unlink(temp);

@@ -1,14 +1,12 @@
 #include "request_io.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+
+#include "log_line.h"
 
 #define FIRST_OUTPUT_CAPACITY 4096
-#define LOG_PREFIX_MAX 256
-#define REPLACEMENT '?'
 
 void request_io_start(struct request_io *io, const char *name, const uint8_t *body,
                       uint64_t body_size, uint64_t output_limit)
@@ -17,21 +15,9 @@ void request_io_start(struct request_io *io, const char *name, const uint8_t *bo
         .name = name, .body = body, .body_size = body_size, .output_limit = output_limit};
 }
 
-/* One write(2) per line, so that lines from many workers never mix.  A
- * control character could forge or hide a log line: it becomes '?'. */
-static void log_line(struct request_io *io)
+static void flush_log_line(struct request_io *io)
 {
-    char line[LOG_PREFIX_MAX + REQUEST_LOG_LINE_MAX + 1];
-    int prefix = snprintf(line, LOG_PREFIX_MAX, "kiln: %s: stderr: ", io->name);
-    if (prefix < 0 || prefix >= LOG_PREFIX_MAX)
-        prefix = 0;
-    for (size_t i = 0; i < io->log_size; i++) {
-        unsigned char c = (unsigned char)io->log_line[i];
-        line[prefix + i] = c < ' ' && c != '\t' ? REPLACEMENT : (char)c;
-    }
-    line[prefix + io->log_size] = '\n';
-    ssize_t written = write(STDERR_FILENO, line, (size_t)prefix + io->log_size + 1);
-    (void)written; /* a log that cannot be written has nowhere to say so */
+    log_line("kiln: %s: stderr: %.*s", io->name, (int)io->log_size, io->log_line);
     io->log_size = 0;
 }
 
@@ -39,12 +25,12 @@ static int64_t write_log(struct request_io *io, const uint8_t *bytes, uint64_t l
 {
     for (uint64_t i = 0; i < len; i++) {
         if (bytes[i] == '\n') {
-            log_line(io);
+            flush_log_line(io);
             continue;
         }
         io->log_line[io->log_size++] = (char)bytes[i];
         if (io->log_size == sizeof io->log_line)
-            log_line(io);
+            flush_log_line(io);
     }
     return (int64_t)len;
 }
@@ -98,5 +84,5 @@ int64_t request_io_read(struct request_io *io, uint8_t *buf, uint64_t len)
 void request_io_finish(struct request_io *io)
 {
     if (io->log_size > 0)
-        log_line(io);
+        flush_log_line(io);
 }
