@@ -24,9 +24,11 @@ UNIT_SRC := $(wildcard tests/unit/*.c)
 
 KILN := $(BUILD)/kiln
 RUNTIME := $(BUILD)/runtime/libkiln.a $(BUILD)/runtime/kiln.ld
+# kiln new finds the templates next to kiln, as it finds the runtime.
+TEMPLATES := $(patsubst %,$(BUILD)/%,$(wildcard templates/*/*))
 
 .PHONY: all deps demo test unit e2e clean format
-all: $(KILN) $(RUNTIME)
+all: $(KILN) $(RUNTIME) $(TEMPLATES)
 
 deps:
 	@.ci/deps
@@ -52,6 +54,10 @@ $(BUILD)/runtime/libkiln.a: $(RUNTIME_OBJ)
 	ar rcsD $@ $^
 
 $(BUILD)/runtime/kiln.ld: runtime/kiln.ld
+	@mkdir -p $(@D)
+	cp $< $@
+
+$(BUILD)/templates/%: templates/%
 	@mkdir -p $(@D)
 	cp $< $@
 

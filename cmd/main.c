@@ -11,7 +11,7 @@ static const struct command {
     int (*run)(int argc, char **argv);
 } commands[] = {
     {"build", cmd_build},       {"run", cmd_run},   {"serve", cmd_serve},
-    {"version", cmd_version},
+    {"new", cmd_new},           {"version", cmd_version},
     {"--version", cmd_version}, {"help", cmd_help}, {"--help", cmd_help},
     {"-h", cmd_help},
 };

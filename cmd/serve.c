@@ -73,6 +73,7 @@ static int open_route(struct route *route, const struct serve_args *args)
     }
     struct pool_options options = {
         .image_path = route->image,
+        .image_name = route->target,
         .name = route_name(route),
         .mem_size = args->mem_size,
         .timeout_ms = args->timeout_ms,

@@ -195,6 +195,7 @@ struct pool *pool_open(const struct pool_options *options)
         return NULL;
     struct snapshot_options snap = {
         .image_path = options->image_path,
+        .image_name = options->image_name,
         .name = options->name,
         .mem_size = options->mem_size,
         .timeout_ms = options->timeout_ms,

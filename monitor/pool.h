@@ -17,6 +17,7 @@
 
 struct pool_options {
     const char *image_path;
+    const char *image_name; /* what messages about the image call it */
     const char *name;    /* the route, for messages; must outlive the pool */
     uint64_t mem_size;   /* bytes of guest RAM per VM; 0: the image's default */
     uint64_t timeout_ms; /* per job, and for start-up; 0: none */

@@ -100,7 +100,7 @@ static int keep_ready_args(struct snapshot *snap, const struct vm *vm)
 static int boot_and_save(struct snapshot *snap, const struct snapshot_options *options)
 {
     struct image image;
-    if (image_open(&image, options->image_path, snap->name) != 0)
+    if (image_open(&image, options->image_path, options->image_name) != 0)
         return -1;
     snap->mem_size = options->mem_size ? options->mem_size : image.note.default_mem;
     struct vm vm = {

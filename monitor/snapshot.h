@@ -13,7 +13,8 @@
 
 struct snapshot_options {
     const char *image_path;
-    const char *name;      /* for messages */
+    const char *image_name; /* what messages about the image call it */
+    const char *name;      /* for messages about the program */
     uint64_t mem_size;     /* 0: the image's default */
     uint64_t timeout_ms;   /* for booting to READY; 0: none */
     int argc;
