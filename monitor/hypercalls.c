@@ -170,10 +170,28 @@ static void hc_ready(struct vm *vm, uint32_t gpa)
     vm->stopped = true;
 }
 
+/* EXIT with the function's last stdout bytes, only while serving a request. */
+static void hc_finish(struct vm *vm, uint32_t gpa)
+{
+    struct kiln_hc_finish *args = args_at(vm, "FINISH", gpa, sizeof *args);
+    if (args == NULL)
+        return;
+    struct kiln_hc_finish finish = *args;
+    const uint8_t *buf = buffer_at(vm, "FINISH", finish.buf, finish.len, false);
+    if (buf == NULL)
+        return;
+    if (vm->request_io == NULL) {
+        vm_crash(vm, "FINISH hypercall outside a kiln serve request");
+        return;
+    }
+    request_io_write(vm->request_io, 1, buf, finish.len);
+    vm_stop(vm, MONITOR_EXITED, finish.status & 0xff);
+}
+
 static hypercall_fn *const hypercalls[KILN_HC_COUNT] = {
     [KILN_HC_WRITE] = hc_write, [KILN_HC_READ] = hc_read,   [KILN_HC_WALLTIME] = hc_walltime,
     [KILN_HC_SLEEP] = hc_sleep, [KILN_HC_EXIT] = hc_exit,   [KILN_HC_ABORT] = hc_abort,
-    [KILN_HC_READY] = hc_ready,
+    [KILN_HC_READY] = hc_ready, [KILN_HC_FINISH] = hc_finish,
 };
 
 void hypercall_serve(struct vm *vm, uint64_t nr, uint32_t gpa)

@@ -1,12 +1,14 @@
 #include "reset.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
 #include <kiln/abi.h>
 
+#include "log_line.h"
 #include "vcpu_state.h"
 
 #define BITS_PER_WORD 64
@@ -64,6 +66,27 @@ static long restore_pages(struct clone *clone)
     return restored;
 }
 
+static bool page_marked(const struct clone *clone, uint64_t page)
+{
+    uint64_t bit = 1ull << (page % BITS_PER_WORD);
+    return ((clone->dirty[page / BITS_PER_WORD] | clone->vm.mem.written[page / BITS_PER_WORD]) &
+            bit) != 0;
+}
+
+/* Ring-0 code runs only from the image's code (the SYSCALL and exception
+ * entries); unless a page of it was written, no code but those entries ran
+ * at ring 0, and they change no MSR, XCR0, debug register or page table.
+ * A guest that wrote its code may have: copying pages back behind KVM's
+ * back would not undo what its MMU cached, so such a VM is rebuilt. */
+static bool code_written(const struct clone *clone)
+{
+    const struct snapshot *snap = clone->snapshot;
+    for (uint64_t gpa = snap->code_start; gpa < snap->code_end; gpa += KILN_PAGE_SIZE)
+        if (page_marked(clone, gpa / KILN_PAGE_SIZE))
+            return true;
+    return false;
+}
+
 static void reset_run_state(struct clone *clone)
 {
     struct vm *vm = &clone->vm;
@@ -75,8 +98,12 @@ long reset_clone(struct clone *clone)
 {
     if (take_dirty_log(clone) != 0)
         return -1;
+    if (code_written(clone)) {
+        log_line("kiln: %s: the function wrote to its own code; its VM is rebuilt", clone->vm.name);
+        return -1;
+    }
     long restored = restore_pages(clone);
-    if (vcpu_state_load(&clone->vm, &clone->snapshot->vcpu) != 0)
+    if (vcpu_state_load_user(&clone->vm, &clone->snapshot->vcpu) != 0)
         return -1;
     reset_run_state(clone);
     return restored;

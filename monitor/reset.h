@@ -9,8 +9,8 @@
 
 #include "clone.h"
 
-/* Returns the number of pages put back, or -1 (reported): the clone is
- * then unusable. */
+/* Returns the number of pages put back, or -1 (reported) when the clone
+ * must be rebuilt instead. */
 long reset_clone(struct clone *clone);
 
 #endif

@@ -6,6 +6,7 @@
  */
 #include "snapshot.h"
 
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@
 #include "vm.h"
 
 #define BITS_PER_WORD 64
+#define CONSTRUCTOR_OUTPUT_MAX (1u << 20)
 #define ALL_SEALS (F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL)
 
 static int fail(const struct snapshot *snap, const char *what)
@@ -69,7 +71,9 @@ static int boot_to_ready(struct snapshot *snap, struct vm *vm, const struct imag
         boot_guest(vm, image, options->argc, options->argv, no_env) != 0)
         return -1;
     boot_info_add_flags(&vm->mem, KILN_BOOT_SERVE);
-    request_io_start(&io, snap->name, NULL, 0, 0);
+    /* What constructors write to stdout is taken, then dropped: a refused
+     * write would leave stdout's error flag set in every request. */
+    request_io_start(&io, snap->name, NULL, 0, CONSTRUCTOR_OUTPUT_MAX);
     vm->request_io = &io;
     if (timeout_arm(vm) == 0)
         exits_run(vm);
@@ -97,12 +101,27 @@ static int keep_ready_args(struct snapshot *snap, const struct vm *vm)
     return 0;
 }
 
+static void keep_code_range(struct snapshot *snap, const struct image *image)
+{
+    snap->code_start = UINT64_MAX;
+    for (unsigned i = 0; i < image->segment_count; i++) {
+        const struct image_segment *segment = &image->segments[i];
+        if (!(segment->flags & PF_X))
+            continue;
+        if (segment->gpa < snap->code_start)
+            snap->code_start = segment->gpa;
+        if (segment->gpa + segment->mem_size > snap->code_end)
+            snap->code_end = segment->gpa + segment->mem_size;
+    }
+}
+
 static int boot_and_save(struct snapshot *snap, const struct snapshot_options *options)
 {
     struct image image;
     if (image_open(&image, options->image_path, options->image_name) != 0)
         return -1;
     snap->mem_size = options->mem_size ? options->mem_size : image.note.default_mem;
+    keep_code_range(snap, &image);
     struct vm vm = {
         .name = snap->name,
         .kvm_fd = -1,

@@ -32,6 +32,8 @@ struct snapshot {
     uint64_t env_block;     /* where each request's environment goes */
     uint64_t env_size;
     uint64_t stack_guard;
+    uint64_t code_start;    /* what the image's executable segments span: */
+    uint64_t code_end;      /* the only place ring-0 code can come from */
 };
 
 /* Boots the image in serve mode up to READY and keeps it; reports

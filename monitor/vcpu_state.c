@@ -98,25 +98,36 @@ int vcpu_state_save(const struct vm *vm, struct vcpu_state *state)
     return save_msrs(vm, state);
 }
 
-/* The order KVM checks in: special registers (CR4 against CPUID, set
- * before), then XCR0 against CR4, then the rest. */
-int vcpu_state_load(const struct vm *vm, const struct vcpu_state *state)
+#define SYNCED_REGS (KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS | KVM_SYNC_X86_EVENTS)
+
+int vcpu_state_load_user(const struct vm *vm, const struct vcpu_state *state)
 {
-    if (ioctl(vm->vcpu_fd, KVM_SET_SREGS, &state->sregs) != 0)
-        return fail(vm, "KVM_SET_SREGS");
-    if (ioctl(vm->vcpu_fd, KVM_SET_XCRS, &state->xcrs) != 0)
-        return fail(vm, "KVM_SET_XCRS");
+    vm->run->s.regs.regs = state->regs;
+    vm->run->s.regs.sregs = state->sregs;
+    vm->run->s.regs.events = state->events;
+    vm->run->kvm_dirty_regs = SYNCED_REGS;
     if (ioctl(vm->vcpu_fd, KVM_SET_XSAVE, state->xsave) != 0)
         return fail(vm, "KVM_SET_XSAVE");
+    return 0;
+}
+
+/* The special registers reach KVM only at the next KVM_RUN, after XCR0:
+ * KVM checks XCR0 against CPUID, not CR4, so the order holds. */
+int vcpu_state_load(const struct vm *vm, const struct vcpu_state *state)
+{
+    int synced = ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SYNC_REGS);
+    if (synced < 0 || (synced & SYNCED_REGS) != SYNCED_REGS) {
+        fprintf(stderr, "kiln: %s: this KVM cannot load registers through kvm_run "
+                        "(KVM_CAP_SYNC_REGS), which kiln serve needs\n", vm->name);
+        return -1;
+    }
+    if (ioctl(vm->vcpu_fd, KVM_SET_XCRS, &state->xcrs) != 0)
+        return fail(vm, "KVM_SET_XCRS");
     if (msrs_ioctl(vm, KVM_SET_MSRS, "KVM_SET_MSRS", (void *)&state->msrs) != 0)
         return -1;
     if (ioctl(vm->vcpu_fd, KVM_SET_DEBUGREGS, &state->debugregs) != 0)
         return fail(vm, "KVM_SET_DEBUGREGS");
-    if (ioctl(vm->vcpu_fd, KVM_SET_VCPU_EVENTS, &state->events) != 0)
-        return fail(vm, "KVM_SET_VCPU_EVENTS");
-    if (ioctl(vm->vcpu_fd, KVM_SET_REGS, &state->regs) != 0)
-        return fail(vm, "KVM_SET_REGS");
-    return 0;
+    return vcpu_state_load_user(vm, state);
 }
 
 void vcpu_state_free(struct vcpu_state *state)

@@ -67,6 +67,14 @@ static inline _Noreturn void hypercall_exit(int32_t status)
         kiln_hypercall(KILN_HC_EXIT, hypercall_gpa(&args));
 }
 
+/* kiln serve's EXIT, with the last stdout bytes; spins like EXIT. */
+static inline _Noreturn void hypercall_finish(int32_t status, const void *buf, uint64_t len)
+{
+    struct kiln_hc_finish args = {.status = status, .buf = (uint64_t)(uintptr_t)buf, .len = len};
+    for (;;)
+        kiln_hypercall(KILN_HC_FINISH, hypercall_gpa(&args));
+}
+
 /* Reports the program's death to the monitor, which ends the run; the
  * caller decides what to do should the call return. */
 static inline void hypercall_abort(uint32_t reason, uint32_t detail,

@@ -153,6 +153,14 @@ env_of() {
     assert_line_in "$output" '{"made":true}'
 }
 
+@test "an answer larger than the function's stdout buffers arrives whole" {
+    run -0 fetch '/answers?big'
+    [ "$(status)" = 200 ]
+    [ "${#lines[@]}" = 20000 ]
+    [ "${lines[0]}" = 000000000 ]
+    [ "${lines[19999]}" = 000019999 ]
+}
+
 @test "Location without Status redirects with 302" {
     run -0 timeout 10 curl -si "http://127.0.0.1:$PORT/answers?redirect"
     assert_line_in "$output" $'HTTP/1.1 302 Found\r'
@@ -224,6 +232,16 @@ env_of() {
 @test "each request has an access log line: method, path, status, bytes, microseconds" {
     fetch '/env/logged?x=1' -X PUT >/dev/null
     grep -E '^kiln: /env #[0-9]+: PUT /env/logged\?x=1 200 [0-9]+ bytes [0-9]+ us$' "$LOG"
+}
+
+@test "a function that overwrote its own code gets a fresh VM" {
+    run -0 fetch '/answers?overwrite' --data-binary "$(printf '\xcc%.0s' $(seq 16))"
+    assert_line_in "$output" "overwrote 16 bytes"
+    grep -q 'kiln: /answers.*: the function wrote to its own code; its VM is rebuilt' "$LOG"
+    for _ in 1 2 3 4; do
+        run -0 fetch '/answers?redirect'
+        [ "$(status)" = 302 ]
+    done
 }
 
 @test "the counter function answers calls=1 every time" {

@@ -42,6 +42,22 @@ static void slow(void)
     printf("Content-Type: text/plain\n\nslept\n");
 }
 
+/* More than the runtime gathers before it must write some out. */
+static void big(void)
+{
+    printf("Content-Type: text/plain\n\n");
+    for (int line = 0; line < 20000; line++)
+        printf("%09d\n", line);
+}
+
+/* The body lands on redirect()'s first bytes: written by the monitor, as
+ * read() does, so no page protection stops it. */
+static void overwrite(void)
+{
+    ssize_t got = read(0, (void *)redirect, 16);
+    printf("Content-Type: text/plain\n\noverwrote %zd bytes\n", got);
+}
+
 static void logs(void)
 {
     fprintf(stderr, "first line to the log\nsecond line\n");
@@ -56,7 +72,7 @@ int main(void)
     } answers[] = {
         {"created", created}, {"redirect", redirect}, {"crash", crash}, {"spin", spin},
         {"malformed", malformed}, {"logs", logs}, {"abort", abort},
-        {"slow", slow},
+        {"slow", slow}, {"big", big}, {"overwrite", overwrite},
     };
     const char *query = getenv("QUERY_STRING");
     for (size_t i = 0; query && i < sizeof answers / sizeof answers[0]; i++)
