@@ -72,7 +72,7 @@ unit: $(BUILD)/tests/unit
 	$(BUILD)/tests/unit
 
 e2e: all
-	@tests/kvm-path bats tests/e2e
+	@tests/kvm-path test bats tests/e2e
 
 test: deps all unit e2e
 
