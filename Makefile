@@ -27,7 +27,7 @@ RUNTIME := $(BUILD)/runtime/libkiln.a $(BUILD)/runtime/kiln.ld
 # kiln new finds the templates next to kiln, as it finds the runtime.
 TEMPLATES := $(patsubst %,$(BUILD)/%,$(wildcard templates/*/*))
 
-.PHONY: all deps demo test unit e2e clean format
+.PHONY: all deps demo test unit e2e bench-serve clean format
 all: $(KILN) $(RUNTIME) $(TEMPLATES)
 
 deps:
@@ -75,6 +75,10 @@ e2e: all
 	@tests/kvm-path test bats tests/e2e
 
 test: deps all unit e2e
+
+# kiln serve against the same function as lighttpd CGI, under wrk.
+bench-serve: deps all
+	tests/bench/serve
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
