@@ -6,11 +6,14 @@ MUSL_CC ?= musl-gcc
 BUILD := build
 WARN := -Wall -Wextra -Werror
 CFLAGS ?= -O2 -g
-HOST_CFLAGS := -std=c11 $(WARN) -D_GNU_SOURCE -Iinclude -Imonitor -Ibuilder -Icmd -MMD -MP
-HOST_LIBS := -lelf -lz -lxxhash
+HOST_CFLAGS := -std=c11 $(WARN) -pthread -D_GNU_SOURCE -Iinclude -Imonitor -Ibuilder -Icmd -MMD -MP
+HOST_LIBS := -lelf -lz -lxxhash -pthread
 # kiln links statically: a dynamic kiln spent ~250 us per run in the loader
 # (ld.so, libelf, libz, libxxhash, relocations): more than a tenth of a boot.
+# libmicrohttpd cannot link statically (GnuTLS needs p11-kit's shared
+# object), so kiln serve is a second program, kiln-serve, that kiln runs.
 KILN_LDFLAGS := -static
+SERVE_LIBS := $(HOST_LIBS) -lmicrohttpd
 
 # The runtime runs inside the guest: freestanding, no SSE (the SYSCALL
 # bounce does not save vector state, so the layer must not touch it).
@@ -19,23 +22,32 @@ RUNTIME_CFLAGS := -std=c11 $(WARN) -O2 -g -Iinclude -ffile-prefix-map=$(CURDIR)=
 
 MONITOR_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard monitor/*.c))
 BUILDER_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard builder/*.c))
-CMD_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(filter-out cmd/main.c,$(wildcard cmd/*.c)))
+# What only kiln-serve links: the HTTP server on libmicrohttpd.
+SERVE_SRC := cmd/serve.c $(wildcard cmd/http_*.c)
+SERVE_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(SERVE_SRC))
+CMD_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(filter-out cmd/main.c cmd/serve_main.c $(SERVE_SRC),$(wildcard cmd/*.c)))
 LIB_OBJ := $(MONITOR_OBJ) $(BUILDER_OBJ) $(CMD_OBJ)
 RUNTIME_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard runtime/*.c)) \
 	$(patsubst %.S,$(BUILD)/%.o,$(wildcard runtime/*.S))
 UNIT_SRC := $(wildcard tests/unit/*.c)
 
 KILN := $(BUILD)/kiln
+KILN_SERVE := $(BUILD)/kiln-serve
 RUNTIME := $(BUILD)/runtime/libkiln.a $(BUILD)/runtime/kiln.ld
+# kiln new finds the templates next to kiln, as it finds the runtime.
+TEMPLATES := $(patsubst %,$(BUILD)/%,$(wildcard templates/*/*))
 
 .PHONY: all deps demo test unit e2e bench clean format
-all: $(KILN) $(RUNTIME)
+all: $(KILN) $(KILN_SERVE) $(RUNTIME) $(TEMPLATES)
 
 deps:
 	@.ci/deps
 
 $(KILN): $(BUILD)/cmd/main.o $(LIB_OBJ)
 	$(CC) $(CFLAGS) $(KILN_LDFLAGS) -o $@ $^ $(HOST_LIBS)
+
+$(KILN_SERVE): $(BUILD)/cmd/serve_main.o $(SERVE_OBJ) $(LIB_OBJ)
+	$(CC) $(CFLAGS) -o $@ $^ $(SERVE_LIBS)
 
 $(BUILD)/monitor/%.o $(BUILD)/builder/%.o $(BUILD)/cmd/%.o: CC_FLAGS = $(CFLAGS) $(HOST_CFLAGS)
 $(BUILD)/%.o: %.c
@@ -58,16 +70,22 @@ $(BUILD)/runtime/kiln.ld: runtime/kiln.ld
 	@mkdir -p $(@D)
 	cp $< $@
 
-$(BUILD)/tests/unit: $(UNIT_SRC) $(LIB_OBJ)
+$(BUILD)/templates/%: templates/%
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(HOST_CFLAGS) -o $@ $(filter %.c %.o,$^) $(HOST_LIBS) -lcriterion
+	cp $< $@
+
+$(BUILD)/tests/unit: $(UNIT_SRC) $(SERVE_OBJ) $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(HOST_CFLAGS) -o $@ $(filter %.c %.o,$^) $(SERVE_LIBS) -lcriterion
 
 $(BUILD)/bench/%: tests/bench/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(WARN) -o $@ $<
 
+# Boot against the KVM floor; kiln serve against lighttpd CGI under wrk.
 bench: all $(BUILD)/bench/kvm-floor $(BUILD)/bench/interleave
 	tests/bench/boot
+	tests/bench/serve
 
 demo: deps all
 	@tests/kvm-path demo tests/demo

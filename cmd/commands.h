@@ -8,6 +8,9 @@
 int cmd_build(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_cache(int argc, char **argv);
+int cmd_serve(int argc, char **argv);      /* in kiln-serve */
+int cmd_serve_exec(int argc, char **argv); /* in kiln: runs kiln-serve */
+int cmd_new(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 

@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "exit_codes.h"
 #include "option_values.h"
+#include "options.h"
 
 #define SIZE_TEXT 32
 
@@ -29,6 +30,8 @@ static void print_kiln(FILE *out)
           "  kiln build [OPTIONS] FILE.c... [-o IMAGE]   compile and link an image\n"
           "  kiln run [OPTIONS] IMAGE.kiln [-- ARGS...]  boot an image, run it to its end\n"
           "  kiln run [OPTIONS] FILE.c... [-- ARGS...]   build, then boot\n"
+          "  kiln serve --route /PATH=IMAGE|APP.c ...    serve HTTP, a fresh VM per request\n"
+          "  kiln new TEMPLATE DIR                       start an app from a template\n"
           "  kiln cache path|ls|clean                    where the cache is, what it holds,\n"
           "                                              empty it\n"
           "  kiln version                                print kiln's version\n"
@@ -39,6 +42,7 @@ static void print_kiln(FILE *out)
           "  kiln run    the program's own exit status (0-255), 124 it timed out,\n"
           "              125 kiln could not run it (bad image, bad usage, failed build),\n"
           "              126 the program crashed\n"
+          "  kiln serve  0 after SIGINT or SIGTERM, 1 it could not start, 2 bad usage\n"
           "\n"
           "Sizes are bytes, or a number with K, M or G (binary: 1K = 1024),\n"
           "optionally followed by B or iB: 64M, 512MiB, 1G.\n"
@@ -149,6 +153,70 @@ static void print_cache(FILE *out)
           out);
 }
 
+static void print_serve(FILE *out)
+{
+    char max_body[SIZE_TEXT];
+    format_size(SERVE_DEFAULT_MAX_BODY, max_body, sizeof max_body);
+    fputs("Usage: kiln serve [OPTIONS] --route /PATH=IMAGE.kiln|APP.c ...\n"
+          "\n"
+          "Serves HTTP: each request goes to the function of the route whose PATH is\n"
+          "the longest whole-segment prefix of the request's path, and runs in a\n"
+          "pristine microVM, reset from a snapshot taken just before main.  A\n"
+          "function is a CGI/1.1 program: the request comes as its environment\n"
+          "(REQUEST_METHOD, PATH_INFO (the path after PATH), QUERY_STRING,\n"
+          "CONTENT_TYPE, CONTENT_LENGTH, HTTP_* for each header, ...) with the body on\n"
+          "stdin, and it answers on stdout: headers (Status:, Content-Type:,\n"
+          "Location:, any other), a blank line, the body.  Its stderr goes to the\n"
+          "log, which is kiln's stderr, with the route and request id; every request\n"
+          "adds an access log line.  argv is the same for every request.\n"
+          "\n"
+          "Options:\n"
+          "  --route /PATH=IMAGE.kiln|APP.c\n"
+          "                   serve the image, or APP.c built at start, under PATH\n"
+          "                   (repeatable; / serves every path no other route takes)\n",
+          out);
+    fprintf(out,
+            "  --listen ADDR:PORT\n"
+            "                   where to listen (default %s:%d; [::1]:PORT for\n"
+            "                   IPv6; port 0 picks a free one, which the log names)\n"
+            "  --workers N      VMs, each with its own thread, per route (default: one\n"
+            "                   per CPU)\n"
+            "  --timeout SECS   stop a function after SECS seconds: 504 (default %d;\n"
+            "                   0 means never)\n"
+            "  --mem SIZE       guest memory per VM (default: the image's)\n"
+            "  --max-body SIZE  refuse bodies over SIZE with 413 (default %s)\n"
+            "  -v, --verbose    at exit, log each route's requests and reset times\n"
+            "  -h, --help       show this help\n"
+            "\n"
+            "Answers kiln gives itself: 404 no route, 413 body too large, 431 headers\n"
+            "too large for the function, 502 the function crashed or its answer is not\n"
+            "CGI, 504 it timed out, 503 kiln is stopping.  On SIGINT or SIGTERM kiln\n"
+            "lets the requests in flight finish, then exits; a second signal ends it\n"
+            "at once.\n"
+            "\n"
+            "Exit codes:\n"
+            "  0  stopped by SIGINT or SIGTERM\n"
+            "  1  could not start: a failed build, a bad image, an address in use\n"
+            "  2  bad usage\n",
+            SERVE_DEFAULT_HOST, SERVE_DEFAULT_PORT, SERVE_DEFAULT_TIMEOUT_MS / 1000, max_body);
+}
+
+static void print_new(FILE *out)
+{
+    fputs("Usage: kiln new TEMPLATE DIR\n"
+          "\n"
+          "Starts an app in DIR, which must not exist yet, from one of kiln's\n"
+          "templates (build/templates/, or $KILN_TEMPLATES_DIR):\n"
+          "  hello   an ordinary C program: kiln run DIR/hello.c\n"
+          "  http    an HTTP function: kiln serve --route /hello=DIR/function.c\n"
+          "\n"
+          "Exit codes:\n"
+          "  0  DIR was made\n"
+          "  1  no such template, or DIR could not be made\n"
+          "  2  bad usage\n",
+          out);
+}
+
 static void print_version(FILE *out)
 {
     fputs("Usage: kiln version\n"
@@ -165,7 +233,8 @@ static void print_help(FILE *out)
 {
     fputs("Usage: kiln help [COMMAND]\n"
           "\n"
-          "Prints kiln's help, or COMMAND's: build, run, cache, version, help.\n"
+          "Prints kiln's help, or COMMAND's: build, run, serve, new, cache, version,\n"
+          "help.\n"
           "\n"
           "Exit codes:\n"
           "  0  printed\n"
@@ -178,7 +247,8 @@ static const struct help_topic {
     void (*print)(FILE *out);
 } topics[] = {
     {"kiln", print_kiln},       {"build", print_build}, {"run", print_run},
-    {"version", print_version}, {"help", print_help},   {"cache", print_cache},
+    {"serve", print_serve},     {"new", print_new},     {"cache", print_cache},
+    {"version", print_version}, {"help", print_help},
 };
 
 int help_print(const char *topic, FILE *out)
@@ -204,8 +274,8 @@ int cmd_help(int argc, char **argv)
     }
     if (help_print(topic, stdout) < 0) {
         fprintf(stderr,
-                "kiln: help: unknown command \"%s\" "
-                "(commands: build, run, cache, version, help)\n",
+                "kiln: help: unknown command \"%s\" (commands: build, run, serve, new, "
+                "cache, version, help)\n",
                 topic);
         return EXIT_USAGE;
     }

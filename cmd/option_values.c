@@ -1,14 +1,17 @@
 #include "option_values.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 #include <strings.h>
 
 #include <kiln/abi.h>
 
 #define MS_PER_SECOND 1000
+#define PORT_MAX 65535
 
 static const struct size_unit {
     const char *suffix;
@@ -134,5 +137,61 @@ int parse_timeout(const char *text, uint64_t *ms, char *error, size_t error_size
     if (seconds > (UINT64_MAX - fraction_ms) / MS_PER_SECOND)
         return too_large(text, error, error_size);
     *ms = seconds * MS_PER_SECOND + fraction_ms;
+    return 0;
+}
+
+int parse_count(const char *text, uint64_t min, uint64_t max, uint64_t *count, char *error,
+                size_t error_size)
+{
+    const char *p = text;
+    uint64_t value;
+    if (!read_digits(&p, &value) || *p != '\0' || value < min || value > max) {
+        snprintf(error, error_size, "\"%s\" is not a whole number from %" PRIu64 " to %" PRIu64,
+                 text, min, max);
+        return -1;
+    }
+    *count = value;
+    return 0;
+}
+
+/* The address part of "ADDR:PORT" or "[ADDR]:PORT"; *port_text follows it. */
+static bool split_listen(const char *text, char *host, size_t host_size, const char **port_text)
+{
+    const char *end = text[0] == '[' ? strchr(text, ']') : strrchr(text, ':');
+    const char *start = text[0] == '[' ? text + 1 : text;
+    if (end == NULL || (text[0] == '[' && end[1] != ':'))
+        return false;
+    size_t len = (size_t)(end - start);
+    if (len == 0 || len >= host_size)
+        return false;
+    memcpy(host, start, len);
+    host[len] = '\0';
+    *port_text = end + (text[0] == '[' ? 2 : 1);
+    return true;
+}
+
+static bool numeric_address(const char *host, bool bracketed)
+{
+    unsigned char address[sizeof(struct in6_addr)];
+    return inet_pton(bracketed ? AF_INET6 : AF_INET, host, address) == 1;
+}
+
+int parse_listen(const char *text, char *host, size_t host_size, uint16_t *port, char *error,
+                 size_t error_size)
+{
+    const char *port_text;
+    const char *p;
+    uint64_t value;
+    if (!split_listen(text, host, host_size, &port_text) || !numeric_address(host, text[0] == '[')) {
+        snprintf(error, error_size, "\"%s\" is not ADDR:PORT (e.g. 127.0.0.1:8080, [::1]:8080)",
+                 text);
+        return -1;
+    }
+    p = port_text;
+    if (!read_digits(&p, &value) || *p != '\0' || value > PORT_MAX) {
+        snprintf(error, error_size, "\"%s\" is not a port (0-65535)", port_text);
+        return -1;
+    }
+    *port = (uint16_t)value;
     return 0;
 }

@@ -22,6 +22,17 @@ int parse_mem_size(const char *text, uint64_t *bytes, char *error, size_t error_
  * Returns 0, or -1 with the reason in error. */
 int parse_timeout(const char *text, uint64_t *ms, char *error, size_t error_size);
 
+/* A whole number in [min, max].  Returns 0, or -1 with the reason in
+ * error. */
+int parse_count(const char *text, uint64_t min, uint64_t max, uint64_t *count, char *error,
+                size_t error_size);
+
+/* "ADDR:PORT": an IPv4 address, or an IPv6 one in brackets ("[::1]:80"),
+ * and a port 0-65535 (0: any free port).  The address is written into
+ * host without brackets.  Returns 0, or -1 with the reason in error. */
+int parse_listen(const char *text, char *host, size_t host_size, uint16_t *port, char *error,
+                 size_t error_size);
+
 /* Writes bytes with the largest binary unit that divides it ("16M", "4G"). */
 void format_size(uint64_t bytes, char *text, size_t text_size);
 

@@ -347,3 +347,124 @@ void options_free_run(struct run_args *args)
     free(args->env);
     *args = (struct run_args){0};
 }
+
+static int listen_option(struct parser *parser, const char *arg, struct serve_args *args)
+{
+    char why[OPTIONS_ERROR_SIZE];
+    const char *value;
+    int found = long_option(parser, arg, "--listen", "ADDR:PORT", &value);
+    if (found <= 0)
+        return found;
+    if (parse_listen(value, args->host, sizeof args->host, &args->port, why, sizeof why) < 0)
+        return refuse(parser, "--listen: %s", why);
+    args->ipv6 = value[0] == '[';
+    return 1;
+}
+
+static int add_route(struct parser *parser, struct serve_args *args, const char *spec)
+{
+    char why[OPTIONS_ERROR_SIZE];
+    struct route *route = &args->routes[args->route_count];
+    if (route_parse(spec, route, why, sizeof why) < 0)
+        return refuse(parser, "--route: %s", why);
+    args->route_count++;
+    for (size_t i = 0; i + 1 < args->route_count; i++)
+        if (strcmp(args->routes[i].prefix, route->prefix) == 0)
+            return refuse(parser, "--route: two routes for \"%s\"", route_name(route));
+    return 1;
+}
+
+static int count_option(struct parser *parser, const char *arg, const char *name, uint64_t min,
+                        uint64_t max, uint64_t *count)
+{
+    char why[OPTIONS_ERROR_SIZE];
+    const char *value;
+    int found = long_option(parser, arg, name, "a number", &value);
+    if (found <= 0)
+        return found;
+    if (parse_count(value, min, max, count, why, sizeof why) < 0)
+        return refuse(parser, "%s: %s", name, why);
+    return 1;
+}
+
+static int max_body_option(struct parser *parser, const char *arg, uint64_t *bytes)
+{
+    const char *value;
+    int found = long_option(parser, arg, "--max-body", "a size (e.g. 64K, 1M)", &value);
+    if (found <= 0)
+        return found;
+    if (parse_size(value, bytes) < 0)
+        return refuse(parser, "--max-body: \"%s\" is not a size (e.g. 64K, 1M)", value);
+    return 1;
+}
+
+static int serve_option(struct parser *parser, const char *arg, struct serve_args *args)
+{
+    const char *spec;
+    if (strcmp(arg, "-v") == 0 || strcmp(arg, "--verbose") == 0) {
+        args->verbose = true;
+        return 1;
+    }
+    int found = listen_option(parser, arg, args);
+    if (found == 0) {
+        found = long_option(parser, arg, "--route", "/PATH=IMAGE.kiln or /PATH=APP.c", &spec);
+        if (found > 0)
+            found = add_route(parser, args, spec);
+    }
+    if (found == 0)
+        found = count_option(parser, arg, "--workers", 1, SERVE_WORKERS_MAX, &args->workers);
+    if (found == 0)
+        found = timeout_option(parser, arg, &args->timeout_ms);
+    if (found == 0)
+        found = mem_option(parser, arg, &args->mem_size);
+    if (found == 0)
+        found = max_body_option(parser, arg, &args->max_body);
+    return found == 0 ? unknown_option(parser, arg) : found;
+}
+
+static int parse_serve_line(struct parser *parser, struct serve_args *args)
+{
+    while (parser->next < parser->argc) {
+        const char *arg = parser->argv[parser->next++];
+        if (is_help(arg)) {
+            args->help = true;
+            return 0;
+        }
+        if (!is_option(arg))
+            return refuse(parser, "unexpected argument \"%s\" (routes are given with --route)",
+                          arg);
+        if (serve_option(parser, arg, args) < 0)
+            return -1;
+    }
+    if (args->route_count == 0)
+        return refuse(parser, "no --route given (see kiln serve --help)");
+    return 0;
+}
+
+int options_parse_serve(int argc, char **argv, struct serve_args *args, char *error,
+                        size_t error_size)
+{
+    struct parser parser = {argc, argv, 1, "serve", error, error_size};
+    *args = (struct serve_args){
+        .host = SERVE_DEFAULT_HOST,
+        .port = SERVE_DEFAULT_PORT,
+        .timeout_ms = SERVE_DEFAULT_TIMEOUT_MS,
+        .max_body = SERVE_DEFAULT_MAX_BODY,
+    };
+    args->routes = calloc((size_t)argc, sizeof *args->routes);
+    if (args->routes == NULL)
+        return refuse(&parser, "out of memory");
+    if (parse_serve_line(&parser, args) < 0) {
+        options_free_serve(args);
+        return -1;
+    }
+    return 0;
+}
+
+void options_free_serve(struct serve_args *args)
+{
+    for (size_t i = 0; i < args->route_count; i++)
+        route_free(&args->routes[i]);
+    free(args->routes);
+    *args = (struct serve_args){0};
+}

@@ -1,11 +1,8 @@
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include <kiln/abi.h>
 
 #include "build.h"
 #include "cache_dir.h"

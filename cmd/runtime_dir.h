@@ -1,13 +1,20 @@
 /*
- * Where the guest runtime (libkiln.a, kiln.ld) lives: $KILN_RUNTIME_DIR,
- * else "runtime" next to the kiln binary (build/kiln -> build/runtime).
+ * Where kiln's own files live, beside the kiln binary: the guest runtime
+ * (libkiln.a, kiln.ld) in "runtime" (build/kiln -> build/runtime) unless
+ * $KILN_RUNTIME_DIR says, and the app templates in "templates"
+ * (build/templates) unless $KILN_TEMPLATES_DIR says, and kiln serve's
+ * program, kiln-serve.
  */
 #ifndef KILN_RUNTIME_DIR_H
 #define KILN_RUNTIME_DIR_H
 
 #include <stddef.h>
 
-/* Writes the directory into dir; returns 0, or -1 (reported). */
+/* Write the directory into dir; return 0, or -1 (reported). */
 int runtime_dir_find(char *dir, size_t dir_size);
+int templates_dir_find(char *dir, size_t dir_size);
+
+/* kiln-serve beside kiln, unless $KILN_SERVE_PROGRAM says; into path. */
+int serve_program_find(char *path, size_t path_size);
 
 #endif

@@ -50,8 +50,10 @@ int boot_guest(struct vm *vm, const struct prepared_image *prepared, int argc, c
     vm->stack_guard = stack_bottom - KILN_PAGE_SIZE;
     if (prepared_image_load(prepared, &vm->mem, vm->stack_guard) != 0)
         return -1;
-    /* The image and a first stretch of heap; the stack. */
-    if (ram_back_ends(vm, ALIGN_UP(heap_start, RAM_BACKING_STEP) + RAM_BACKING_STEP,
+    /* The image and a first stretch of heap; the stack.  RAM backed whole
+     * (kiln serve) stays so. */
+    if (vm->backing.slots == 0 &&
+        ram_back_ends(vm, ALIGN_UP(heap_start, RAM_BACKING_STEP) + RAM_BACKING_STEP,
                       vm->stack_guard & ~(RAM_BACKING_STEP - 1)) != 0)
         return -1;
     trace_mark(vm->trace, TRACE_MEMORY);

@@ -23,4 +23,11 @@ struct boot_layout {
 void boot_info_write(const struct guest_mem *mem, const struct boot_layout *layout,
                      const struct ram_backing *backing);
 
+/* Sets KILN_BOOT_* flags in a written boot info. */
+void boot_info_add_flags(const struct guest_mem *mem, uint32_t flags);
+
+/* Makes the host clocks now the guest's time at tsc: kiln serve does so
+ * for every request, which also fits each clone's own TSC offset. */
+void boot_info_set_clocks(const struct guest_mem *mem, uint64_t tsc);
+
 #endif

@@ -10,6 +10,7 @@
 
 #include "cpuid_cache.h"
 #include "descriptors.h"
+#include "msrs.h"
 
 #define CR0_PE (1ull << 0)
 #define CR0_MP (1ull << 1)
@@ -27,12 +28,6 @@
 #define EFER_NXE (1ull << 11)
 #define RFLAGS_RESERVED (1ull << 1)
 
-#define MSR_IA32_TSC 0x10
-#define MSR_STAR 0xc0000081
-#define MSR_LSTAR 0xc0000082
-#define MSR_SYSCALL_MASK 0xc0000084
-#define MSR_FS_BASE 0xc0000100
-#define MSR_KERNEL_GS_BASE 0xc0000102
 /* SYSCALL loads CS/SS from STAR[47:32]; SYSRET from STAR[63:48]. */
 #define STAR_VALUE ((uint64_t)(KILN_USER_DS - 8 - 3) << 48 | (uint64_t)KILN_KERNEL_CS << 32)
 /* What Linux clears on SYSCALL: TF DF IF IOPL AC NT. */
@@ -44,8 +39,7 @@ static int fail(const char *what)
     return -1;
 }
 
-/* Newer kernels check CR4 bits against the vCPU's CPUID, so this comes first. */
-static int set_cpuid(const struct vm *vm)
+int cpu_set_cpuid(const struct vm *vm)
 {
     struct kvm_cpuid2 *cpuid = cpuid_supported(vm->kvm_fd, vm->cache_dir);
     if (cpuid == NULL)
@@ -115,7 +109,7 @@ static int set_regs(const struct vm *vm, const struct cpu_start *start)
 
 int cpu_setup(struct vm *vm, const struct cpu_start *start)
 {
-    int rc = set_cpuid(vm);
+    int rc = cpu_set_cpuid(vm);
     trace_mark(vm->trace, TRACE_CPUID);
     if (rc == 0 && set_sregs(vm, start) == 0 && set_msrs(vm, start) == 0)
         rc = set_regs(vm, start);

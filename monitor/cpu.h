@@ -20,6 +20,10 @@ struct cpu_start {
  * checks them.  Reports failures. */
 int cpu_setup(struct vm *vm, const struct cpu_start *start);
 
+/* The vCPU's CPUID: all KVM supports.  Newer kernels check CR4 bits
+ * against it, so it comes before any special register. */
+int cpu_set_cpuid(const struct vm *vm);
+
 /* The guest's TSC now.  Read back rather than set: PVM ignores writes to
  * it and lets ring 3 read the host's counter. */
 uint64_t cpu_guest_tsc(const struct vm *vm);

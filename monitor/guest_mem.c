@@ -2,7 +2,12 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <sys/mman.h>
+
+#include <kiln/abi.h>
+
+#define BITS_PER_WORD 64
 
 void *guest_mem_at(const struct guest_mem *mem, uint64_t gpa, uint64_t len)
 {
@@ -11,23 +16,53 @@ void *guest_mem_at(const struct guest_mem *mem, uint64_t gpa, uint64_t len)
     return mem->host + gpa;
 }
 
-int guest_mem_map(struct guest_mem *mem, uint64_t size)
+static void note_written(const struct guest_mem *mem, uint64_t gpa, uint64_t len)
 {
-    void *host = mmap(NULL, size, PROT_READ | PROT_WRITE,
-                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    uint64_t last = (gpa + len - 1) / KILN_PAGE_SIZE;
+    for (uint64_t page = gpa / KILN_PAGE_SIZE; page <= last; page++)
+        mem->written[page / BITS_PER_WORD] |= 1ull << (page % BITS_PER_WORD);
+}
+
+void *guest_mem_for_write(const struct guest_mem *mem, uint64_t gpa, uint64_t len)
+{
+    void *host = guest_mem_at(mem, gpa, len);
+    if (host != NULL && mem->written != NULL && len > 0)
+        note_written(mem, gpa, len);
+    return host;
+}
+
+static int map(struct guest_mem *mem, uint64_t size, int flags, int fd)
+{
+    void *host = mmap(NULL, size, PROT_READ | PROT_WRITE, flags | MAP_NORESERVE, fd, 0);
     if (host == MAP_FAILED)
         return -errno;
-    mem->host = host;
-    mem->size = size;
+    *mem = (struct guest_mem){.host = host, .size = size};
     return 0;
+}
+
+int guest_mem_map(struct guest_mem *mem, uint64_t size)
+{
+    return map(mem, size, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+}
+
+int guest_mem_map_shared(struct guest_mem *mem, int fd, uint64_t size)
+{
+    return map(mem, size, MAP_SHARED, fd);
+}
+
+int guest_mem_track_writes(struct guest_mem *mem)
+{
+    uint64_t pages = mem->size / KILN_PAGE_SIZE;
+    mem->written = calloc((pages + BITS_PER_WORD - 1) / BITS_PER_WORD, sizeof *mem->written);
+    return mem->written != NULL ? 0 : -ENOMEM;
 }
 
 void guest_mem_unmap(struct guest_mem *mem)
 {
     if (mem->host)
         munmap(mem->host, mem->size);
-    mem->host = NULL;
-    mem->size = 0;
+    free(mem->written);
+    *mem = (struct guest_mem){0};
 }
 
 int guest_mem_map_file(const struct guest_mem *mem, uint64_t gpa, uint64_t len, int fd,

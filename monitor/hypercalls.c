@@ -10,23 +10,27 @@
 
 #include "clock.h"
 #include "ram_backing.h"
+#include "request_io.h"
 #include "timeout.h"
 
 typedef void hypercall_fn(struct vm *vm, uint32_t gpa);
 
-/* The argument block of a call, or NULL after reporting a bad address. */
+/* The argument block of a call, or NULL after reporting a bad address.
+ * Every call may write its answer there. */
 static void *args_at(struct vm *vm, const char *call, uint32_t gpa, uint64_t len)
 {
-    void *args = guest_mem_at(&vm->mem, gpa, len);
+    void *args = guest_mem_for_write(&vm->mem, gpa, len);
     if (args == NULL)
         vm_crash(vm, "%s hypercall: argument block at 0x%x (%lu bytes) is outside guest memory",
                  call, gpa, len);
     return args;
 }
 
-static void *buffer_at(struct vm *vm, const char *call, uint64_t gpa, uint64_t len)
+/* A buffer the call reads, or with for_write set, fills. */
+static void *buffer_at(struct vm *vm, const char *call, uint64_t gpa, uint64_t len, bool for_write)
 {
-    void *buffer = guest_mem_at(&vm->mem, gpa, len);
+    void *buffer = for_write ? guest_mem_for_write(&vm->mem, gpa, len)
+                             : guest_mem_at(&vm->mem, gpa, len);
     if (buffer == NULL)
         vm_crash(vm, "%s hypercall: buffer at 0x%lx (%lu bytes) is outside guest memory", call,
                  gpa, len);
@@ -53,10 +57,15 @@ static void hc_write(struct vm *vm, uint32_t gpa)
     if (args == NULL)
         return;
     struct kiln_hc_io io = *args;
-    const uint8_t *buf = buffer_at(vm, "WRITE", io.buf, io.len);
+    const uint8_t *buf = buffer_at(vm, "WRITE", io.buf, io.len, false);
     if (buf == NULL)
         return;
-    args->result = io.fd == 1 || io.fd == 2 ? write_all(vm->stdio[io.fd], buf, io.len) : -EBADF;
+    if (io.fd != 1 && io.fd != 2)
+        args->result = -EBADF;
+    else if (vm->request_io != NULL)
+        args->result = request_io_write(vm->request_io, io.fd, buf, io.len);
+    else
+        args->result = write_all(vm->stdio[io.fd], buf, io.len);
 }
 
 /* Waits for input no longer than the guest's time allows. */
@@ -81,11 +90,15 @@ static void hc_read(struct vm *vm, uint32_t gpa)
     if (args == NULL)
         return;
     struct kiln_hc_io io = *args;
-    uint8_t *buf = buffer_at(vm, "READ", io.buf, io.len);
+    uint8_t *buf = buffer_at(vm, "READ", io.buf, io.len, true);
     if (buf == NULL)
         return;
     if (io.fd != 0) {
         args->result = -EBADF;
+        return;
+    }
+    if (vm->request_io != NULL) {
+        args->result = request_io_read(vm->request_io, buf, io.len);
         return;
     }
     if (wait_readable(vm, vm->stdio[0]) == 0) {
@@ -163,10 +176,42 @@ static void hc_memory(struct vm *vm, uint32_t gpa)
     args->backed_high_start = vm->backing.high_start;
 }
 
+/* kiln serve's snapshot point: the run pauses here, where the snapshot is
+ * taken, and each request resumes it. */
+static void hc_ready(struct vm *vm, uint32_t gpa)
+{
+    if (args_at(vm, "READY", gpa, sizeof(struct kiln_hc_ready)) == NULL)
+        return;
+    if (!vm->serving || vm->ready_args != 0) {
+        vm_crash(vm, "READY hypercall %s", vm->serving ? "made twice" : "outside kiln serve");
+        return;
+    }
+    vm->ready_args = gpa;
+    vm->stopped = true;
+}
+
+/* EXIT with the function's last stdout bytes, only while serving a request. */
+static void hc_finish(struct vm *vm, uint32_t gpa)
+{
+    struct kiln_hc_finish *args = args_at(vm, "FINISH", gpa, sizeof *args);
+    if (args == NULL)
+        return;
+    struct kiln_hc_finish finish = *args;
+    const uint8_t *buf = buffer_at(vm, "FINISH", finish.buf, finish.len, false);
+    if (buf == NULL)
+        return;
+    if (vm->request_io == NULL) {
+        vm_crash(vm, "FINISH hypercall outside a kiln serve request");
+        return;
+    }
+    request_io_write(vm->request_io, 1, buf, finish.len);
+    vm_stop(vm, MONITOR_EXITED, finish.status & 0xff);
+}
+
 static hypercall_fn *const hypercalls[KILN_HC_COUNT] = {
-    [KILN_HC_WRITE] = hc_write,   [KILN_HC_READ] = hc_read, [KILN_HC_WALLTIME] = hc_walltime,
-    [KILN_HC_SLEEP] = hc_sleep,   [KILN_HC_EXIT] = hc_exit, [KILN_HC_ABORT] = hc_abort,
-    [KILN_HC_MEMORY] = hc_memory,
+    [KILN_HC_WRITE] = hc_write,   [KILN_HC_READ] = hc_read,   [KILN_HC_WALLTIME] = hc_walltime,
+    [KILN_HC_SLEEP] = hc_sleep,   [KILN_HC_EXIT] = hc_exit,   [KILN_HC_ABORT] = hc_abort,
+    [KILN_HC_MEMORY] = hc_memory, [KILN_HC_READY] = hc_ready, [KILN_HC_FINISH] = hc_finish,
 };
 
 void hypercall_serve(struct vm *vm, uint64_t nr, uint32_t gpa)

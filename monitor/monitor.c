@@ -4,24 +4,11 @@
  */
 #include "monitor.h"
 
-#include <stdio.h>
-
-#include <kiln/abi.h>
-
 #include "boot.h"
 #include "exits.h"
 #include "prepared_image.h"
 #include "timeout.h"
 #include "vm.h"
-
-static int check_mem_size(const char *name, uint64_t size)
-{
-    if (size >= KILN_MEM_MIN && size <= KILN_MEM_MAX && size % KILN_MEM_ALIGN == 0)
-        return 0;
-    fprintf(stderr, "kiln: %s: guest memory of %lu bytes is not a 2 MiB multiple between "
-                    "16 MiB and 4 GiB\n", name, size);
-    return -1;
-}
 
 struct monitor_result monitor_run(const struct monitor_options *options)
 {
@@ -46,7 +33,7 @@ struct monitor_result monitor_run(const struct monitor_options *options)
         .trace = tracing,
         .cache_dir = options->cache_dir,
     };
-    if (check_mem_size(vm.name, mem_size) == 0 && vm_create(&vm, mem_size) == 0 &&
+    if (vm_check_mem_size(vm.name, mem_size) == 0 && vm_create(&vm, mem_size) == 0 &&
         boot_guest(&vm, &image, options->argc, options->argv, options->envp) == 0 &&
         timeout_arm(&vm) == 0) {
         prepared_image_keep(&image, &vm.mem);

@@ -45,6 +45,23 @@ static int add_slot(struct vm *vm, uint64_t start, uint64_t end)
     return 0;
 }
 
+int ram_back_all(struct vm *vm, uint32_t flags)
+{
+    struct kvm_userspace_memory_region region = {
+        .slot = 0,
+        .flags = flags,
+        .memory_size = vm->mem.size,
+        .userspace_addr = (uint64_t)(uintptr_t)vm->mem.host,
+    };
+    if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) != 0) {
+        fprintf(stderr, "kiln: %s: backing guest RAM: %s\n", vm->name, strerror(errno));
+        return -1;
+    }
+    vm->backing = (struct ram_backing){.low_end = vm->mem.size, .high_start = vm->mem.size,
+                                       .slots = 1};
+    return 0;
+}
+
 int ram_back_ends(struct vm *vm, uint64_t low_end, uint64_t high_start)
 {
     high_start = max_u64(high_start, low_end);

@@ -14,6 +14,11 @@
 
 #define RAM_BACKING_STEP (2ull << 20)
 
+/* Backs all of RAM as slot 0 with KVM_MEM_* flags: kiln serve's VMs,
+ * whose RAM is a snapshot and whose dirty pages the reset reads from
+ * that one slot.  Reports failures. */
+int ram_back_all(struct vm *vm, uint32_t flags);
+
 /* Backs [0, low_end) and [high_start, RAM's end); reports failures. */
 int ram_back_ends(struct vm *vm, uint64_t low_end, uint64_t high_start);
 

@@ -1,29 +1,39 @@
 #include "timeout.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "clock.h"
 
 #define KERNEL_SIGSET_BYTES 8
+#define MS_PER_S 1000
 
 static void ignore_alarm(int signo)
 {
     (void)signo;
 }
 
-static int fail(const char *what)
+static int fail(const char *what, int error)
 {
-    fprintf(stderr, "kiln: %s: %s\n", what, strerror(errno));
+    fprintf(stderr, "kiln: %s: %s\n", what, strerror(error));
     return -1;
 }
 
-/* The vCPU runs with the monitor's signal mask minus SIGALRM. */
+static sigset_t alarm_only(void)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGALRM);
+    return set;
+}
+
+/* The vCPU runs with the thread's signal mask minus SIGALRM. */
 static int unblock_alarm_in_guest(const struct vm *vm, const sigset_t *blocked)
 {
     sigset_t in_guest = *blocked;
@@ -34,48 +44,87 @@ static int unblock_alarm_in_guest(const struct vm *vm, const sigset_t *blocked)
     } mask = {.header.len = KERNEL_SIGSET_BYTES};
     memcpy(mask.bits, &in_guest, KERNEL_SIGSET_BYTES);
     if (ioctl(vm->vcpu_fd, KVM_SET_SIGNAL_MASK, &mask) != 0)
-        return fail("KVM_SET_SIGNAL_MASK");
+        return fail("KVM_SET_SIGNAL_MASK", errno);
     return 0;
+}
+
+/* A timer whose signal goes to the calling thread only.  glibc 2.36 has
+ * no name for the thread id field of struct sigevent. */
+static int create_thread_timer(struct vm *vm)
+{
+    struct sigevent event = {.sigev_notify = SIGEV_THREAD_ID, .sigev_signo = SIGALRM};
+    event._sigev_un._tid = gettid();
+    if (timer_create(CLOCK_MONOTONIC, &event, &vm->timer) != 0)
+        return fail("creating the timeout's timer", errno);
+    vm->has_timer = true;
+    return 0;
+}
+
+int timeout_attach(struct vm *vm)
+{
+    struct sigaction action = {.sa_handler = ignore_alarm};
+    sigset_t alarm = alarm_only(), blocked;
+    if (sigaction(SIGALRM, &action, NULL) != 0)
+        return fail("installing the timeout", errno);
+    int rc = pthread_sigmask(SIG_BLOCK, &alarm, &blocked);
+    if (rc != 0)
+        return fail("installing the timeout", rc);
+    sigaddset(&blocked, SIGALRM);
+    if (unblock_alarm_in_guest(vm, &blocked) != 0)
+        return -1;
+    return create_thread_timer(vm);
+}
+
+void timeout_detach(struct vm *vm)
+{
+    if (!vm->has_timer)
+        return;
+    timer_delete(vm->timer);
+    vm->has_timer = false;
+    sigset_t alarm = alarm_only();
+    pthread_sigmask(SIG_UNBLOCK, &alarm, NULL);
+}
+
+int timeout_start(struct vm *vm)
+{
+    if (vm->timeout_ms == 0)
+        return 0;
+    vm->deadline_ns = clock_ns(CLOCK_MONOTONIC) + (int64_t)vm->timeout_ms * NS_PER_MS;
+    struct itimerspec timer = {
+        .it_value = {.tv_sec = (time_t)(vm->timeout_ms / MS_PER_S),
+                     .tv_nsec = (long)(vm->timeout_ms % MS_PER_S * NS_PER_MS)},
+    };
+    if (timer_settime(vm->timer, 0, &timer, NULL) != 0)
+        return fail("starting the timeout", errno);
+    return 0;
+}
+
+void timeout_cancel(struct vm *vm)
+{
+    if (vm->deadline_ns == 0)
+        return;
+    const struct itimerspec off = {0};
+    timer_settime(vm->timer, 0, &off, NULL);
+    sigset_t alarm = alarm_only();
+    const struct timespec now = {0};
+    while (sigtimedwait(&alarm, NULL, &now) == SIGALRM)
+        continue;
+    vm->deadline_ns = 0;
 }
 
 int timeout_arm(struct vm *vm)
 {
     if (vm->timeout_ms == 0)
         return 0;
-    struct sigaction action = {.sa_handler = ignore_alarm};
-    sigset_t alarm_only, blocked;
-    sigemptyset(&alarm_only);
-    sigaddset(&alarm_only, SIGALRM);
-    if (sigaction(SIGALRM, &action, NULL) != 0 ||
-        sigprocmask(SIG_BLOCK, &alarm_only, &blocked) != 0)
-        return fail("installing the timeout");
-    sigaddset(&blocked, SIGALRM);
-    if (unblock_alarm_in_guest(vm, &blocked) != 0)
+    if (timeout_attach(vm) != 0)
         return -1;
-    vm->deadline_ns = clock_ns(CLOCK_MONOTONIC) + (int64_t)vm->timeout_ms * NS_PER_MS;
-    struct itimerval timer = {
-        .it_value = {.tv_sec = (time_t)(vm->timeout_ms / 1000),
-                     .tv_usec = (suseconds_t)(vm->timeout_ms % 1000 * 1000)},
-    };
-    if (setitimer(ITIMER_REAL, &timer, NULL) != 0)
-        return fail("starting the timeout");
-    return 0;
+    return timeout_start(vm);
 }
 
 void timeout_disarm(struct vm *vm)
 {
-    if (vm->deadline_ns == 0)
-        return;
-    struct itimerval off = {0};
-    setitimer(ITIMER_REAL, &off, NULL);
-    sigset_t alarm_only;
-    sigemptyset(&alarm_only);
-    sigaddset(&alarm_only, SIGALRM);
-    const struct timespec now = {0};
-    while (sigtimedwait(&alarm_only, NULL, &now) == SIGALRM)
-        continue;
-    sigprocmask(SIG_UNBLOCK, &alarm_only, NULL);
-    vm->deadline_ns = 0;
+    timeout_cancel(vm);
+    timeout_detach(vm);
 }
 
 bool timeout_expired(const struct vm *vm)
@@ -86,6 +135,6 @@ bool timeout_expired(const struct vm *vm)
 void timeout_stop(struct vm *vm)
 {
     fprintf(stderr, "kiln: %s: timed out after %.3g s; the guest was stopped\n", vm->name,
-            (double)vm->timeout_ms / 1000);
+            (double)vm->timeout_ms / MS_PER_S);
     vm_stop(vm, MONITOR_TIMED_OUT, 0);
 }

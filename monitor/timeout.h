@@ -1,8 +1,9 @@
 /*
- * The guest's time limit.  SIGALRM stays blocked in the monitor and is
- * unblocked only inside KVM_RUN (KVM_SET_SIGNAL_MASK), so a deadline that
- * passes at any moment ends the next or current KVM_RUN with EINTR: no
- * race between checking the clock and entering the guest.
+ * The guest's time limit.  SIGALRM stays blocked in the thread that runs
+ * the vCPU and is unblocked only inside KVM_RUN (KVM_SET_SIGNAL_MASK); a
+ * timer aimed at that thread alone (each kiln serve worker runs its own
+ * VM) makes a deadline that passes at any moment end the next or current
+ * KVM_RUN with EINTR: no race between checking the clock and entering.
  */
 #ifndef KILN_TIMEOUT_H
 #define KILN_TIMEOUT_H
@@ -12,9 +13,19 @@
 
 #include "vm.h"
 
-/* Starts the clock on vm->timeout_ms (nothing if 0); reports failures. */
+/* kiln run: timeout_attach() then timeout_start() when vm->timeout_ms is
+ * set; timeout_disarm() undoes whatever was done.  Report failures. */
 int timeout_arm(struct vm *vm);
 void timeout_disarm(struct vm *vm);
+
+/* Readies the calling thread and vm's vCPU for deadlines, once per VM. */
+int timeout_attach(struct vm *vm);
+void timeout_detach(struct vm *vm);
+
+/* Starts the clock on vm->timeout_ms (nothing if 0); cancel stops it and
+ * drops a signal it may have left pending. */
+int timeout_start(struct vm *vm);
+void timeout_cancel(struct vm *vm);
 
 bool timeout_expired(const struct vm *vm);
 

@@ -9,6 +9,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <kiln/abi.h>
+
 #define KVM_DEVICE "/dev/kvm"
 
 static int fail(const char *what, const char *why)
@@ -28,7 +30,7 @@ static int open_kvm(struct vm *vm)
     return 0;
 }
 
-static int create_vcpu(struct vm *vm)
+int vm_create_vcpu(struct vm *vm)
 {
     vm->vcpu_fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0);
     if (vm->vcpu_fd < 0)
@@ -45,20 +47,36 @@ static int create_vcpu(struct vm *vm)
     return 0;
 }
 
-int vm_create(struct vm *vm, uint64_t mem_size)
+int vm_check_mem_size(const char *name, uint64_t size)
+{
+    if (size >= KILN_MEM_MIN && size <= KILN_MEM_MAX && size % KILN_MEM_ALIGN == 0)
+        return 0;
+    fprintf(stderr, "kiln: %s: guest memory of %lu bytes is not a 2 MiB multiple between "
+                    "16 MiB and 4 GiB\n", name, size);
+    return -1;
+}
+
+int vm_open(struct vm *vm)
 {
     if (open_kvm(vm) != 0)
         return -1;
     vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
     if (vm->vm_fd < 0)
         return fail("KVM_CREATE_VM", strerror(errno));
+    return 0;
+}
+
+int vm_create(struct vm *vm, uint64_t mem_size)
+{
+    if (vm_open(vm) != 0)
+        return -1;
     int rc = guest_mem_map(&vm->mem, mem_size);
     if (rc != 0)
         return fail("reserving guest memory", strerror(-rc));
     trace_mark(vm->trace, TRACE_VM_CREATE);
-    int vcpu = create_vcpu(vm);
+    rc = vm_create_vcpu(vm);
     trace_mark(vm->trace, TRACE_VCPU_CREATE);
-    return vcpu;
+    return rc;
 }
 
 void vm_destroy(struct vm *vm)

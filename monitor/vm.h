@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "guest_mem.h"
 #include "monitor.h"
@@ -21,6 +22,8 @@ struct ram_backing {
     uint32_t slots;
 };
 
+struct request_io;
+
 struct vm {
     const char *name;         /* the image, for messages */
     int kvm_fd;
@@ -31,18 +34,31 @@ struct vm {
     struct guest_mem mem;
     struct ram_backing backing;
     int stdio[3];             /* host fds behind the guest's 0, 1 and 2 */
+    struct request_io *request_io; /* kiln serve: one request's 0, 1, 2 instead */
     uint64_t stack_guard;     /* guest-physical page below the stack */
     int64_t deadline_ns;      /* CLOCK_MONOTONIC when the guest's time is up; 0: never */
     uint64_t timeout_ms;
+    timer_t timer;            /* signals the thread that runs the vCPU */
+    bool has_timer;
+    bool serving;             /* kiln serve: the guest makes READY before main */
+    uint32_t ready_args;      /* READY's argument block, once the guest made it */
     bool stopped;
     struct monitor_result result;
     struct trace *trace;      /* NULL unless --trace-boot */
     const char *cache_dir;    /* the cache's root; NULL: none */
 };
 
+/* Refuses (reported) a RAM size that is not a 2 MiB multiple in 16 MiB-4 GiB. */
+int vm_check_mem_size(const char *name, uint64_t size);
+
 /* Opens KVM and creates the VM, reserves its RAM (backed later, see
  * ram_backing.h) and creates its vCPU; reports failures. */
 int vm_create(struct vm *vm, uint64_t mem_size);
+
+/* The steps of vm_create(), for VMs whose RAM is not fresh and zero
+ * (kiln serve's snapshots and clones, which back it with ram_back_all()). */
+int vm_open(struct vm *vm);
+int vm_create_vcpu(struct vm *vm);
 void vm_destroy(struct vm *vm);
 
 /* Ends the run with this outcome; the message, if any, is already out. */

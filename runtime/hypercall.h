@@ -50,6 +50,15 @@ static inline void hypercall_sleep(uint64_t ns)
     kiln_hypercall(KILN_HC_SLEEP, hypercall_gpa(&args));
 }
 
+/* kiln serve's snapshot point: returns once per request, 0 with the
+ * request's environment in block (see struct kiln_hc_ready), or -errno. */
+static inline int64_t hypercall_ready(void *block, uint64_t size)
+{
+    struct kiln_hc_ready args = {.block = (uint64_t)(uintptr_t)block, .size = size, .result = -EIO};
+    kiln_hypercall(KILN_HC_READY, hypercall_gpa(&args));
+    return args.result;
+}
+
 /* The monitor ends the run here; spin should the call ever return. */
 /* Backs [start, end) and returns what is backed now; the monitor ends the
  * run rather than return having failed. */
@@ -65,6 +74,14 @@ static inline _Noreturn void hypercall_exit(int32_t status)
     struct kiln_hc_exit args = {.status = status};
     for (;;)
         kiln_hypercall(KILN_HC_EXIT, hypercall_gpa(&args));
+}
+
+/* kiln serve's EXIT, with the last stdout bytes; spins like EXIT. */
+static inline _Noreturn void hypercall_finish(int32_t status, const void *buf, uint64_t len)
+{
+    struct kiln_hc_finish args = {.status = status, .buf = (uint64_t)(uintptr_t)buf, .len = len};
+    for (;;)
+        kiln_hypercall(KILN_HC_FINISH, hypercall_gpa(&args));
 }
 
 /* Reports the program's death to the monitor, which ends the run; the

@@ -9,6 +9,7 @@
 #include "io.h"
 #include "bytes.h"
 #include "hypercall.h"
+#include "response.h"
 #include "user_range.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -112,6 +113,14 @@ static long iov_total(const struct iovec *iov, int count, uint64_t *total)
     return 0;
 }
 
+/* Under kiln serve, stdout is gathered for the FINISH call. */
+static int64_t write_out(int fd, const void *buf, uint64_t len)
+{
+    if (fd == 1 && kiln_response_active())
+        return kiln_response_write(buf, len);
+    return hypercall_write((uint32_t)fd, buf, len);
+}
+
 long kiln_sys_read(const struct syscall_args *args)
 {
     int fd = (int)args->arg1;
@@ -139,7 +148,7 @@ long kiln_sys_write(const struct syscall_args *args)
         return 0;
     if (!user_range_ok(buf, len))
         return -EFAULT;
-    return hypercall_write((uint32_t)fd, buf, len);
+    return write_out(fd, buf, len);
 }
 
 /* One READ into the bounce buffer, scattered over the pieces. */
@@ -201,7 +210,7 @@ static long write_gathered(int fd, const struct iovec *iov, int count, uint64_t 
         bytes_copy(bounce + at, iov[i].iov_base, iov[i].iov_len);
         at += iov[i].iov_len;
     }
-    return hypercall_write((uint32_t)fd, bounce, total);
+    return write_out(fd, bounce, total);
 }
 
 /* One WRITE per piece, stopping at the first short one or error. */
@@ -213,7 +222,7 @@ static long write_each(int fd, const struct iovec *iov, int count)
         uint64_t len = min_u64(iov[i].iov_len, SYSCALL_MAX_RW_COUNT - done);
         if (len == 0)
             continue;
-        int64_t wrote = hypercall_write((uint32_t)fd, iov[i].iov_base, len);
+        int64_t wrote = write_out(fd, iov[i].iov_base, len);
         if (wrote < 0)
             return done > 0 ? (long)done : wrote;
         done += (uint64_t)wrote;

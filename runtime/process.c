@@ -11,6 +11,7 @@
 #include "clock.h"
 #include "hypercall.h"
 #include "memory.h"
+#include "response.h"
 #include "user_range.h"
 #include <errno.h>
 #include <signal.h>
@@ -38,9 +39,12 @@
  * program's buffer need not have. */
 #define KERNEL_SYSINFO_SIZE (offsetof(struct sysinfo, mem_unit) + sizeof(unsigned))
 
-/* exit and exit_group alike: there is one thread. */
+/* exit and exit_group alike: there is one thread.  Under kiln serve the
+ * gathered stdout goes with the status. */
 long kiln_sys_exit(const struct syscall_args *args)
 {
+    if (kiln_response_active())
+        kiln_response_finish((int32_t)args->arg1);
     hypercall_exit((int32_t)args->arg1);
 }
 

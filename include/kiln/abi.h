@@ -61,7 +61,12 @@
 #define KILN_HC_EXIT 4
 #define KILN_HC_ABORT 5
 #define KILN_HC_MEMORY 6
-#define KILN_HC_COUNT 7
+#define KILN_HC_READY 7
+#define KILN_HC_FINISH 8
+#define KILN_HC_COUNT 9
+
+/* kiln_boot_info.flags */
+#define KILN_BOOT_SERVE 0x1 /* kiln serve: make READY just before main */
 
 /* Reasons an ABORT hypercall gives. */
 #define KILN_ABORT_SIGNAL 1  /* the program raised a fatal signal: detail = signo */
@@ -83,7 +88,7 @@ _Static_assert(sizeof(struct kiln_note) == 32, "kiln_note layout");
 /* Written by the monitor at KILN_BOOT_INFO_GPA before the first instruction. */
 struct kiln_boot_info {
     uint32_t abi_version;
-    uint32_t flags;
+    uint32_t flags;          /* KILN_BOOT_* */
     uint64_t mem_size;       /* bytes of guest RAM, from guest-physical 0 */
     uint64_t heap_start;     /* first page after the image: brk/mmap from here */
     uint64_t stack_bottom;   /* lowest usable stack byte; guard page below */
@@ -150,6 +155,29 @@ struct kiln_hc_abort {
     uint64_t rbp;
 };
 _Static_assert(sizeof(struct kiln_hc_abort) == 32, "kiln_hc_abort layout");
+
+/* READY: libc is initialized and main is next (made only with
+ * KILN_BOOT_SERVE, once).  kiln serve snapshots the VM at this call and
+ * resumes every request from it, having written the request's environment
+ * into block: a NULL-terminated array of guest pointers to "NAME=VALUE"
+ * strings, then the strings.  result: 0, or -errno and block untouched. */
+struct kiln_hc_ready {
+    uint64_t block; /* guest-physical, 8-byte aligned */
+    uint64_t size;
+    int64_t result;
+};
+_Static_assert(sizeof(struct kiln_hc_ready) == 24, "kiln_hc_ready layout");
+
+/* FINISH: EXIT under kiln serve, carrying the last len bytes of stdout,
+ * which the runtime gathers instead of writing: an answer costs one exit
+ * where WRITE and EXIT cost two.  Made only after READY returned. */
+struct kiln_hc_finish {
+    int32_t status;
+    uint32_t pad;
+    uint64_t buf; /* guest-physical */
+    uint64_t len;
+};
+_Static_assert(sizeof(struct kiln_hc_finish) == 24, "kiln_hc_finish layout");
 
 /* Ring the doorbell of call nr with the guest-physical address of its
  * argument struct.  The "memory" clobber makes the struct's stores land

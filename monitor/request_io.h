@@ -1,0 +1,43 @@
+/*
+ * One kiln serve request's fds 0-2.  stdin reads the request's body;
+ * stdout fills the response buffer, up to its limit; stderr goes to the
+ * server's log line by line, as "kiln: NAME: stderr: LINE", NAME being
+ * the route and request id.
+ */
+#ifndef KILN_REQUEST_IO_H
+#define KILN_REQUEST_IO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Longer stderr lines are cut into pieces of this many bytes. */
+#define REQUEST_LOG_LINE_MAX 1024
+
+struct request_io {
+    const char *name;
+    const uint8_t *body;
+    uint64_t body_size;
+    uint64_t body_read;
+    uint8_t *output;        /* malloc'd; the caller takes it when done */
+    uint64_t output_size;
+    uint64_t output_capacity;
+    uint64_t output_limit;
+    bool output_overflowed; /* a write would have passed output_limit */
+    char log_line[REQUEST_LOG_LINE_MAX];
+    size_t log_size;
+};
+
+void request_io_start(struct request_io *io, const char *name, const uint8_t *body,
+                      uint64_t body_size, uint64_t output_limit);
+
+/* fd 1 or 2: bytes taken, or -errno (-ENOSPC past the output limit). */
+int64_t request_io_write(struct request_io *io, uint32_t fd, const uint8_t *bytes, uint64_t len);
+
+/* The body's next bytes; 0 at its end. */
+int64_t request_io_read(struct request_io *io, uint8_t *buf, uint64_t len);
+
+/* Logs a last stderr line that had no newline. */
+void request_io_finish(struct request_io *io);
+
+#endif

@@ -1,0 +1,110 @@
+#include "reset.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include <kiln/abi.h>
+
+#include "log_line.h"
+#include "vcpu_state.h"
+
+#define BITS_PER_WORD 64
+
+static int fail(const struct clone *clone, const char *what)
+{
+    fprintf(stderr, "kiln: %s: %s: %s\n", clone->vm.name, what, strerror(errno));
+    return -1;
+}
+
+static uint64_t page_count(const struct clone *clone)
+{
+    return clone->vm.mem.size / KILN_PAGE_SIZE;
+}
+
+/* Fetches the guest's dirty pages and write-protects them again, so that
+ * the next request's first write to each is logged. */
+static int take_dirty_log(struct clone *clone)
+{
+    struct kvm_dirty_log log = {.slot = 0, .dirty_bitmap = clone->dirty};
+    if (ioctl(clone->vm.vm_fd, KVM_GET_DIRTY_LOG, &log) != 0)
+        return fail(clone, "KVM_GET_DIRTY_LOG");
+    struct kvm_clear_dirty_log clear = {
+        .slot = 0,
+        .num_pages = (uint32_t)page_count(clone),
+        .first_page = 0,
+        .dirty_bitmap = clone->dirty,
+    };
+    if (ioctl(clone->vm.vm_fd, KVM_CLEAR_DIRTY_LOG, &clear) != 0)
+        return fail(clone, "KVM_CLEAR_DIRTY_LOG");
+    return 0;
+}
+
+static void restore_page(struct clone *clone, uint64_t page)
+{
+    uint64_t offset = page * KILN_PAGE_SIZE;
+    uint8_t *to = clone->vm.mem.host + offset;
+    if (snapshot_has_page(clone->snapshot, page))
+        memcpy(to, clone->snapshot->mem + offset, KILN_PAGE_SIZE);
+    else
+        memset(to, 0, KILN_PAGE_SIZE);
+}
+
+static long restore_pages(struct clone *clone)
+{
+    uint64_t *written = clone->vm.mem.written;
+    uint64_t words = (page_count(clone) + BITS_PER_WORD - 1) / BITS_PER_WORD;
+    long restored = 0;
+    for (uint64_t i = 0; i < words; i++) {
+        uint64_t pages = clone->dirty[i] | written[i];
+        written[i] = 0;
+        for (; pages != 0; pages &= pages - 1, restored++)
+            restore_page(clone, i * BITS_PER_WORD + (uint64_t)__builtin_ctzll(pages));
+    }
+    return restored;
+}
+
+static bool page_marked(const struct clone *clone, uint64_t page)
+{
+    uint64_t bit = 1ull << (page % BITS_PER_WORD);
+    return ((clone->dirty[page / BITS_PER_WORD] | clone->vm.mem.written[page / BITS_PER_WORD]) &
+            bit) != 0;
+}
+
+/* Ring-0 code runs only from the image's code (the SYSCALL and exception
+ * entries); unless a page of it was written, no code but those entries ran
+ * at ring 0, and they change no MSR, XCR0, debug register or page table.
+ * A guest that wrote its code may have: copying pages back behind KVM's
+ * back would not undo what its MMU cached, so such a VM is rebuilt. */
+static bool code_written(const struct clone *clone)
+{
+    const struct snapshot *snap = clone->snapshot;
+    for (uint64_t gpa = snap->code_start; gpa < snap->code_end; gpa += KILN_PAGE_SIZE)
+        if (page_marked(clone, gpa / KILN_PAGE_SIZE))
+            return true;
+    return false;
+}
+
+static void reset_run_state(struct clone *clone)
+{
+    struct vm *vm = &clone->vm;
+    vm->stopped = false;
+    vm->result = (struct monitor_result){.outcome = MONITOR_FAILED};
+}
+
+long reset_clone(struct clone *clone)
+{
+    if (take_dirty_log(clone) != 0)
+        return -1;
+    if (code_written(clone)) {
+        log_line("kiln: %s: the function wrote to its own code; its VM is rebuilt", clone->vm.name);
+        return -1;
+    }
+    long restored = restore_pages(clone);
+    if (vcpu_state_load_user(&clone->vm, &clone->snapshot->vcpu) != 0)
+        return -1;
+    reset_run_state(clone);
+    return restored;
+}

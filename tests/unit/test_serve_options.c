@@ -1,0 +1,112 @@
+#include <criterion/criterion.h>
+
+#include "options.h"
+
+#define ARGC(argv) ((int)(sizeof(argv) / sizeof(argv)[0]))
+
+static char error[OPTIONS_ERROR_SIZE];
+
+static struct serve_args parsed(int argc, char **argv)
+{
+    struct serve_args args;
+    int result = options_parse_serve(argc, argv, &args, error, sizeof error);
+    cr_assert_eq(result, 0, "refused: %s", error);
+    return args;
+}
+
+static void assert_refused(int argc, char **argv, const char *why)
+{
+    struct serve_args args;
+    cr_assert_eq(options_parse_serve(argc, argv, &args, error, sizeof error), -1);
+    cr_assert_str_eq(error, why);
+}
+
+Test(serve_options, one_route_serves_with_defaults)
+{
+    char *argv[] = {"serve", "--route", "/hello=hello.kiln"};
+    struct serve_args args = parsed(ARGC(argv), argv);
+    cr_assert_str_eq(args.host, "127.0.0.1");
+    cr_assert_eq(args.port, 8080);
+    cr_assert_eq(args.route_count, 1);
+    cr_assert_str_eq(args.routes[0].prefix, "/hello");
+    cr_assert_str_eq(args.routes[0].target, "hello.kiln");
+    cr_assert_eq(args.workers, 0);
+    cr_assert_eq(args.timeout_ms, SERVE_DEFAULT_TIMEOUT_MS);
+    cr_assert_eq(args.mem_size, 0);
+    cr_assert_eq(args.max_body, SERVE_DEFAULT_MAX_BODY);
+    options_free_serve(&args);
+}
+
+Test(serve_options, every_option_is_read)
+{
+    char *argv[] = {"serve",       "--listen=0.0.0.0:9000", "--route", "/a=a.kiln",
+                    "--route=/b=b.c", "--workers", "3",     "--timeout", "0.5",
+                    "--mem",       "64M",                   "--max-body", "4K", "-v"};
+    struct serve_args args = parsed(ARGC(argv), argv);
+    cr_assert_str_eq(args.host, "0.0.0.0");
+    cr_assert_eq(args.port, 9000);
+    cr_assert_eq(args.route_count, 2);
+    cr_assert_str_eq(args.routes[1].target, "b.c");
+    cr_assert_eq(args.workers, 3);
+    cr_assert_eq(args.timeout_ms, 500);
+    cr_assert_eq(args.mem_size, 64ull << 20);
+    cr_assert_eq(args.max_body, 4096);
+    cr_assert(args.verbose);
+    options_free_serve(&args);
+}
+
+Test(serve_options, an_ipv6_address_goes_in_brackets)
+{
+    char *argv[] = {"serve", "--listen", "[::1]:0", "--route", "/=x.kiln"};
+    struct serve_args args = parsed(ARGC(argv), argv);
+    cr_assert_str_eq(args.host, "::1");
+    cr_assert_eq(args.port, 0);
+    cr_assert(args.ipv6);
+    options_free_serve(&args);
+}
+
+Test(serve_options, no_route_is_refused)
+{
+    char *argv[] = {"serve", "--workers", "2"};
+    assert_refused(ARGC(argv), argv, "no --route given (see kiln serve --help)");
+}
+
+Test(serve_options, the_same_prefix_twice_is_refused)
+{
+    char *argv[] = {"serve", "--route", "/a=a.kiln", "--route", "/a/=b.kiln"};
+    assert_refused(ARGC(argv), argv, "--route: two routes for \"/a\"");
+}
+
+Test(serve_options, a_bad_listen_address_is_refused)
+{
+    char *argv[] = {"serve", "--listen", "localhost:80", "--route", "/=x.kiln"};
+    assert_refused(ARGC(argv), argv,
+                   "--listen: \"localhost:80\" is not ADDR:PORT (e.g. 127.0.0.1:8080, [::1]:8080)");
+}
+
+Test(serve_options, a_port_past_65535_is_refused)
+{
+    char *argv[] = {"serve", "--listen", "127.0.0.1:70000", "--route", "/=x.kiln"};
+    assert_refused(ARGC(argv), argv, "--listen: \"70000\" is not a port (0-65535)");
+}
+
+Test(serve_options, zero_workers_are_refused)
+{
+    char *argv[] = {"serve", "--workers", "0", "--route", "/=x.kiln"};
+    assert_refused(ARGC(argv), argv, "--workers: \"0\" is not a whole number from 1 to 256");
+}
+
+Test(serve_options, a_stray_argument_is_refused)
+{
+    char *argv[] = {"serve", "x.kiln"};
+    assert_refused(ARGC(argv), argv,
+                   "unexpected argument \"x.kiln\" (routes are given with --route)");
+}
+
+Test(serve_options, help_stops_parsing)
+{
+    char *argv[] = {"serve", "--help", "--bogus"};
+    struct serve_args args = parsed(ARGC(argv), argv);
+    cr_assert(args.help);
+    options_free_serve(&args);
+}
