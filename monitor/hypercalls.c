@@ -13,23 +13,38 @@
 
 typedef void hypercall_fn(struct vm *vm, uint32_t gpa);
 
-/* The argument block of a call, or NULL after reporting a bad address. */
+/* Why [gpa, gpa + len) is no place for a call's data, or NULL if it is
+ * fine.  The first MiB holds the page tables, descriptors and boot info,
+ * which ring 3 cannot write: the monitor must not write them for it. */
+static const char *range_refused(const struct vm *vm, uint64_t gpa, uint64_t len)
+{
+    if (guest_mem_at(&vm->mem, gpa, len) == NULL)
+        return "is outside guest memory";
+    if (gpa < KILN_IMAGE_BASE)
+        return "lies in the first MiB, which kiln reserves";
+    return NULL;
+}
+
+/* The host address of a call's argument block or buffer, or NULL after
+ * ending the run with a line naming the call and the range. */
+static void *guest_range(struct vm *vm, const char *call, const char *what, uint64_t gpa,
+                         uint64_t len)
+{
+    const char *refused = range_refused(vm, gpa, len);
+    if (refused == NULL)
+        return guest_mem_at(&vm->mem, gpa, len);
+    vm_crash(vm, "%s hypercall: %s at 0x%lx (%lu bytes) %s", call, what, gpa, len, refused);
+    return NULL;
+}
+
 static void *args_at(struct vm *vm, const char *call, uint32_t gpa, uint64_t len)
 {
-    void *args = guest_mem_at(&vm->mem, gpa, len);
-    if (args == NULL)
-        vm_crash(vm, "%s hypercall: argument block at 0x%x (%lu bytes) is outside guest memory",
-                 call, gpa, len);
-    return args;
+    return guest_range(vm, call, "argument block", gpa, len);
 }
 
 static void *buffer_at(struct vm *vm, const char *call, uint64_t gpa, uint64_t len)
 {
-    void *buffer = guest_mem_at(&vm->mem, gpa, len);
-    if (buffer == NULL)
-        vm_crash(vm, "%s hypercall: buffer at 0x%lx (%lu bytes) is outside guest memory", call,
-                 gpa, len);
-    return buffer;
+    return guest_range(vm, call, "buffer", gpa, len);
 }
 
 static int64_t write_all(int fd, const uint8_t *bytes, uint64_t len)
