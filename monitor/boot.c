@@ -40,12 +40,17 @@ static uint64_t write_initial_stack(struct vm *vm, const struct image *image, in
     return rsp;
 }
 
+uint64_t boot_stack_guard(uint64_t mem_size)
+{
+    return mem_size - KILN_STACK_SIZE - KILN_PAGE_SIZE;
+}
+
 int boot_guest(struct vm *vm, const struct image *image, int argc, char *const *argv,
                char *const *envp)
 {
-    uint64_t stack_bottom = vm->mem.size - KILN_STACK_SIZE;
-    vm->stack_guard = stack_bottom - KILN_PAGE_SIZE;
-    if (image_load(image, &vm->mem, vm->stack_guard) != 0)
+    vm->stack_guard = boot_stack_guard(vm->mem.size);
+    uint64_t stack_bottom = vm->stack_guard + KILN_PAGE_SIZE;
+    if (image_load(image, &vm->mem) != 0)
         return -1;
     descriptors_write(&vm->mem, image->note.exception_entries);
     struct cpu_start start = {

@@ -222,11 +222,16 @@ void image_close(struct image *image)
     image->bytes = NULL;
 }
 
-int image_load(const struct image *image, const struct guest_mem *mem, uint64_t ram_limit)
+int image_check_fits(const struct image *image, uint64_t ram_limit)
 {
     if (image->end > ram_limit)
-        return reject(image, "needs memory up to 0x%lx but the stack starts at 0x%lx "
+        return reject(image, "needs memory up to 0x%lx, past the stack's guard page at 0x%lx "
                              "(give it more with --mem)", image->end, ram_limit);
+    return 0;
+}
+
+int image_load(const struct image *image, const struct guest_mem *mem)
+{
     for (unsigned i = 0; i < image->segment_count; i++) {
         const struct image_segment *s = &image->segments[i];
         uint8_t *dst = guest_mem_at(mem, s->gpa, s->mem_size);

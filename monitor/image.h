@@ -45,8 +45,11 @@ int image_parse(struct image *image, const char *name, uint8_t *bytes, size_t si
 
 void image_close(struct image *image);
 
-/* Copies the segments into guest RAM; fails (reported) if RAM is too small
- * to hold them below ram_limit. */
-int image_load(const struct image *image, const struct guest_mem *mem, uint64_t ram_limit);
+/* Checks, before any VM exists, that the segments end below ram_limit,
+ * where the stack's guard page starts; reports if they do not. */
+int image_check_fits(const struct image *image, uint64_t ram_limit);
+
+/* Copies the segments into guest RAM that image_check_fits() approved. */
+int image_load(const struct image *image, const struct guest_mem *mem);
 
 #endif

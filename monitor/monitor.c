@@ -14,13 +14,16 @@
 #include "timeout.h"
 #include "vm.h"
 
-static int check_mem_size(const char *name, uint64_t size)
+/* Everything about the guest's memory that can be wrong is found before
+ * a VM exists. */
+static int check_memory(const struct image *image, uint64_t size)
 {
-    if (size >= KILN_MEM_MIN && size <= KILN_MEM_MAX && size % KILN_MEM_ALIGN == 0)
-        return 0;
-    fprintf(stderr, "kiln: %s: guest memory of %lu bytes is not a 2 MiB multiple between "
-                    "16 MiB and 4 GiB\n", name, size);
-    return -1;
+    if (size < KILN_MEM_MIN || size > KILN_MEM_MAX || size % KILN_MEM_ALIGN != 0) {
+        fprintf(stderr, "kiln: %s: guest memory of %lu bytes is not a 2 MiB multiple between "
+                        "16 MiB and 4 GiB\n", image->name, size);
+        return -1;
+    }
+    return image_check_fits(image, boot_stack_guard(size));
 }
 
 
@@ -41,7 +44,7 @@ struct monitor_result monitor_run(const struct monitor_options *options)
         .timeout_ms = options->timeout_ms,
         .result = failed,
     };
-    if (check_mem_size(vm.name, mem_size) == 0 && vm_create(&vm, mem_size) == 0 &&
+    if (check_memory(&image, mem_size) == 0 && vm_create(&vm, mem_size) == 0 &&
         boot_guest(&vm, &image, options->argc, options->argv, options->envp) == 0 && timeout_arm(&vm) == 0)
         exits_run(&vm);
     timeout_disarm(&vm);
