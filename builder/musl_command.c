@@ -7,7 +7,7 @@
 #include <stdlib.h>
 
 /* Arguments besides the cflags, sources and libs. */
-#define FIXED_ARG_COUNT 15
+#define FIXED_ARG_COUNT 16
 
 static int append(struct musl_command *command, const char *fmt, ...)
 {
@@ -36,12 +36,14 @@ static int append_list(struct musl_command *command, const char *prefix, const c
     return 0;
 }
 
-/* The default -O2 comes before the user's flags: gcc keeps the last -O. */
+/* The default -O2 comes before the user's flags: gcc keeps the last -O.
+ * Frame pointers let a crash report walk the program's stack. */
 static int append_compile(struct musl_command *command, const struct build_options *options,
                           const char *cwd)
 {
     if (append(command, "%s", MUSL_CC) < 0 || append(command, "-static") < 0 ||
         append(command, "-no-pie") < 0 || append(command, "-O2") < 0 ||
+        append(command, "-fno-omit-frame-pointer") < 0 ||
         append(command, "-ffile-prefix-map=%s=.", cwd) < 0)
         return -1;
     if (append_list(command, "", options->cflags, options->cflag_count) < 0)

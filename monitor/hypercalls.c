@@ -9,6 +9,7 @@
 #include <kiln/abi.h>
 
 #include "clock.h"
+#include "crash.h"
 #include "timeout.h"
 
 typedef void hypercall_fn(struct vm *vm, uint32_t gpa);
@@ -147,15 +148,9 @@ static void hc_exit(struct vm *vm, uint32_t gpa)
 
 static void hc_abort(struct vm *vm, uint32_t gpa)
 {
-    struct kiln_hc_abort *args = args_at(vm, "ABORT", gpa, sizeof *args);
-    if (args == NULL)
-        return;
-    if (args->reason == KILN_ABORT_SIGNAL)
-        vm_crash(vm, "killed by signal %u (%s) at rip 0x%lx", args->detail,
-                 strsignal((int)args->detail), args->rip);
-    else
-        vm_crash(vm, "the runtime aborted (reason %u, code %u) at rip 0x%lx", args->reason,
-                 args->detail, args->rip);
+    const struct kiln_hc_abort *args = args_at(vm, "ABORT", gpa, sizeof *args);
+    if (args != NULL)
+        crash_report_abort(vm, args);
 }
 
 static hypercall_fn *const hypercalls[KILN_HC_COUNT] = {

@@ -222,6 +222,11 @@ void image_close(struct image *image)
     image->bytes = NULL;
 }
 
+bool image_holds_code(const struct image *image, uint64_t addr)
+{
+    return executable_segment_holding(image, addr, 1) != NULL;
+}
+
 int image_check_fits(const struct image *image, uint64_t ram_limit)
 {
     if (image->end > ram_limit)

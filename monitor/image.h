@@ -5,6 +5,7 @@
 #ifndef KILN_IMAGE_H
 #define KILN_IMAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,6 +45,9 @@ int image_open(struct image *image, const char *path, const char *name);
 int image_parse(struct image *image, const char *name, uint8_t *bytes, size_t size);
 
 void image_close(struct image *image);
+
+/* Whether addr lies in an executable segment's bytes. */
+bool image_holds_code(const struct image *image, uint64_t addr);
 
 /* Checks, before any VM exists, that the segments end below ram_limit,
  * where the stack's guard page starts; reports if they do not. */

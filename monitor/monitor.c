@@ -37,6 +37,7 @@ struct monitor_result monitor_run(const struct monitor_options *options)
     uint64_t mem_size = options->mem_size ? options->mem_size : image.note.default_mem;
     struct vm vm = {
         .name = name,
+        .image = &image,
         .kvm_fd = -1,
         .vm_fd = -1,
         .vcpu_fd = -1,

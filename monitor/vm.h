@@ -13,8 +13,11 @@
 #include "guest_mem.h"
 #include "monitor.h"
 
+struct image;
+
 struct vm {
     const char *name;         /* the image, for messages */
+    const struct image *image; /* for naming code addresses in crash reports */
     int kvm_fd;
     int vm_fd;
     int vcpu_fd;

@@ -39,6 +39,7 @@ Test(musl_command, minimal_build_is_exactly_this)
                               "-static",
                               "-no-pie",
                               "-O2",
+                              "-fno-omit-frame-pointer",
                               "-ffile-prefix-map=/home/me/app=.",
                               "app.c",
                               "-Wl,-T,/opt/kiln/runtime/kiln.ld",
