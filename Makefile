@@ -7,7 +7,7 @@ BUILD := build
 WARN := -Wall -Wextra -Werror
 CFLAGS ?= -O2 -g
 HOST_CFLAGS := -std=c11 $(WARN) -D_GNU_SOURCE -Iinclude -Imonitor -Ibuilder -Icmd -MMD -MP
-HOST_LIBS := -lelf
+HOST_LIBS := -lelf -lseccomp
 
 # The runtime runs inside the guest: freestanding, no SSE (the SYSCALL
 # bounce does not save vector state, so the layer must not touch it).

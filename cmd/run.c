@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,23 @@
 
 #define DEFAULT_TMPDIR "/tmp"
 
+/* Opens the image at path and removes its name: nothing is left behind
+ * whatever becomes of kiln, and nothing is left to do after a confined run,
+ * which could not unlink.  path becomes the open file's name in /proc;
+ * returns the descriptor, or -1 after reporting. */
+static int open_unlinked(char *path, size_t path_size)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        fprintf(stderr, "kiln: run: cannot open the temporary image %s: %s\n", path,
+                strerror(errno));
+    unlink(path);
+    if (fd >= 0)
+        snprintf(path, path_size, "/proc/self/fd/%d", fd);
+    return fd;
+}
+
+/* Builds the sources into an unlinked temporary image (open_unlinked). */
 static int build_temp_image(const struct run_args *args, char *path, size_t path_size)
 {
     const char *tmpdir = getenv("TMPDIR");
@@ -38,7 +56,7 @@ static int build_temp_image(const struct run_args *args, char *path, size_t path
         unlink(path);
         return -1;
     }
-    return 0;
+    return open_unlinked(path, path_size);
 }
 
 /* The guest's argv: its name, then what followed "--". */
@@ -72,6 +90,7 @@ static int run_image(const struct run_args *args, const char *image, const char 
         .argv = argv,
         /* monitor.h's type, as for execve; the monitor only reads them. */
         .envp = (char *const *)args->env,
+        .confine = true,
     };
     struct monitor_result result = monitor_run(&options);
     free(argv[0]);
@@ -84,10 +103,11 @@ static int run_from(const struct run_args *args)
     char temp[PATH_MAX];
     if (args->image != NULL)
         return run_image(args, args->image, args->image);
-    if (build_temp_image(args, temp, sizeof temp) < 0)
+    int fd = build_temp_image(args, temp, sizeof temp);
+    if (fd < 0)
         return EXIT_CANNOT_RUN;
     int code = run_image(args, temp, args->compile.sources[0]);
-    unlink(temp);
+    close(fd);
     return code;
 }
 

@@ -11,6 +11,7 @@
 #include "boot.h"
 #include "exits.h"
 #include "image.h"
+#include "syscall_filter.h"
 #include "timeout.h"
 #include "vm.h"
 
@@ -46,7 +47,8 @@ struct monitor_result monitor_run(const struct monitor_options *options)
         .result = failed,
     };
     if (check_memory(&image, mem_size) == 0 && vm_create(&vm, mem_size) == 0 &&
-        boot_guest(&vm, &image, options->argc, options->argv, options->envp) == 0 && timeout_arm(&vm) == 0)
+        boot_guest(&vm, &image, options->argc, options->argv, options->envp) == 0 &&
+        timeout_arm(&vm) == 0 && (!options->confine || syscall_filter_install(&vm) == 0))
         exits_run(&vm);
     timeout_disarm(&vm);
     vm_destroy(&vm);

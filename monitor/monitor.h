@@ -6,6 +6,7 @@
 #ifndef KILN_MONITOR_H
 #define KILN_MONITOR_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct monitor_options {
@@ -16,6 +17,8 @@ struct monitor_options {
     int argc;              /* argv[0] is the program's name in the guest */
     char *const *argv;
     char *const *envp;     /* NULL-terminated; the guest's whole environment */
+    bool confine;          /* seccomp before the run loop (syscall_filter.h): for a
+                              process that does nothing after the run but exit */
 };
 
 enum monitor_outcome {
