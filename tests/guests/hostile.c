@@ -256,9 +256,7 @@ static void int80(void)
 
 static void divide_by_zero(void)
 {
-    volatile int zero = 0;
-    volatile int quotient = 1 / zero;
-    (void)quotient;
+    __asm__ volatile("divl %0" : : "r"(0), "a"(1), "d"(0));
 }
 
 static void rdmsr(void)
