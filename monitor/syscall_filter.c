@@ -31,7 +31,7 @@ static int allow(scmp_filter_ctx filter, int call, unsigned count,
 
 static int allow_on_fd(scmp_filter_ctx filter, int call, int fd)
 {
-    const struct scmp_arg_cmp args[ARGS_MAX] = {SCMP_A0_32(SCMP_CMP_EQ, (uint32_t)fd)};
+    const struct scmp_arg_cmp args[ARGS_MAX] = {SCMP_A0_32(SCMP_CMP_EQ, (uint32_t)fd, 0)};
     return allow(filter, call, 1, args);
 }
 
@@ -55,8 +55,8 @@ static int allow_vcpu_requests(scmp_filter_ctx filter, const struct vm *vm)
     int rc = 0;
     for (size_t i = 0; i < sizeof vcpu_requests / sizeof vcpu_requests[0] && rc == 0; i++) {
         const struct scmp_arg_cmp args[ARGS_MAX] = {
-            SCMP_A0_32(SCMP_CMP_EQ, (uint32_t)vm->vcpu_fd),
-            SCMP_A1_64(SCMP_CMP_EQ, vcpu_requests[i]),
+            SCMP_A0_32(SCMP_CMP_EQ, (uint32_t)vm->vcpu_fd, 0),
+            SCMP_A1_64(SCMP_CMP_EQ, vcpu_requests[i], 0),
         };
         rc = allow(filter, SCMP_SYS(ioctl), ARGS_MAX, args);
     }
