@@ -134,12 +134,15 @@ void crash_report_exception(struct vm *vm)
         vm_crash(vm, "an exception was raised but the vCPU state is unreadable");
         return;
     }
-    const struct exception_frame *at = guest_mem_at(&vm->mem, regs.rsp, sizeof *at);
+    struct exception_frame frame;
+    /* Copied, not read in place: the image's own ring-0 code may leave RSP
+     * misaligned. */
+    const void *at = guest_mem_at(&vm->mem, regs.rsp, sizeof frame);
     if (at == NULL) {
         vm_crash(vm, "exception with its frame outside guest memory (rsp 0x%llx)", regs.rsp);
         return;
     }
-    struct exception_frame frame = *at;
+    memcpy(&frame, at, sizeof frame);
     report_summary(vm, &frame, sregs.cr2);
     print_exception_registers(&regs, &frame, sregs.cr2);
     print_backtrace(vm, frame.rip, regs.rbp);

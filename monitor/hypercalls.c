@@ -38,8 +38,15 @@ static void *guest_range(struct vm *vm, const char *call, const char *what, uint
     return NULL;
 }
 
-static void *args_at(struct vm *vm, const char *call, uint32_t gpa, uint64_t len)
+/* A misaligned block would have the monitor access its fields misaligned,
+ * which C leaves undefined; no compiler puts a struct there. */
+static void *args_at(struct vm *vm, const char *call, uint32_t gpa, uint64_t len, uint64_t align)
 {
+    if (gpa % align != 0) {
+        vm_crash(vm, "%s hypercall: argument block at 0x%x is not %lu-byte aligned", call, gpa,
+                 align);
+        return NULL;
+    }
     return guest_range(vm, call, "argument block", gpa, len);
 }
 
@@ -64,7 +71,7 @@ static int64_t write_all(int fd, const uint8_t *bytes, uint64_t len)
 
 static void hc_write(struct vm *vm, uint32_t gpa)
 {
-    struct kiln_hc_io *args = args_at(vm, "WRITE", gpa, sizeof *args);
+    struct kiln_hc_io *args = args_at(vm, "WRITE", gpa, sizeof *args, _Alignof(struct kiln_hc_io));
     if (args == NULL)
         return;
     struct kiln_hc_io io = *args;
@@ -92,7 +99,7 @@ static int wait_readable(struct vm *vm, int fd)
 
 static void hc_read(struct vm *vm, uint32_t gpa)
 {
-    struct kiln_hc_io *args = args_at(vm, "READ", gpa, sizeof *args);
+    struct kiln_hc_io *args = args_at(vm, "READ", gpa, sizeof *args, _Alignof(struct kiln_hc_io));
     if (args == NULL)
         return;
     struct kiln_hc_io io = *args;
@@ -116,7 +123,8 @@ static void hc_read(struct vm *vm, uint32_t gpa)
 
 static void hc_walltime(struct vm *vm, uint32_t gpa)
 {
-    struct kiln_hc_walltime *args = args_at(vm, "WALLTIME", gpa, sizeof *args);
+    struct kiln_hc_walltime *args =
+        args_at(vm, "WALLTIME", gpa, sizeof *args, _Alignof(struct kiln_hc_walltime));
     if (args == NULL)
         return;
     args->ns = clock_ns(CLOCK_REALTIME);
@@ -124,7 +132,8 @@ static void hc_walltime(struct vm *vm, uint32_t gpa)
 
 static void hc_sleep(struct vm *vm, uint32_t gpa)
 {
-    struct kiln_hc_sleep *args = args_at(vm, "SLEEP", gpa, sizeof *args);
+    struct kiln_hc_sleep *args =
+        args_at(vm, "SLEEP", gpa, sizeof *args, _Alignof(struct kiln_hc_sleep));
     if (args == NULL)
         return;
     int64_t now = clock_ns(CLOCK_MONOTONIC);
@@ -141,14 +150,16 @@ static void hc_sleep(struct vm *vm, uint32_t gpa)
 
 static void hc_exit(struct vm *vm, uint32_t gpa)
 {
-    struct kiln_hc_exit *args = args_at(vm, "EXIT", gpa, sizeof *args);
+    struct kiln_hc_exit *args =
+        args_at(vm, "EXIT", gpa, sizeof *args, _Alignof(struct kiln_hc_exit));
     if (args != NULL)
         vm_stop(vm, MONITOR_EXITED, args->status & 0xff);
 }
 
 static void hc_abort(struct vm *vm, uint32_t gpa)
 {
-    const struct kiln_hc_abort *args = args_at(vm, "ABORT", gpa, sizeof *args);
+    const struct kiln_hc_abort *args =
+        args_at(vm, "ABORT", gpa, sizeof *args, _Alignof(struct kiln_hc_abort));
     if (args != NULL)
         crash_report_abort(vm, args);
 }

@@ -88,6 +88,13 @@ static void args_at_zero(void)
     kiln_hypercall(KILN_HC_SLEEP, 0);
 }
 
+/* EXIT's block one byte past where any compiler would put it. */
+static void args_misaligned(void)
+{
+    static struct kiln_hc_exit blocks[2];
+    kiln_hypercall(KILN_HC_EXIT, (uint32_t)(uintptr_t)blocks + 1);
+}
+
 static void io_call(uint32_t nr, uint32_t fd, uint64_t buf, uint64_t len)
 {
     struct kiln_hc_io io = {.fd = fd, .buf = buf, .len = len};
@@ -360,6 +367,7 @@ static const struct attack {
     {"args-straddle-end", args_straddle_end},
     {"args-in-boot-info", args_in_boot_info},
     {"args-at-zero", args_at_zero},
+    {"args-misaligned", args_misaligned},
     {"buffer-wraps", buffer_wraps},
     {"buffer-huge", buffer_huge},
     {"buffer-straddle-end", buffer_straddle_end},

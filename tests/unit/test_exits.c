@@ -111,3 +111,11 @@ Test(exits, a_misaligned_doorbell_write_is_a_crash)
           "kiln: app.kiln: guest crashed: malformed doorbell access at 0x100000001: a 4-byte write "
           "(a call is an aligned 4-byte write)\n");
 }
+
+Test(exits, a_misaligned_argument_block_is_a_crash)
+{
+    ring_doorbell(KILN_HC_EXIT * KILN_DOORBELL_SLOT, KILN_DOORBELL_SLOT, ARGS_GPA + 1);
+    serve(KVM_EXIT_MMIO, MONITOR_CRASHED,
+          "kiln: app.kiln: guest crashed: EXIT hypercall: argument block at 0x100001 is not "
+          "4-byte aligned\n");
+}
