@@ -25,7 +25,21 @@ UNIT_SRC := $(wildcard tests/unit/*.c)
 KILN := $(BUILD)/kiln
 RUNTIME := $(BUILD)/runtime/libkiln.a $(BUILD)/runtime/kiln.ld
 
-.PHONY: all deps demo test unit e2e clean format
+# libFuzzer targets (tests/fuzz/), built with clang against the monitor:
+# `make fuzz` runs each for FUZZ_SECONDS, `make test` for FUZZ_TEST_SECONDS.
+# KVM's ioctl structs end in flexible arrays that the monitor wraps, as
+# gcc allows; clang calls that an extension.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_TEST_SECONDS ?= 5
+FUZZ_CFLAGS := -std=c11 $(WARN) -Wno-gnu-variable-sized-type-not-at-end -g -O1 -D_GNU_SOURCE \
+	-Iinclude -Imonitor -Itests/fuzz \
+	-fsanitize=address,undefined -fno-sanitize-recover=undefined -MMD -MP
+FUZZ_CALLS := write read walltime sleep exit abort
+FUZZ_TARGETS := image exit $(addprefix hypercall_,$(FUZZ_CALLS))
+FUZZ_OBJ := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(wildcard monitor/*.c) tests/fuzz/fake_vm.c)
+
+.PHONY: all deps demo test unit e2e fuzz fuzz-build clean format
 all: $(KILN) $(RUNTIME)
 
 deps:
@@ -59,6 +73,30 @@ $(BUILD)/tests/unit: $(UNIT_SRC) $(LIB_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(HOST_CFLAGS) -o $@ $(filter %.c %.o,$^) $(HOST_LIBS) -lcriterion
 
+# clang comes from Debian through make deps, before the first object.
+$(BUILD)/fuzz/obj/%.o: %.c | deps
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+# One target per hypercall, from one source.
+$(BUILD)/fuzz/obj/hypercall_%.o: tests/fuzz/hypercall.c | deps
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link \
+		-DFUZZ_CALL=KILN_HC_$(shell echo $* | tr a-z A-Z) -c -o $@ $<
+
+$(BUILD)/fuzz/bin/hypercall_%: $(BUILD)/fuzz/obj/hypercall_%.o $(FUZZ_OBJ)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(HOST_LIBS)
+
+$(BUILD)/fuzz/bin/%: $(BUILD)/fuzz/obj/tests/fuzz/%.o $(FUZZ_OBJ)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(HOST_LIBS)
+
+fuzz-build: $(addprefix $(BUILD)/fuzz/bin/,$(FUZZ_TARGETS))
+
+fuzz: fuzz-build
+	@tests/fuzz/run $(BUILD)/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 demo: deps all
 	@tests/kvm-path demo tests/demo
 
@@ -68,7 +106,8 @@ unit: $(BUILD)/tests/unit
 e2e: all
 	@tests/kvm-path bats tests/e2e
 
-test: deps all unit e2e
+test: deps all unit e2e fuzz-build
+	@tests/fuzz/run $(BUILD)/fuzz $(FUZZ_TEST_SECONDS) $(FUZZ_TARGETS)
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
