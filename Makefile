@@ -7,9 +7,9 @@ BUILD := build
 WARN := -Wall -Wextra -Werror
 CFLAGS ?= -O2 -g
 HOST_CFLAGS := -std=c11 $(WARN) -pthread -D_GNU_SOURCE -Iinclude -Imonitor -Ibuilder -Icmd -MMD -MP
-HOST_LIBS := -lelf -lz -lxxhash -pthread
+HOST_LIBS := -lelf -lz -lxxhash -lseccomp -pthread
 # kiln links statically: a dynamic kiln spent ~250 us per run in the loader
-# (ld.so, libelf, libz, libxxhash, relocations): more than a tenth of a boot.
+# (ld.so, libelf, libz, libxxhash, libseccomp, relocations): more than a tenth of a boot.
 # libmicrohttpd cannot link statically (GnuTLS needs p11-kit's shared
 # object), so kiln serve is a second program, kiln-serve, that kiln runs.
 KILN_LDFLAGS := -static
@@ -37,7 +37,21 @@ RUNTIME := $(BUILD)/runtime/libkiln.a $(BUILD)/runtime/kiln.ld
 # kiln new finds the templates next to kiln, as it finds the runtime.
 TEMPLATES := $(patsubst %,$(BUILD)/%,$(wildcard templates/*/*))
 
-.PHONY: all deps demo test unit e2e bench clean format
+# libFuzzer targets (tests/fuzz/), built with clang against the monitor:
+# `make fuzz` runs each for FUZZ_SECONDS, `make test` for FUZZ_TEST_SECONDS.
+# KVM's ioctl structs end in flexible arrays that the monitor wraps, as
+# gcc allows; clang calls that an extension.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_TEST_SECONDS ?= 3
+FUZZ_CFLAGS := -std=c11 $(WARN) -Wno-gnu-variable-sized-type-not-at-end -g -O1 -pthread -D_GNU_SOURCE \
+	-Iinclude -Imonitor -Itests/fuzz \
+	-fsanitize=address,undefined -fno-sanitize-recover=undefined -MMD -MP
+FUZZ_CALLS := write read walltime sleep exit abort memory ready finish
+FUZZ_TARGETS := image exit $(addprefix hypercall_,$(FUZZ_CALLS))
+FUZZ_OBJ := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(wildcard monitor/*.c) tests/fuzz/fake_vm.c)
+
+.PHONY: all deps demo test unit e2e bench fuzz fuzz-build clean format
 all: $(KILN) $(KILN_SERVE) $(RUNTIME) $(TEMPLATES)
 
 deps:
@@ -87,6 +101,30 @@ bench: all $(BUILD)/bench/kvm-floor $(BUILD)/bench/interleave
 	tests/bench/boot
 	tests/bench/serve
 
+# clang comes from Debian through make deps, before the first object.
+$(BUILD)/fuzz/obj/%.o: %.c | deps
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+# One target per hypercall, from one source.
+$(BUILD)/fuzz/obj/hypercall_%.o: tests/fuzz/hypercall.c | deps
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link \
+		-DFUZZ_CALL=KILN_HC_$(shell echo $* | tr a-z A-Z) -c -o $@ $<
+
+$(BUILD)/fuzz/bin/hypercall_%: $(BUILD)/fuzz/obj/hypercall_%.o $(FUZZ_OBJ)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(HOST_LIBS)
+
+$(BUILD)/fuzz/bin/%: $(BUILD)/fuzz/obj/tests/fuzz/%.o $(FUZZ_OBJ)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(HOST_LIBS)
+
+fuzz-build: $(addprefix $(BUILD)/fuzz/bin/,$(FUZZ_TARGETS))
+
+fuzz: fuzz-build
+	@tests/fuzz/run $(BUILD)/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 demo: deps all
 	@tests/kvm-path demo tests/demo
 
@@ -96,7 +134,8 @@ unit: $(BUILD)/tests/unit
 e2e: all
 	@tests/kvm-path test bats tests/e2e
 
-test: deps all unit e2e
+test: deps all unit e2e fuzz-build
+	@tests/fuzz/run $(BUILD)/fuzz $(FUZZ_TEST_SECONDS) $(FUZZ_TARGETS)
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -19,6 +19,8 @@ static int alloc_argv(struct musl_command *command, size_t variable_count)
     command->argv = calloc(command->capacity + 1, sizeof *command->argv);
     return command->argv == NULL ? -1 : 0;
 }
+/* Arguments besides the cflags, sources and libs. */
+#define FIXED_ARG_COUNT 16
 
 static int append(struct musl_command *command, const char *fmt, ...)
 {
@@ -58,13 +60,15 @@ static int finish(struct musl_command *command, int rc)
     return rc;
 }
 
-/* The default -O2 comes before the user's flags: gcc keeps the last -O. */
+/* The default -O2 comes before the user's flags: gcc keeps the last -O.
+ * Frame pointers let a crash report walk the program's stack. */
 static int append_compile(struct musl_command *command, const struct build_options *options,
                           const char *cwd, const char *source, const char *object,
                           const char *depfile)
 {
     if (append(command, "%s", MUSL_CC) < 0 || append(command, "-static") < 0 ||
         append(command, "-no-pie") < 0 || append(command, "-O2") < 0 ||
+        append(command, "-fno-omit-frame-pointer") < 0 ||
         append(command, "-ffile-prefix-map=%s=.", cwd) < 0)
         return -1;
     if (append_list(command, "", options->cflags, options->cflag_count) < 0)

@@ -56,6 +56,7 @@ static int run_image(const struct run_args *args, const struct run_target *targe
         .cache_dir = cache_dir,
         .image_hash = target->hash,
         .verbose = args->compile.verbose,
+        .confine = true,
     };
     struct monitor_result result = monitor_run(&options);
     free(argv[0]);

@@ -41,14 +41,29 @@ static uint64_t write_initial_stack(struct vm *vm, const struct image *image, in
     return rsp;
 }
 
+uint64_t boot_stack_guard(uint64_t mem_size)
+{
+    return mem_size - KILN_STACK_SIZE - KILN_PAGE_SIZE;
+}
+
+int boot_check_memory(const struct image *image, uint64_t mem_size)
+{
+    if (mem_size < KILN_MEM_MIN || mem_size > KILN_MEM_MAX || mem_size % KILN_MEM_ALIGN != 0) {
+        fprintf(stderr, "kiln: %s: guest memory of %lu bytes is not a 2 MiB multiple between "
+                        "16 MiB and 4 GiB\n", image->name, mem_size);
+        return -1;
+    }
+    return image_check_fits(image, boot_stack_guard(mem_size));
+}
+
 int boot_guest(struct vm *vm, const struct prepared_image *prepared, int argc, char *const *argv,
                char *const *envp)
 {
     const struct image *image = &prepared->image;
-    uint64_t stack_bottom = vm->mem.size - KILN_STACK_SIZE;
+    vm->stack_guard = boot_stack_guard(vm->mem.size);
+    uint64_t stack_bottom = vm->stack_guard + KILN_PAGE_SIZE;
     uint64_t heap_start = ALIGN_UP(image->end, KILN_PAGE_SIZE);
-    vm->stack_guard = stack_bottom - KILN_PAGE_SIZE;
-    if (prepared_image_load(prepared, &vm->mem, vm->stack_guard) != 0)
+    if (prepared_image_load(prepared, &vm->mem) != 0)
         return -1;
     /* The image and a first stretch of heap; the stack.  RAM backed whole
      * (kiln serve) stays so. */

@@ -53,6 +53,7 @@ int clone_create(struct clone *clone, const struct snapshot *snap, uint64_t time
     *clone = (struct clone){
         .vm = {
             .name = snap->name,
+            .image = &snap->image.image,
             .kvm_fd = -1,
             .vm_fd = -1,
             .vcpu_fd = -1,

@@ -1,15 +1,18 @@
 #include "crash.h"
 
+#include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/ioctl.h>
 
-#include <kiln/abi.h>
+#include "backtrace.h"
+#include "symbols.h"
 
 #define VECTOR_PAGE_FAULT 14
 #define PF_PRESENT 0x1
 #define PF_WRITE 0x2
-#define PF_USER 0x4
 #define PF_FETCH 0x10
+#define REGISTERS_PER_LINE 4
 
 /* What the exception stub leaves at RSP, lowest address first. */
 struct exception_frame {
@@ -20,6 +23,11 @@ struct exception_frame {
     uint64_t rflags;
     uint64_t rsp;
     uint64_t ss;
+};
+
+struct named_register {
+    const char *name;
+    uint64_t value;
 };
 
 const char *crash_exception_name(uint64_t vector)
@@ -51,9 +59,70 @@ static void report_page_fault(struct vm *vm, const struct exception_frame *frame
                      "(%s in the stack guard page)", frame->rip, cr2, access);
         return;
     }
-    vm_crash(vm, "page fault (#PF) at rip 0x%lx, address 0x%lx (%s, %s, %s)", frame->rip, cr2,
-             access, frame->error & PF_PRESENT ? "protection violation" : "page not present",
-             frame->error & PF_USER ? "user mode" : "kernel mode");
+    /* No user or kernel mode here: under PVM neither the error code nor
+     * the saved CS tells a ring-0 fault from a ring-3 one. */
+    vm_crash(vm, "page fault (#PF) at rip 0x%lx, address 0x%lx (%s, %s)", frame->rip, cr2, access,
+             frame->error & PF_PRESENT ? "protection violation" : "page not present");
+}
+
+static void report_summary(struct vm *vm, const struct exception_frame *frame, uint64_t cr2)
+{
+    if (frame->vector == VECTOR_PAGE_FAULT)
+        report_page_fault(vm, frame, cr2);
+    else
+        vm_crash(vm, "%s at rip 0x%lx (vector %lu, error code 0x%lx)",
+                 crash_exception_name(frame->vector), frame->rip, frame->vector, frame->error);
+}
+
+static void print_registers(const struct named_register *registers, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        bool line_ends = i % REGISTERS_PER_LINE == REGISTERS_PER_LINE - 1 || i == count - 1;
+        fprintf(stderr, "  %-6s 0x%016lx%s", registers[i].name, registers[i].value,
+                line_ends ? "\n" : "");
+    }
+}
+
+/* The exception stub changed none of the program's registers but RSP and
+ * RIP, which the frame holds. */
+static void print_exception_registers(const struct kvm_regs *r,
+                                      const struct exception_frame *frame, uint64_t cr2)
+{
+    const struct named_register registers[] = {
+        {"rax", r->rax},     {"rbx", r->rbx},       {"rcx", r->rcx},  {"rdx", r->rdx},
+        {"rsi", r->rsi},     {"rdi", r->rdi},       {"rbp", r->rbp},  {"rsp", frame->rsp},
+        {"r8", r->r8},       {"r9", r->r9},         {"r10", r->r10},  {"r11", r->r11},
+        {"r12", r->r12},     {"r13", r->r13},       {"r14", r->r14},  {"r15", r->r15},
+        {"rip", frame->rip}, {"rflags", frame->rflags}, {"cs", frame->cs}, {"cr2", cr2},
+    };
+    print_registers(registers, sizeof registers / sizeof registers[0]);
+}
+
+static void print_frame(const struct symbols *symbols, size_t depth, uint64_t address)
+{
+    /* A return address may be the first byte past its caller's function. */
+    uint64_t call_site = depth == 0 ? address : address - 1;
+    struct symbol symbol;
+    fprintf(stderr, "    #%-2zu 0x%016lx", depth, address);
+    if (symbols_find(symbols, call_site, &symbol))
+        fprintf(stderr, " %s+0x%lx\n", symbol.name, symbol.offset + (address - call_site));
+    else
+        fputs(" ??\n", stderr);
+}
+
+static void print_backtrace(const struct vm *vm, uint64_t rip, uint64_t rbp)
+{
+    uint64_t addresses[BACKTRACE_MAX];
+    addresses[0] = rip;
+    const struct backtrace_bounds bounds = {
+        .mem = &vm->mem, .image = vm->image, .stack_bottom = vm->stack_guard + KILN_PAGE_SIZE};
+    size_t count = 1 + backtrace_walk(&bounds, rbp, addresses + 1, BACKTRACE_MAX - 1);
+    struct symbols symbols;
+    symbols_open(&symbols, vm->image);
+    fputs("  backtrace:\n", stderr);
+    for (size_t i = 0; i < count; i++)
+        print_frame(&symbols, i, addresses[i]);
+    symbols_close(&symbols);
 }
 
 void crash_report_exception(struct vm *vm)
@@ -65,16 +134,30 @@ void crash_report_exception(struct vm *vm)
         vm_crash(vm, "an exception was raised but the vCPU state is unreadable");
         return;
     }
-    const struct exception_frame *at = guest_mem_at(&vm->mem, regs.rsp, sizeof *at);
+    struct exception_frame frame;
+    /* Copied, not read in place: the image's own ring-0 code may leave RSP
+     * misaligned. */
+    const void *at = guest_mem_at(&vm->mem, regs.rsp, sizeof frame);
     if (at == NULL) {
         vm_crash(vm, "exception with its frame outside guest memory (rsp 0x%llx)", regs.rsp);
         return;
     }
-    struct exception_frame frame = *at;
-    if (frame.vector == VECTOR_PAGE_FAULT) {
-        report_page_fault(vm, &frame, sregs.cr2);
-        return;
-    }
-    vm_crash(vm, "%s at rip 0x%lx, error code 0x%lx, rsp 0x%lx",
-             crash_exception_name(frame.vector), frame.rip, frame.error, frame.rsp);
+    memcpy(&frame, at, sizeof frame);
+    report_summary(vm, &frame, sregs.cr2);
+    print_exception_registers(&regs, &frame, sregs.cr2);
+    print_backtrace(vm, frame.rip, regs.rbp);
+}
+
+void crash_report_abort(struct vm *vm, const struct kiln_hc_abort *abort)
+{
+    if (abort->reason == KILN_ABORT_SIGNAL)
+        vm_crash(vm, "killed by signal %u (%s) at rip 0x%lx", abort->detail,
+                 strsignal((int)abort->detail), abort->rip);
+    else
+        vm_crash(vm, "the runtime aborted (reason %u, code %u) at rip 0x%lx", abort->reason,
+                 abort->detail, abort->rip);
+    const struct named_register registers[] = {
+        {"rip", abort->rip}, {"rsp", abort->rsp}, {"rbp", abort->rbp}};
+    print_registers(registers, sizeof registers / sizeof registers[0]);
+    print_backtrace(vm, abort->rip, abort->rbp);
 }

@@ -26,8 +26,8 @@ static void on_mmio(struct vm *vm)
     }
     if (!run->mmio.is_write || run->mmio.len != KILN_DOORBELL_SLOT ||
         offset % KILN_DOORBELL_SLOT != 0) {
-        vm_crash(vm, "malformed doorbell access at 0x%lx (%s of %u bytes)", addr,
-                 run->mmio.is_write ? "write" : "read", run->mmio.len);
+        vm_crash(vm, "malformed doorbell access at 0x%lx: a %u-byte %s (a call is an aligned "
+                     "4-byte write)", addr, run->mmio.len, run->mmio.is_write ? "write" : "read");
         return;
     }
     uint32_t gpa;
@@ -42,7 +42,8 @@ static void on_io(struct vm *vm)
         crash_report_exception(vm);
         return;
     }
-    vm_crash(vm, "port I/O to 0x%x, which kiln does not serve", run->io.port);
+    vm_crash(vm, "a %u-byte %s on port 0x%x, which kiln does not serve", run->io.size,
+             run->io.direction == KVM_EXIT_IO_OUT ? "out" : "in", run->io.port);
 }
 
 static void on_internal_error(struct vm *vm)
@@ -58,7 +59,7 @@ static void on_fail_entry(struct vm *vm)
     vm_stop(vm, MONITOR_FAILED, 0);
 }
 
-static void serve_exit(struct vm *vm)
+void exits_serve(struct vm *vm)
 {
     switch (vm->run->exit_reason) {
     case KVM_EXIT_MMIO:
@@ -90,7 +91,7 @@ void exits_run(struct vm *vm)
         int rc = ioctl(vm->vcpu_fd, KVM_RUN, 0);
         trace_mark(vm->trace, TRACE_GUEST);
         if (rc == 0) {
-            serve_exit(vm);
+            exits_serve(vm);
             trace_exit(vm->trace, vm->run->exit_reason, vm->run->mmio.phys_addr);
             trace_mark(vm->trace, TRACE_EXITS);
         } else if (errno != EINTR && errno != EAGAIN) {

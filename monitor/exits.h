@@ -9,4 +9,8 @@
 
 void exits_run(struct vm *vm);
 
+/* Serves the exit vm->run describes; anything kiln does not expect ends
+ * the run with one line. */
+void exits_serve(struct vm *vm);
+
 #endif

@@ -9,32 +9,55 @@
 #include <kiln/abi.h>
 
 #include "clock.h"
+#include "crash.h"
 #include "ram_backing.h"
 #include "request_io.h"
 #include "timeout.h"
 
 typedef void hypercall_fn(struct vm *vm, uint32_t gpa);
 
-/* The argument block of a call, or NULL after reporting a bad address.
- * Every call may write its answer there. */
-static void *args_at(struct vm *vm, const char *call, uint32_t gpa, uint64_t len)
+/* Why [gpa, gpa + len) is no place for a call's data, or NULL if it is
+ * fine.  The first MiB holds the page tables, descriptors and boot info,
+ * which ring 3 cannot write: the monitor must not write them for it. */
+static const char *range_refused(const struct vm *vm, uint64_t gpa, uint64_t len)
 {
-    void *args = guest_mem_for_write(&vm->mem, gpa, len);
-    if (args == NULL)
-        vm_crash(vm, "%s hypercall: argument block at 0x%x (%lu bytes) is outside guest memory",
-                 call, gpa, len);
-    return args;
+    if (guest_mem_at(&vm->mem, gpa, len) == NULL)
+        return "is outside guest memory";
+    if (gpa < KILN_IMAGE_BASE)
+        return "lies in the first MiB, which kiln reserves";
+    return NULL;
+}
+
+/* The host address of a call's argument block or buffer, or NULL after
+ * ending the run with a line naming the call and the range.  for_write:
+ * the monitor fills it (kiln serve's resets must know, see guest_mem.h). */
+static void *guest_range(struct vm *vm, const char *call, const char *what, uint64_t gpa,
+                         uint64_t len, bool for_write)
+{
+    const char *refused = range_refused(vm, gpa, len);
+    if (refused == NULL)
+        return for_write ? guest_mem_for_write(&vm->mem, gpa, len) : guest_mem_at(&vm->mem, gpa, len);
+    vm_crash(vm, "%s hypercall: %s at 0x%lx (%lu bytes) %s", call, what, gpa, len, refused);
+    return NULL;
+}
+
+/* Every call may write its answer into its argument block.  A misaligned
+ * block would have the monitor access its fields misaligned,
+ * which C leaves undefined; no compiler puts a struct there. */
+static void *args_at(struct vm *vm, const char *call, uint32_t gpa, uint64_t len, uint64_t align)
+{
+    if (gpa % align != 0) {
+        vm_crash(vm, "%s hypercall: argument block at 0x%x is not %lu-byte aligned", call, gpa,
+                 align);
+        return NULL;
+    }
+    return guest_range(vm, call, "argument block", gpa, len, true);
 }
 
 /* A buffer the call reads, or with for_write set, fills. */
 static void *buffer_at(struct vm *vm, const char *call, uint64_t gpa, uint64_t len, bool for_write)
 {
-    void *buffer = for_write ? guest_mem_for_write(&vm->mem, gpa, len)
-                             : guest_mem_at(&vm->mem, gpa, len);
-    if (buffer == NULL)
-        vm_crash(vm, "%s hypercall: buffer at 0x%lx (%lu bytes) is outside guest memory", call,
-                 gpa, len);
-    return buffer;
+    return guest_range(vm, call, "buffer", gpa, len, for_write);
 }
 
 static int64_t write_all(int fd, const uint8_t *bytes, uint64_t len)
@@ -53,7 +76,7 @@ static int64_t write_all(int fd, const uint8_t *bytes, uint64_t len)
 
 static void hc_write(struct vm *vm, uint32_t gpa)
 {
-    struct kiln_hc_io *args = args_at(vm, "WRITE", gpa, sizeof *args);
+    struct kiln_hc_io *args = args_at(vm, "WRITE", gpa, sizeof *args, _Alignof(struct kiln_hc_io));
     if (args == NULL)
         return;
     struct kiln_hc_io io = *args;
@@ -86,7 +109,7 @@ static int wait_readable(struct vm *vm, int fd)
 
 static void hc_read(struct vm *vm, uint32_t gpa)
 {
-    struct kiln_hc_io *args = args_at(vm, "READ", gpa, sizeof *args);
+    struct kiln_hc_io *args = args_at(vm, "READ", gpa, sizeof *args, _Alignof(struct kiln_hc_io));
     if (args == NULL)
         return;
     struct kiln_hc_io io = *args;
@@ -114,7 +137,8 @@ static void hc_read(struct vm *vm, uint32_t gpa)
 
 static void hc_walltime(struct vm *vm, uint32_t gpa)
 {
-    struct kiln_hc_walltime *args = args_at(vm, "WALLTIME", gpa, sizeof *args);
+    struct kiln_hc_walltime *args =
+        args_at(vm, "WALLTIME", gpa, sizeof *args, _Alignof(struct kiln_hc_walltime));
     if (args == NULL)
         return;
     args->ns = clock_ns(CLOCK_REALTIME);
@@ -122,7 +146,8 @@ static void hc_walltime(struct vm *vm, uint32_t gpa)
 
 static void hc_sleep(struct vm *vm, uint32_t gpa)
 {
-    struct kiln_hc_sleep *args = args_at(vm, "SLEEP", gpa, sizeof *args);
+    struct kiln_hc_sleep *args =
+        args_at(vm, "SLEEP", gpa, sizeof *args, _Alignof(struct kiln_hc_sleep));
     if (args == NULL)
         return;
     int64_t now = clock_ns(CLOCK_MONOTONIC);
@@ -139,27 +164,24 @@ static void hc_sleep(struct vm *vm, uint32_t gpa)
 
 static void hc_exit(struct vm *vm, uint32_t gpa)
 {
-    struct kiln_hc_exit *args = args_at(vm, "EXIT", gpa, sizeof *args);
+    struct kiln_hc_exit *args =
+        args_at(vm, "EXIT", gpa, sizeof *args, _Alignof(struct kiln_hc_exit));
     if (args != NULL)
         vm_stop(vm, MONITOR_EXITED, args->status & 0xff);
 }
 
 static void hc_abort(struct vm *vm, uint32_t gpa)
 {
-    struct kiln_hc_abort *args = args_at(vm, "ABORT", gpa, sizeof *args);
-    if (args == NULL)
-        return;
-    if (args->reason == KILN_ABORT_SIGNAL)
-        vm_crash(vm, "killed by signal %u (%s) at rip 0x%lx", args->detail,
-                 strsignal((int)args->detail), args->rip);
-    else
-        vm_crash(vm, "the runtime aborted (reason %u, code %u) at rip 0x%lx", args->reason,
-                 args->detail, args->rip);
+    const struct kiln_hc_abort *args =
+        args_at(vm, "ABORT", gpa, sizeof *args, _Alignof(struct kiln_hc_abort));
+    if (args != NULL)
+        crash_report_abort(vm, args);
 }
 
 static void hc_memory(struct vm *vm, uint32_t gpa)
 {
-    struct kiln_hc_memory *args = args_at(vm, "MEMORY", gpa, sizeof *args);
+    struct kiln_hc_memory *args =
+        args_at(vm, "MEMORY", gpa, sizeof *args, _Alignof(struct kiln_hc_memory));
     if (args == NULL)
         return;
     struct kiln_hc_memory range = *args;
@@ -180,7 +202,8 @@ static void hc_memory(struct vm *vm, uint32_t gpa)
  * taken, and each request resumes it. */
 static void hc_ready(struct vm *vm, uint32_t gpa)
 {
-    if (args_at(vm, "READY", gpa, sizeof(struct kiln_hc_ready)) == NULL)
+    if (args_at(vm, "READY", gpa, sizeof(struct kiln_hc_ready), _Alignof(struct kiln_hc_ready)) ==
+        NULL)
         return;
     if (!vm->serving || vm->ready_args != 0) {
         vm_crash(vm, "READY hypercall %s", vm->serving ? "made twice" : "outside kiln serve");
@@ -193,7 +216,8 @@ static void hc_ready(struct vm *vm, uint32_t gpa)
 /* EXIT with the function's last stdout bytes, only while serving a request. */
 static void hc_finish(struct vm *vm, uint32_t gpa)
 {
-    struct kiln_hc_finish *args = args_at(vm, "FINISH", gpa, sizeof *args);
+    struct kiln_hc_finish *args =
+        args_at(vm, "FINISH", gpa, sizeof *args, _Alignof(struct kiln_hc_finish));
     if (args == NULL)
         return;
     struct kiln_hc_finish finish = *args;

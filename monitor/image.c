@@ -229,20 +229,21 @@ int image_check(struct image *image)
     return check_note(image);
 }
 
-int image_fits(const struct image *image, uint64_t ram_limit)
+bool image_holds_code(const struct image *image, uint64_t addr)
 {
-    if (image->end <= ram_limit)
-        return 0;
-    return reject(image,
-                  "needs memory up to 0x%lx but the stack starts at 0x%lx "
-                  "(give it more with --mem)",
-                  image->end, ram_limit);
+    return executable_segment_holding(image, addr, 1) != NULL;
 }
 
-int image_load(const struct image *image, const struct guest_mem *mem, uint64_t ram_limit)
+int image_check_fits(const struct image *image, uint64_t ram_limit)
 {
-    if (image_fits(image, ram_limit) != 0)
-        return -1;
+    if (image->end > ram_limit)
+        return reject(image, "needs memory up to 0x%lx, past the stack's guard page at 0x%lx "
+                             "(give it more with --mem)", image->end, ram_limit);
+    return 0;
+}
+
+int image_load(const struct image *image, const struct guest_mem *mem)
+{
     for (unsigned i = 0; i < image->segment_count; i++) {
         const struct image_segment *s = &image->segments[i];
         uint8_t *dst = guest_mem_at(mem, s->gpa, s->mem_size);

@@ -6,6 +6,7 @@
 #ifndef KILN_IMAGE_H
 #define KILN_IMAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,11 +50,14 @@ int image_parse(struct image *image, const char *name, uint8_t *bytes, size_t si
  * boot cache): its segments and note, as image_parse does; sets its end. */
 int image_check(struct image *image);
 
-/* Fails (reported) when RAM below ram_limit cannot hold the image. */
-int image_fits(const struct image *image, uint64_t ram_limit);
+/* Whether addr lies in an executable segment's bytes. */
+bool image_holds_code(const struct image *image, uint64_t addr);
 
-/* Copies the segments into guest RAM; fails (reported) if RAM is too small
- * to hold them below ram_limit. */
-int image_load(const struct image *image, const struct guest_mem *mem, uint64_t ram_limit);
+/* Checks, before any VM exists, that the segments end below ram_limit,
+ * where the stack's guard page starts; reports if they do not. */
+int image_check_fits(const struct image *image, uint64_t ram_limit);
+
+/* Copies the segments into guest RAM that image_check_fits() approved. */
+int image_load(const struct image *image, const struct guest_mem *mem);
 
 #endif

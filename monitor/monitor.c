@@ -7,6 +7,7 @@
 #include "boot.h"
 #include "exits.h"
 #include "prepared_image.h"
+#include "syscall_filter.h"
 #include "timeout.h"
 #include "vm.h"
 
@@ -24,6 +25,7 @@ struct monitor_result monitor_run(const struct monitor_options *options)
     uint64_t mem_size = options->mem_size ? options->mem_size : image.image.note.default_mem;
     struct vm vm = {
         .name = name,
+        .image = &image.image,
         .kvm_fd = -1,
         .vm_fd = -1,
         .vcpu_fd = -1,
@@ -33,11 +35,13 @@ struct monitor_result monitor_run(const struct monitor_options *options)
         .trace = tracing,
         .cache_dir = options->cache_dir,
     };
-    if (vm_check_mem_size(vm.name, mem_size) == 0 && vm_create(&vm, mem_size) == 0 &&
+    if (boot_check_memory(&image.image, mem_size) == 0 && vm_create(&vm, mem_size) == 0 &&
         boot_guest(&vm, &image, options->argc, options->argv, options->envp) == 0 &&
         timeout_arm(&vm) == 0) {
+        /* The caches are written before the run loop is confined. */
         prepared_image_keep(&image, &vm.mem);
-        exits_run(&vm);
+        if (!options->confine || syscall_filter_install(&vm) == 0)
+            exits_run(&vm);
     }
     timeout_disarm(&vm);
     vm_destroy(&vm);

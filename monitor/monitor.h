@@ -23,6 +23,8 @@ struct monitor_options {
     const struct content_hash *image_hash; /* of the image file, if known; NULL: hashed here */
     bool verbose;                          /* say whether the boot cache had the image */
     bool trace_boot;       /* print where the time went on stderr */
+    bool confine;          /* seccomp before the run loop (syscall_filter.h): for a
+                              process that does nothing after the run but exit */
 };
 
 enum monitor_outcome {

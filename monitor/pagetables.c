@@ -43,11 +43,17 @@ static uint64_t low_page_entry(uint64_t gpa)
     return gpa | USER_PAGE;
 }
 
+/* Everything above the guard page is stack: data only. */
+static uint64_t stack_bits(uint64_t gpa, uint64_t guard_gpa)
+{
+    return gpa > guard_gpa ? PTE_NO_EXECUTE : 0;
+}
+
 static void fill_small_pages(uint64_t *pt, uint64_t base, uint64_t guard_gpa)
 {
     for (uint64_t i = 0; i < ENTRIES; i++) {
         uint64_t gpa = base + i * KILN_PAGE_SIZE;
-        pt[i] = gpa == guard_gpa ? 0 : low_page_entry(gpa);
+        pt[i] = gpa == guard_gpa ? 0 : low_page_entry(gpa) | stack_bits(gpa, guard_gpa);
     }
 }
 
@@ -70,7 +76,7 @@ uint64_t pagetables_build(const struct guest_mem *mem, uint64_t guard_gpa)
         else if (gpa == guard_region)
             *pde = table_gpa(PT_GUARD) | USER_PAGE;
         else
-            *pde = gpa | USER_PAGE | PTE_LARGE;
+            *pde = gpa | USER_PAGE | PTE_LARGE | stack_bits(gpa, guard_gpa);
     }
     fill_small_pages(table(mem, PT_LOW), 0, guard_gpa);
     fill_small_pages(table(mem, PT_GUARD), guard_region, guard_gpa);

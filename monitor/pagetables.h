@@ -3,7 +3,7 @@
  * runs no set-up code.  2 MiB pages, except 4 KiB pages where a single
  * page differs: page 0 (absent, so NULL faults), the first MiB (the
  * monitor's, supervisor-only but for the boot info page) and the stack's
- * guard page (absent).
+ * guard page (absent).  The stack, above its guard page, is not executable.
  */
 #ifndef KILN_PAGETABLES_H
 #define KILN_PAGETABLES_H
@@ -16,6 +16,7 @@
 #define PTE_WRITABLE 0x2ull
 #define PTE_USER 0x4ull
 #define PTE_LARGE 0x80ull
+#define PTE_NO_EXECUTE (1ull << 63)
 #define PTE_ADDRESS_MASK 0x000ffffffffff000ull
 
 /* Writes the tables for mem->size bytes of RAM and the doorbell; returns

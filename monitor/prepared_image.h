@@ -19,7 +19,7 @@
 struct prepared_image {
     struct image image;
     struct content_hash hash; /* of the image file: the boot cache's key */
-    struct mapped_file file;  /* the ELF file, unless the boot cache had it */
+    struct mapped_file file;  /* the ELF file: its symbols name code in crash reports */
     struct boot_entry cached; /* open (fd >= 0) when the boot cache had it */
     const char *cache_dir;    /* NULL: no boot cache */
     bool verbose;
@@ -30,10 +30,9 @@ struct prepared_image {
 int prepared_image_open(struct prepared_image *prepared, const struct monitor_options *options,
                         const char *name);
 
-/* Lays the image out in guest RAM below ram_limit.  Returns 0, or -1
- * (reported). */
-int prepared_image_load(const struct prepared_image *prepared, const struct guest_mem *mem,
-                        uint64_t ram_limit);
+/* Lays the image out in guest RAM, which boot_check_memory() found it
+ * fits.  Returns 0, or -1 (reported). */
+int prepared_image_load(const struct prepared_image *prepared, const struct guest_mem *mem);
 
 /* After a boot-cache miss, keeps the memory prepared_image_load laid out
  * in the boot cache; call it before the guest runs. */

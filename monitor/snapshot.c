@@ -120,14 +120,15 @@ static void keep_code_range(struct snapshot *snap, const struct image *image)
 
 static int boot_and_save(struct snapshot *snap, const struct snapshot_options *options)
 {
-    struct prepared_image image;
+    struct prepared_image *image = &snap->image;
     struct monitor_options image_options = {.image_path = options->image_path};
-    if (prepared_image_open(&image, &image_options, options->image_name) != 0)
+    if (prepared_image_open(image, &image_options, options->image_name) != 0)
         return -1;
-    snap->mem_size = options->mem_size ? options->mem_size : image.image.note.default_mem;
-    keep_code_range(snap, &image.image);
+    snap->mem_size = options->mem_size ? options->mem_size : image->image.note.default_mem;
+    keep_code_range(snap, &image->image);
     struct vm vm = {
         .name = snap->name,
+        .image = &image->image,
         .kvm_fd = -1,
         .vm_fd = -1,
         .vcpu_fd = -1,
@@ -137,12 +138,11 @@ static int boot_and_save(struct snapshot *snap, const struct snapshot_options *o
         .result = {.outcome = MONITOR_FAILED},
     };
     int rc = -1;
-    if (vm_check_mem_size(snap->name, snap->mem_size) == 0 && create_memfd(snap) == 0 &&
-        vm_open(&vm) == 0 && boot_to_ready(snap, &vm, &image, options) == 0 &&
+    if (boot_check_memory(&image->image, snap->mem_size) == 0 && create_memfd(snap) == 0 &&
+        vm_open(&vm) == 0 && boot_to_ready(snap, &vm, image, options) == 0 &&
         vcpu_state_save(&vm, &snap->vcpu) == 0)
         rc = keep_ready_args(snap, &vm);
     vm_destroy(&vm);
-    prepared_image_close(&image);
     return rc;
 }
 
@@ -183,7 +183,7 @@ static int seal_and_map(struct snapshot *snap)
 
 int snapshot_take(struct snapshot *snap, const struct snapshot_options *options)
 {
-    *snap = (struct snapshot){.name = options->name, .memfd = -1};
+    *snap = (struct snapshot){.name = options->name, .memfd = -1, .image.cached.fd = -1};
     if (boot_and_save(snap, options) != 0 || find_present_pages(snap) != 0 ||
         seal_and_map(snap) != 0) {
         snapshot_release(snap);
@@ -200,7 +200,8 @@ void snapshot_release(struct snapshot *snap)
         close(snap->memfd);
     free(snap->present);
     vcpu_state_free(&snap->vcpu);
-    *snap = (struct snapshot){.memfd = -1};
+    prepared_image_close(&snap->image);
+    *snap = (struct snapshot){.memfd = -1, .image.cached.fd = -1};
 }
 
 /* Each run of present pages is one copy-on-write mapping of the memfd

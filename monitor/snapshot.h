@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "guest_mem.h"
+#include "prepared_image.h"
 #include "vcpu_state.h"
 
 struct snapshot_options {
@@ -34,6 +35,7 @@ struct snapshot {
     uint64_t stack_guard;
     uint64_t code_start;    /* what the image's executable segments span: */
     uint64_t code_end;      /* the only place ring-0 code can come from */
+    struct prepared_image image; /* kept open for the clones' crash reports */
 };
 
 /* Boots the image in serve mode up to READY and keeps it; reports

@@ -47,15 +47,6 @@ int vm_create_vcpu(struct vm *vm)
     return 0;
 }
 
-int vm_check_mem_size(const char *name, uint64_t size)
-{
-    if (size >= KILN_MEM_MIN && size <= KILN_MEM_MAX && size % KILN_MEM_ALIGN == 0)
-        return 0;
-    fprintf(stderr, "kiln: %s: guest memory of %lu bytes is not a 2 MiB multiple between "
-                    "16 MiB and 4 GiB\n", name, size);
-    return -1;
-}
-
 int vm_open(struct vm *vm)
 {
     if (open_kvm(vm) != 0)

@@ -24,8 +24,11 @@ struct ram_backing {
 
 struct request_io;
 
+struct image;
+
 struct vm {
     const char *name;         /* the image, for messages */
+    const struct image *image; /* for naming code addresses in crash reports */
     int kvm_fd;
     int vm_fd;
     int vcpu_fd;
@@ -47,9 +50,6 @@ struct vm {
     struct trace *trace;      /* NULL unless --trace-boot */
     const char *cache_dir;    /* the cache's root; NULL: none */
 };
-
-/* Refuses (reported) a RAM size that is not a 2 MiB multiple in 16 MiB-4 GiB. */
-int vm_check_mem_size(const char *name, uint64_t size);
 
 /* Opens KVM and creates the VM, reserves its RAM (backed later, see
  * ram_backing.h) and creates its vCPU; reports failures. */

@@ -180,8 +180,9 @@ struct kiln_hc_finish {
 _Static_assert(sizeof(struct kiln_hc_finish) == 24, "kiln_hc_finish layout");
 
 /* Ring the doorbell of call nr with the guest-physical address of its
- * argument struct.  The "memory" clobber makes the struct's stores land
- * before the exit and the monitor's answer visible after it. */
+ * argument struct, which must lie at its type's natural alignment.  The
+ * "memory" clobber makes the struct's stores land before the exit and the
+ * monitor's answer visible after it. */
 static inline void kiln_hypercall(uint32_t nr, uint32_t gpa)
 {
     volatile uint32_t *slot =

@@ -29,6 +29,32 @@ assert_one_stderr_line() {
     fi
 }
 
+# assert_crash_report: after run --separate-stderr: the crash's one-line
+# summary, then only indented lines: the registers and a backtrace.
+assert_crash_report() {
+    local line
+    if [[ "${stderr_lines[0]}" != "kiln: "*": guest crashed: "* ]]; then
+        echo "no crash summary first on stderr:" >&2
+        printf '%s\n' "$stderr" >&2
+        return 1
+    fi
+    for line in "${stderr_lines[@]:1}"; do
+        if [[ "$line" != "  "* ]]; then
+            echo "crash report line not indented: $line" >&2
+            return 1
+        fi
+    done
+    assert_line_in "$stderr" "  backtrace:"
+}
+
+# assert_not_signaled: after run: kiln exited by itself, not by a signal.
+assert_not_signaled() {
+    if [ "$status" -ge 128 ]; then
+        echo "kiln died of signal $((status - 128))" >&2
+        return 1
+    fi
+}
+
 # assert_line_in TEXT LINE...: TEXT has a line that is exactly LINE
 assert_line_in() {
     local text="$1" line="$2"

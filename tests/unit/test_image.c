@@ -91,7 +91,7 @@ Test(image, loads_its_segments_into_guest_memory)
     struct guest_mem mem = {.host = ram, .size = sizeof ram};
     file[0x800] = 0xf4;
     cr_assert_eq(parse(sizeof file), 0);
-    cr_assert_eq(image_load(&image, &mem, sizeof ram), 0);
+    cr_assert_eq(image_load(&image, &mem), 0);
     cr_assert_eq(ram[CODE_GPA + 0x800], 0xf4);
 }
 
@@ -225,12 +225,10 @@ Test(image_rejects, exception_entries_running_off_the_code, .init = cr_redirect_
 
 Test(image_rejects, an_image_larger_than_the_ram_below_the_stack, .init = cr_redirect_stderr)
 {
-    static uint8_t ram[1 << 20];
-    struct guest_mem mem = {.host = ram, .size = sizeof ram};
     make_valid_image();
     cr_assert_eq(parse(sizeof file), 0);
-    cr_assert_eq(image_load(&image, &mem, sizeof ram), -1);
+    cr_assert_eq(image_check_fits(&image, KILN_IMAGE_BASE), -1);
     fflush(stderr);
-    cr_assert_stderr_eq_str("kiln: app.kiln: needs memory up to 0x101000 but the stack starts at "
+    cr_assert_stderr_eq_str("kiln: app.kiln: needs memory up to 0x101000, past the stack's guard page at "
                             "0x100000 (give it more with --mem)\n");
 }

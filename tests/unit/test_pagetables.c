@@ -81,6 +81,15 @@ Test(pagetables, give_ring_3_the_image_heap_and_stack)
     }
 }
 
+Test(pagetables, keep_code_off_the_stack_but_not_off_the_image)
+{
+    uint64_t rights;
+    cr_assert_neq(walk(MEM - 1, &rights) & PTE_NO_EXECUTE, 0);
+    cr_assert_neq(walk(GUARD + KILN_PAGE_SIZE, &rights) & PTE_NO_EXECUTE, 0);
+    cr_assert_eq(walk(KILN_IMAGE_BASE, &rights) & PTE_NO_EXECUTE, 0);
+    cr_assert_eq(walk(GUARD - 1, &rights) & PTE_NO_EXECUTE, 0);
+}
+
 Test(pagetables, leave_the_stack_guard_page_unmapped)
 {
     uint64_t rights;

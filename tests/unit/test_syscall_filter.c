@@ -1,0 +1,118 @@
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "syscall_filter.h"
+
+/* The descriptors the filter is made for; /dev/null stands in for the
+ * vCPU, whose ioctls are then refused by the kernel, not the filter. */
+static struct vm vm = {.name = "app.kiln", .stdio = {0, 1, 2}};
+
+/* Runs body in a child confined by the filter; returns its wait status. */
+static int confined(void (*body)(void))
+{
+    pid_t child = fork();
+    cr_assert_geq(child, 0);
+    if (child == 0) {
+        vm.vcpu_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+        if (vm.vcpu_fd < 0 || syscall_filter_install(&vm) != 0)
+            _exit(99);
+        body();
+        _exit(0);
+    }
+    int status;
+    cr_assert_eq(waitpid(child, &status, 0), child);
+    return status;
+}
+
+static void expect_killed(int status)
+{
+    cr_assert(WIFSIGNALED(status), "the child was not killed (status 0x%x)", status);
+    cr_assert_eq(WTERMSIG(status), SIGSYS);
+}
+
+static void what_the_run_loop_does(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    ioctl(vm.vcpu_fd, KVM_RUN, 0);
+    ioctl(vm.vcpu_fd, KVM_GET_REGS, 0);
+    if (write(2, "", 0) != 0)
+        _exit(98);
+    void *block = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    munmap(block, 1 << 20);
+    close(vm.vcpu_fd);
+}
+
+static void open_a_file(void)
+{
+    open("/etc/hostname", O_RDONLY);
+}
+
+static void start_a_program(void)
+{
+    execl("/bin/true", "true", (char *)NULL);
+}
+
+static void map_executable_memory(void)
+{
+    mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+}
+
+static void another_vcpu_request(void)
+{
+    ioctl(vm.vcpu_fd, KVM_SET_REGS, 0);
+}
+
+static void write_to_another_fd(void)
+{
+    if (write(vm.vcpu_fd, "x", 1) < 0)
+        _exit(97);
+}
+
+static void signal_a_process(void)
+{
+    kill(getpid(), 0);
+}
+
+Test(syscall_filter, lets_the_run_loop_run_and_exit)
+{
+    int status = confined(what_the_run_loop_does);
+    cr_assert(WIFEXITED(status), "killed by signal %d", WTERMSIG(status));
+    cr_assert_eq(WEXITSTATUS(status), 0);
+}
+
+Test(syscall_filter, kills_a_monitor_that_opens_a_file)
+{
+    expect_killed(confined(open_a_file));
+}
+
+Test(syscall_filter, kills_a_monitor_that_starts_a_program)
+{
+    expect_killed(confined(start_a_program));
+}
+
+Test(syscall_filter, kills_a_monitor_that_maps_executable_memory)
+{
+    expect_killed(confined(map_executable_memory));
+}
+
+Test(syscall_filter, kills_a_vcpu_request_the_run_loop_never_makes)
+{
+    expect_killed(confined(another_vcpu_request));
+}
+
+Test(syscall_filter, kills_a_write_to_anything_but_stdout_and_stderr)
+{
+    expect_killed(confined(write_to_another_fd));
+}
+
+Test(syscall_filter, kills_a_monitor_that_signals_a_process)
+{
+    expect_killed(confined(signal_a_process));
+}
