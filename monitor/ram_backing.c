@@ -21,7 +21,8 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
     return a < b ? a : b;
 }
 
-static int add_slot(struct vm *vm, uint64_t start, uint64_t end)
+/* The next slot, over [start, end), with KVM_MEM_* flags. */
+static int add_slot(struct vm *vm, uint64_t start, uint64_t end, uint32_t flags)
 {
     if (start >= end)
         return 0;
@@ -32,6 +33,7 @@ static int add_slot(struct vm *vm, uint64_t start, uint64_t end)
         madvise(vm->mem.host + start, end - start, MADV_HUGEPAGE);
     struct kvm_userspace_memory_region region = {
         .slot = vm->backing.slots,
+        .flags = flags,
         .guest_phys_addr = start,
         .memory_size = end - start,
         .userspace_addr = (uint64_t)(uintptr_t)(vm->mem.host + start),
@@ -47,18 +49,9 @@ static int add_slot(struct vm *vm, uint64_t start, uint64_t end)
 
 int ram_back_all(struct vm *vm, uint32_t flags)
 {
-    struct kvm_userspace_memory_region region = {
-        .slot = 0,
-        .flags = flags,
-        .memory_size = vm->mem.size,
-        .userspace_addr = (uint64_t)(uintptr_t)vm->mem.host,
-    };
-    if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) != 0) {
-        fprintf(stderr, "kiln: %s: backing guest RAM: %s\n", vm->name, strerror(errno));
+    if (add_slot(vm, 0, vm->mem.size, flags) != 0)
         return -1;
-    }
-    vm->backing = (struct ram_backing){.low_end = vm->mem.size, .high_start = vm->mem.size,
-                                       .slots = 1};
+    vm->backing.low_end = vm->backing.high_start = vm->mem.size;
     return 0;
 }
 
@@ -66,7 +59,7 @@ int ram_back_ends(struct vm *vm, uint64_t low_end, uint64_t high_start)
 {
     high_start = max_u64(high_start, low_end);
     vm->backing = (struct ram_backing){.low_end = low_end, .high_start = high_start};
-    if (add_slot(vm, 0, low_end) != 0 || add_slot(vm, high_start, vm->mem.size) != 0)
+    if (add_slot(vm, 0, low_end, 0) != 0 || add_slot(vm, high_start, vm->mem.size, 0) != 0)
         return -1;
     return 0;
 }
@@ -94,13 +87,13 @@ int ram_back(struct vm *vm, uint64_t start, uint64_t end)
     end = min_u64(end, backing->high_start);
     if (start - backing->low_end <= backing->high_start - end) {
         uint64_t low_end = ram_grown_low_end(backing, end);
-        if (add_slot(vm, backing->low_end, low_end) != 0)
+        if (add_slot(vm, backing->low_end, low_end, 0) != 0)
             return -1;
         backing->low_end = low_end;
         return 0;
     }
     uint64_t high_start = ram_grown_high_start(backing, start, vm->mem.size);
-    if (add_slot(vm, high_start, backing->high_start) != 0)
+    if (add_slot(vm, high_start, backing->high_start, 0) != 0)
         return -1;
     backing->high_start = high_start;
     return 0;

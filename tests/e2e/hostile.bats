@@ -30,6 +30,15 @@ attack() {
     fi
 }
 
+# runaway CASE: a guest that never ends is stopped by --timeout: 124, one line
+runaway() {
+    local image
+    image=$(guest hostile)
+    run -124 --separate-stderr "$KILN" run --timeout 1 "$image" -- "$1" </dev/null
+    assert_one_stderr_line
+    [ "$stderr" = "kiln: $image: timed out after 1 s; the guest was stopped" ]
+}
+
 @test "hostile args-outside-ram-write: exit 126, one clear report" {
     attack args-outside-ram-write 126 "WRITE hypercall: argument block at 0xfffffff0 (32 bytes) is outside guest memory" one
 }
@@ -228,22 +237,13 @@ attack() {
 }
 
 @test "hostile walltime-forever: --timeout stops it with 124 and one line" {
-    image=$(guest hostile)
-    run -124 --separate-stderr "$KILN" run --timeout 1 "$image" -- walltime-forever </dev/null
-    assert_one_stderr_line
-    [ "$stderr" = "kiln: $image: timed out after 1 s; the guest was stopped" ]
+    runaway walltime-forever
 }
 
 @test "hostile sleep-forever: --timeout stops it with 124 and one line" {
-    image=$(guest hostile)
-    run -124 --separate-stderr "$KILN" run --timeout 1 "$image" -- sleep-forever </dev/null
-    assert_one_stderr_line
-    [ "$stderr" = "kiln: $image: timed out after 1 s; the guest was stopped" ]
+    runaway sleep-forever
 }
 
 @test "hostile read-forever: --timeout stops it with 124 and one line" {
-    image=$(guest hostile)
-    run -124 --separate-stderr "$KILN" run --timeout 1 "$image" -- read-forever </dev/null
-    assert_one_stderr_line
-    [ "$stderr" = "kiln: $image: timed out after 1 s; the guest was stopped" ]
+    runaway read-forever
 }
