@@ -12,7 +12,10 @@ setup_file() {
 # attack CASE STATUS PATTERN one|report: runs hostile CASE and checks kiln's
 # exit status and the first stderr line, "kiln: IMAGE: guest crashed: "
 # then PATTERN (a glob); "one" wants that line alone, "report" a crash
-# report (registers and a backtrace) after it.
+# report (registers and a backtrace) after it, "either" one of the two:
+# where KVM back ends differ (a fetch from the doorbell is an internal
+# error on PVM, #UD under SVM; int3 at ring 3 is #BP on PVM, #GP on SVM,
+# whose IDT gate says ring 0 only).
 attack() {
     local image
     image=$(guest hostile)
@@ -23,11 +26,11 @@ attack() {
     # shellcheck disable=SC2053
     [[ "${stderr_lines[0]}" == "kiln: $image: guest crashed: "$3 ]] ||
         { echo "unexpected report: ${stderr_lines[0]}" >&2; return 1; }
-    if [ "$4" = one ]; then
-        assert_one_stderr_line
-    else
-        assert_crash_report
-    fi
+    case $4 in
+    one) assert_one_stderr_line ;;
+    report) assert_crash_report ;;
+    either) [ "${#stderr_lines[@]}" -eq 1 ] || assert_crash_report ;;
+    esac
 }
 
 # runaway CASE: a guest that never ends is stopped by --timeout: 124, one line
@@ -136,7 +139,7 @@ runaway() {
 }
 
 @test "hostile exec-doorbell: exit 126, one clear report" {
-    attack exec-doorbell 126 "*" one
+    attack exec-doorbell 126 "*" either
 }
 
 @test "hostile exec-stack: exit 126, one clear report" {
@@ -180,7 +183,7 @@ runaway() {
 }
 
 @test "hostile int3: exit 126, one clear report" {
-    attack int3 126 "breakpoint (#BP) at rip 0x* (vector 3, error code 0x0)" report
+    attack int3 126 "* at rip 0x* (vector *, error code 0x*)" report
 }
 
 @test "hostile ud2: exit 126, one clear report" {
