@@ -40,7 +40,9 @@ struct monitor_result monitor_run(const struct monitor_options *options)
         timeout_arm(&vm) == 0) {
         /* The caches are written before the run loop is confined. */
         prepared_image_keep(&image, &vm.mem);
-        if (!options->confine || syscall_filter_install(&vm) == 0)
+        int confined = options->confine ? syscall_filter_install(&vm) : 0;
+        trace_mark(tracing, TRACE_CONFINE);
+        if (confined == 0)
             exits_run(&vm);
     }
     timeout_disarm(&vm);

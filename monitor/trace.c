@@ -14,6 +14,7 @@ static const char *const phase_names[TRACE_PHASES] = {
     [TRACE_LAYOUT] = "memory set-up",
     [TRACE_CPUID] = "CPUID",
     [TRACE_REGISTERS] = "vCPU registers",
+    [TRACE_CONFINE] = "cache writes, seccomp filter",
     [TRACE_GUEST] = "guest running (with exit costs)",
     [TRACE_EXITS] = "serving exits",
     [TRACE_TEARDOWN] = "teardown",

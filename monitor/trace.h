@@ -18,6 +18,7 @@ enum trace_phase {
     TRACE_LAYOUT,       /* tables, stack, boot info */
     TRACE_CPUID,        /* KVM_GET_SUPPORTED_CPUID, KVM_SET_CPUID2 */
     TRACE_REGISTERS,    /* sregs, MSRs, regs, TSC */
+    TRACE_CONFINE,      /* writing the caches, the seccomp filter */
     TRACE_GUEST,        /* inside KVM_RUN */
     TRACE_EXITS,        /* serving exits */
     TRACE_TEARDOWN,     /* closing the VM */
