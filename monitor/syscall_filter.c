@@ -1,12 +1,41 @@
 #include "syscall_filter.h"
 
+#include <errno.h>
+#include <limits.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "cache_entry.h"
+
 #define ARGS_MAX 2
+#define RULES_MAX 48
+
+/* One allowed call, when its first count arguments compare as args say.
+ * Plain data, so that a rule set hashes to the key of its compiled filter. */
+struct rule {
+    int call;
+    unsigned count;
+    struct scmp_arg_cmp args[ARGS_MAX];
+};
+
+struct rules {
+    struct rule list[RULES_MAX];
+    size_t count;
+};
+
+/* A compiled filter: classic BPF, as the kernel takes it. */
+struct program {
+    struct sock_filter *code;
+    size_t length;
+};
 
 /* Calls allowed whatever their arguments: clocks and sleeping (hypercalls,
  * the deadline), the timeout's timer and signals, the allocator (crash
@@ -24,94 +53,186 @@ static const int any_arguments[] = {
  * registers. */
 static const unsigned long vcpu_requests[] = {KVM_RUN, KVM_GET_REGS, KVM_GET_SREGS};
 
-static int allow(scmp_filter_ctx filter, int call, unsigned count,
-                 const struct scmp_arg_cmp args[ARGS_MAX])
+/* Besides those: a read, three writes, two for RAM growth, one for mmap. */
+_Static_assert(sizeof any_arguments / sizeof any_arguments[0] +
+                       sizeof vcpu_requests / sizeof vcpu_requests[0] + 7 <= RULES_MAX,
+               "RULES_MAX holds every rule");
+
+static void add(struct rules *rules, int call, unsigned count,
+                const struct scmp_arg_cmp args[ARGS_MAX])
 {
-    return seccomp_rule_add_array(filter, SCMP_ACT_ALLOW, call, count, args);
+    struct rule *rule = &rules->list[rules->count++];
+    *rule = (struct rule){.call = call, .count = count};
+    if (count > 0)
+        memcpy(rule->args, args, count * sizeof args[0]);
 }
 
-static int allow_on_fd(scmp_filter_ctx filter, int call, int fd)
+static void add_on_fd(struct rules *rules, int call, int fd)
 {
     const struct scmp_arg_cmp args[ARGS_MAX] = {SCMP_A0_32(SCMP_CMP_EQ, (uint32_t)fd, 0)};
-    return allow(filter, call, 1, args);
+    add(rules, call, 1, args);
 }
 
 /* Guest stdout and stderr, and the monitor's own stderr for its messages. */
-static int allow_writes(scmp_filter_ctx filter, const struct vm *vm)
+static void add_writes(struct rules *rules, const struct vm *vm)
 {
     const int fds[] = {vm->stdio[1], vm->stdio[2], STDERR_FILENO};
-    int rc = 0;
-    for (size_t i = 0; i < sizeof fds / sizeof fds[0] && rc == 0; i++) {
+    for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++) {
         bool seen = false;
         for (size_t j = 0; j < i; j++)
             seen |= fds[j] == fds[i];
         if (!seen)
-            rc = allow_on_fd(filter, SCMP_SYS(write), fds[i]);
+            add_on_fd(rules, SCMP_SYS(write), fds[i]);
     }
-    return rc;
+}
+
+static void add_vcpu_requests(struct rules *rules, const struct vm *vm)
+{
+    for (size_t i = 0; i < sizeof vcpu_requests / sizeof vcpu_requests[0]; i++) {
+        const struct scmp_arg_cmp args[ARGS_MAX] = {
+            SCMP_A0_32(SCMP_CMP_EQ, (uint32_t)vm->vcpu_fd, 0),
+            SCMP_A1_64(SCMP_CMP_EQ, vcpu_requests[i], 0),
+        };
+        add(rules, SCMP_SYS(ioctl), ARGS_MAX, args);
+    }
 }
 
 /* The MEMORY hypercall: a new slot of guest RAM (ram_backing.c), backed by
  * huge pages where the host has them. */
-static int allow_ram_growth(scmp_filter_ctx filter, const struct vm *vm)
+static void add_ram_growth(struct rules *rules, const struct vm *vm)
 {
     const struct scmp_arg_cmp slot[ARGS_MAX] = {
         SCMP_A0_32(SCMP_CMP_EQ, (uint32_t)vm->vm_fd, 0),
         SCMP_A1_64(SCMP_CMP_EQ, KVM_SET_USER_MEMORY_REGION, 0),
     };
     const struct scmp_arg_cmp huge[ARGS_MAX] = {SCMP_A2_32(SCMP_CMP_EQ, MADV_HUGEPAGE, 0)};
-    int rc = allow(filter, SCMP_SYS(ioctl), ARGS_MAX, slot);
-    return rc == 0 ? allow(filter, SCMP_SYS(madvise), 1, huge) : rc;
-}
-
-static int allow_vcpu_requests(scmp_filter_ctx filter, const struct vm *vm)
-{
-    int rc = 0;
-    for (size_t i = 0; i < sizeof vcpu_requests / sizeof vcpu_requests[0] && rc == 0; i++) {
-        const struct scmp_arg_cmp args[ARGS_MAX] = {
-            SCMP_A0_32(SCMP_CMP_EQ, (uint32_t)vm->vcpu_fd, 0),
-            SCMP_A1_64(SCMP_CMP_EQ, vcpu_requests[i], 0),
-        };
-        rc = allow(filter, SCMP_SYS(ioctl), ARGS_MAX, args);
-    }
-    return rc;
+    add(rules, SCMP_SYS(ioctl), ARGS_MAX, slot);
+    add(rules, SCMP_SYS(madvise), 1, huge);
 }
 
 /* The allocator may map memory, never executable memory. */
-static int allow_data_mappings(scmp_filter_ctx filter)
+static void add_data_mappings(struct rules *rules)
 {
     const struct scmp_arg_cmp args[ARGS_MAX] = {SCMP_A2_64(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)};
-    return allow(filter, SCMP_SYS(mmap), 1, args);
+    add(rules, SCMP_SYS(mmap), 1, args);
 }
 
-/* 0, or libseccomp's -errno. */
-static int add_rules(scmp_filter_ctx filter, const struct vm *vm)
+static void rules_of(struct rules *rules, const struct vm *vm)
 {
+    *rules = (struct rules){0};
+    for (size_t i = 0; i < sizeof any_arguments / sizeof any_arguments[0]; i++)
+        add(rules, any_arguments[i], 0, NULL);
+    add_on_fd(rules, SCMP_SYS(read), vm->stdio[0]);
+    add_writes(rules, vm);
+    add_vcpu_requests(rules, vm);
+    add_ram_growth(rules, vm);
+    add_data_mappings(rules);
+}
+
+/* What libseccomp made of rules, read back from a memfd: 0, or -errno. */
+static int export_program(scmp_filter_ctx filter, struct program *program)
+{
+    int fd = memfd_create("kiln-seccomp", MFD_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    int rc = seccomp_export_bpf(filter, fd);
+    off_t size = rc == 0 ? lseek(fd, 0, SEEK_END) : -1;
+    if (rc == 0 && (size <= 0 || size % sizeof *program->code != 0))
+        rc = -EINVAL;
+    if (rc == 0 && (program->code = malloc((size_t)size)) == NULL)
+        rc = -ENOMEM;
+    if (rc == 0 && pread(fd, program->code, (size_t)size, 0) != size)
+        rc = -EIO;
+    if (rc == 0)
+        program->length = (size_t)size / sizeof *program->code;
+    close(fd);
+    return rc;
+}
+
+static int compile(const struct rules *rules, struct program *program)
+{
+    scmp_filter_ctx filter = seccomp_init(SCMP_ACT_KILL_PROCESS);
+    if (filter == NULL)
+        return -ENOMEM;
     int rc = 0;
-    for (size_t i = 0; i < sizeof any_arguments / sizeof any_arguments[0] && rc == 0; i++)
-        rc = allow(filter, any_arguments[i], 0, NULL);
+    for (size_t i = 0; i < rules->count && rc == 0; i++) {
+        const struct rule *rule = &rules->list[i];
+        rc = seccomp_rule_add_array(filter, SCMP_ACT_ALLOW, rule->call, rule->count, rule->args);
+    }
     if (rc == 0)
-        rc = allow_on_fd(filter, SCMP_SYS(read), vm->stdio[0]);
-    if (rc == 0)
-        rc = allow_writes(filter, vm);
-    if (rc == 0)
-        rc = allow_vcpu_requests(filter, vm);
-    if (rc == 0)
-        rc = allow_ram_growth(filter, vm);
-    return rc == 0 ? allow_data_mappings(filter) : rc;
+        rc = export_program(filter, program);
+    seccomp_release(filter);
+    return rc;
+}
+
+/* The key of a rule set's program: the rules, and the libseccomp that
+ * compiles them. */
+static struct content_hash key_of(const struct rules *rules)
+{
+    const unsigned version[] = {SCMP_VER_MAJOR, SCMP_VER_MINOR, SCMP_VER_MICRO,
+                                seccomp_arch_native()};
+    struct content_hasher hasher;
+    content_hasher_start(&hasher);
+    content_hasher_add(&hasher, version, sizeof version);
+    content_hasher_add(&hasher, rules->list, rules->count * sizeof rules->list[0]);
+    return content_hasher_digest(&hasher);
+}
+
+/* A cached program, or 0 when the cache has none that makes sense. */
+static int cached_program(const char *path, struct program *program)
+{
+    struct cache_record record;
+    if (cache_record_read(path, &record) != 1)
+        return 0;
+    size_t length = record.size / sizeof *program->code;
+    bool sane = record.size % sizeof *program->code == 0 && length > 0 && length <= BPF_MAXINSNS;
+    if (sane && (program->code = malloc(record.size)) != NULL) {
+        memcpy(program->code, record.payload, record.size);
+        program->length = length;
+    }
+    if (!sane)
+        cache_entry_drop(path, "not a seccomp program");
+    cache_record_free(&record);
+    return program->code != NULL;
+}
+
+/* The program for rules: from the cache under cache_dir when it has it
+ * (compiling costs ~100 us on PVM, a tenth of a boot), else compiled and
+ * kept there.  0, or -errno. */
+static int program_of(const struct rules *rules, const char *cache_dir, struct program *program)
+{
+    char path[PATH_MAX];
+    struct content_hash key = key_of(rules);
+    *program = (struct program){0};
+    bool cacheable = cache_dir != NULL &&
+                     cache_entry_path(path, sizeof path, cache_dir, CACHE_SECCOMP, &key, "") == 0;
+    if (cacheable && cached_program(path, program))
+        return 0;
+    int rc = compile(rules, program);
+    /* A cache that cannot be written is reported; the run goes on. */
+    if (rc == 0 && cacheable)
+        cache_record_write(path, program->code, program->length * sizeof *program->code);
+    return rc;
+}
+
+static int load(const struct program *program)
+{
+    struct sock_fprog prog = {.len = (unsigned short)program->length, .filter = program->code};
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+        syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0)
+        return -errno;
+    return 0;
 }
 
 int syscall_filter_install(const struct vm *vm)
 {
-    scmp_filter_ctx filter = seccomp_init(SCMP_ACT_KILL_PROCESS);
-    if (filter == NULL) {
-        fprintf(stderr, "kiln: %s: seccomp: cannot create a filter\n", vm->name);
-        return -1;
-    }
-    int rc = add_rules(filter, vm);
+    struct rules rules;
+    struct program program;
+    rules_of(&rules, vm);
+    int rc = program_of(&rules, vm->cache_dir, &program);
     if (rc == 0)
-        rc = seccomp_load(filter);
-    seccomp_release(filter);
+        rc = load(&program);
+    free(program.code);
     if (rc != 0) {
         fprintf(stderr, "kiln: %s: seccomp: cannot install the system call filter: %s\n",
                 vm->name, strerror(-rc));

@@ -233,13 +233,14 @@ flip_byte() {
 @test "kiln cache ls lists each entry with its size and age" {
     "$KILN" run app.c </dev/null
     run -0 "$KILN" cache ls
-    [ "${#lines[@]}" -eq 5 ]
+    [ "${#lines[@]}" -eq 6 ]
     image=$(basename "$(only_entry images)")
     [[ "${lines[0]}" =~ ^\ *[0-9.]+K\ +[0-9]+s\ \ images/$image$ ]]
     [[ "${lines[1]}" == *" deps/"* ]]
     [[ "${lines[2]}" == *" compilers/"* ]]
     [[ "${lines[3]}" == *" boot/"* ]]
     [[ "${lines[4]}" == *" cpuid/"* ]]
+    [[ "${lines[5]}" == *" seccomp/"* ]]
 }
 
 @test "kiln cache ls of an empty cache prints nothing" {
@@ -253,7 +254,7 @@ flip_byte() {
     echo mine >"$KILN_CACHE_DIR/notes.txt"
     echo mine >"$KILN_CACHE_DIR/boot/README"
     run -0 "$KILN" cache clean
-    [[ "$output" == "removed 6 cache entries ("*") from $KILN_CACHE_DIR" ]]
+    [[ "$output" == "removed 7 cache entries ("*") from $KILN_CACHE_DIR" ]]
     [ -z "$("$KILN" cache ls)" ]
     [ -f "$KILN_CACHE_DIR/notes.txt" ] && [ -f "$KILN_CACHE_DIR/boot/README" ]
     [ ! -e "$KILN_CACHE_DIR/images" ]

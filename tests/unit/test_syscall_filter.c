@@ -1,5 +1,6 @@
 #include <criterion/criterion.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -7,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "scratch_dir.h"
 #include "syscall_filter.h"
 
 /* The descriptors the filter is made for; /dev/null stands in for the
@@ -115,4 +117,23 @@ Test(syscall_filter, kills_a_write_to_anything_but_stdout_and_stderr)
 Test(syscall_filter, kills_a_monitor_that_signals_a_process)
 {
     expect_killed(confined(signal_a_process));
+}
+
+/* The first confined child compiles the filter and keeps it; the next ones
+ * load it from the cache, and it holds as tightly. */
+Test(syscall_filter, a_cached_filter_kills_what_the_compiled_one_kills)
+{
+    char dir[sizeof SCRATCH_TEMPLATE];
+    char folder[PATH_MAX];
+    scratch_dir_make(dir);
+    scratch_path(folder, sizeof folder, dir, "seccomp");
+    vm.cache_dir = dir;
+    expect_killed(confined(open_a_file));
+    cr_assert_eq(access(folder, F_OK), 0, "no compiled filter was kept");
+    expect_killed(confined(open_a_file));
+    expect_killed(confined(another_vcpu_request));
+    int status = confined(what_the_run_loop_does);
+    vm.cache_dir = NULL;
+    scratch_dir_remove(dir);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status 0x%x", status);
 }
