@@ -16,8 +16,10 @@ KILN_LDFLAGS := -static
 SERVE_LIBS := $(HOST_LIBS) -lmicrohttpd
 
 # The runtime runs inside the guest: freestanding, no SSE (the SYSCALL
-# bounce does not save vector state, so the layer must not touch it).
-RUNTIME_CFLAGS := -std=c11 $(WARN) -O2 -g -Iinclude -ffile-prefix-map=$(CURDIR)=. -ffreestanding -fno-pic -fno-pie \
+# bounce does not save vector state, so the layer must not touch it).  No
+# -g: every kiln run app.c hashes the archive and every run the image, and
+# debug info made them 242 KB and 144 KB instead of 41 KB and 53 KB.
+RUNTIME_CFLAGS := -std=c11 $(WARN) -O2 -Iinclude -ffile-prefix-map=$(CURDIR)=. -ffreestanding -fno-pic -fno-pie \
 	-fno-stack-protector -mgeneral-regs-only -fno-asynchronous-unwind-tables -MMD -MP
 
 MONITOR_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard monitor/*.c))
