@@ -52,17 +52,13 @@ int clone_create(struct clone *clone, const struct snapshot *snap, uint64_t time
 {
     *clone = (struct clone){
         .vm = {
+            VM_UNOPENED,
             .name = snap->name,
             .image = &snap->image.image,
-            .kvm_fd = -1,
-            .vm_fd = -1,
-            .vcpu_fd = -1,
-            .stdio = {0, 1, 2},
             .stack_guard = snap->stack_guard,
             .timeout_ms = timeout_ms,
             .serving = true,
             .ready_args = snap->ready_args,
-            .result = {.outcome = MONITOR_FAILED},
         },
         .snapshot = snap,
     };

@@ -24,14 +24,10 @@ struct monitor_result monitor_run(const struct monitor_options *options)
     trace_mark(tracing, TRACE_IMAGE);
     uint64_t mem_size = options->mem_size ? options->mem_size : image.image.note.default_mem;
     struct vm vm = {
+        VM_UNOPENED,
         .name = name,
         .image = &image.image,
-        .kvm_fd = -1,
-        .vm_fd = -1,
-        .vcpu_fd = -1,
-        .stdio = {0, 1, 2},
         .timeout_ms = options->timeout_ms,
-        .result = failed,
         .trace = tracing,
         .cache_dir = options->cache_dir,
     };

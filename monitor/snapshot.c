@@ -127,15 +127,11 @@ static int boot_and_save(struct snapshot *snap, const struct snapshot_options *o
     snap->mem_size = options->mem_size ? options->mem_size : image->image.note.default_mem;
     keep_code_range(snap, &image->image);
     struct vm vm = {
+        VM_UNOPENED,
         .name = snap->name,
         .image = &image->image,
-        .kvm_fd = -1,
-        .vm_fd = -1,
-        .vcpu_fd = -1,
-        .stdio = {0, 1, 2},
         .timeout_ms = options->timeout_ms,
         .serving = true,
-        .result = {.outcome = MONITOR_FAILED},
     };
     int rc = -1;
     if (boot_check_memory(&image->image, snap->mem_size) == 0 && create_memfd(snap) == 0 &&

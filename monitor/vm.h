@@ -51,6 +51,12 @@ struct vm {
     const char *cache_dir;    /* the cache's root; NULL: none */
 };
 
+/* The fields every VM starts with, before vm_open(): no descriptors, the
+ * process's own stdio, and a failure until its run says otherwise. */
+#define VM_UNOPENED                                                                      \
+    .kvm_fd = -1, .vm_fd = -1, .vcpu_fd = -1, .stdio = {0, 1, 2},                        \
+    .result = {.outcome = MONITOR_FAILED}
+
 /* Opens KVM and creates the VM, reserves its RAM (backed later, see
  * ram_backing.h) and creates its vCPU; reports failures. */
 int vm_create(struct vm *vm, uint64_t mem_size);
