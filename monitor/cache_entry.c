@@ -165,6 +165,23 @@ void cache_record_free(struct cache_record *record)
     *record = (struct cache_record){0};
 }
 
+int cache_record_take(const char *path, bool (*sane)(const void *payload, size_t size),
+                      const char *not_sane, void **payload, size_t *size)
+{
+    struct cache_record record;
+    if (cache_record_read(path, &record) != 1)
+        return 0;
+    *payload = NULL;
+    if (!sane(record.payload, record.size))
+        cache_entry_drop(path, not_sane);
+    else if ((*payload = malloc(record.size)) != NULL) {
+        memcpy(*payload, record.payload, record.size);
+        *size = record.size;
+    }
+    cache_record_free(&record);
+    return *payload != NULL;
+}
+
 static bool is_hex_name(const char *name, size_t len)
 {
     if (len != CONTENT_HASH_HEX_SIZE - 1)

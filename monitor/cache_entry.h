@@ -53,6 +53,13 @@ int cache_record_read(const char *path, struct cache_record *record);
 
 void cache_record_free(struct cache_record *record);
 
+/* The payload of the record at path, when sane() accepts it, copied out
+ * (free it).  Returns 1 with *payload and *size; 0 when there is none, it
+ * cannot be read (reported), or it is corrupt or not sane (dropped, with
+ * not_sane as the reason). */
+int cache_record_take(const char *path, bool (*sane)(const void *payload, size_t size),
+                      const char *not_sane, void **payload, size_t *size);
+
 /* Whether a file named name in one of the folders is kiln's: an entry, or
  * a temporary file a writer left behind. */
 bool cache_entry_owns(const char *name);

@@ -54,24 +54,13 @@ static size_t table_size(uint32_t entries)
     return sizeof(struct kvm_cpuid2) + entries * sizeof(struct kvm_cpuid_entry2);
 }
 
-/* A cached table, or NULL when the cache has none that makes sense. */
-static struct kvm_cpuid2 *cached_table(const char *path)
+static bool is_table(const void *payload, size_t size)
 {
-    struct cache_record record;
-    if (cache_record_read(path, &record) != 1)
-        return NULL;
-    struct kvm_cpuid2 *table = NULL;
     uint32_t entries;
-    if (record.size >= sizeof *table) {
-        memcpy(&entries, record.payload, sizeof entries);
-        if (entries <= CPUID_MAX_ENTRIES && record.size == table_size(entries) &&
-            (table = malloc(record.size)) != NULL)
-            memcpy(table, record.payload, record.size);
-    }
-    if (table == NULL)
-        cache_entry_drop(path, "not a CPUID table");
-    cache_record_free(&record);
-    return table;
+    if (size < sizeof(struct kvm_cpuid2))
+        return false;
+    memcpy(&entries, payload, sizeof entries);
+    return entries <= CPUID_MAX_ENTRIES && size == table_size(entries);
 }
 
 static struct kvm_cpuid2 *asked_table(int kvm_fd)
@@ -97,10 +86,11 @@ struct kvm_cpuid2 *cpuid_supported(int kvm_fd, const char *cache_dir)
     if (cache_dir == NULL || cpuid_cache_key(kvm_fd, &key) != 0 ||
         cache_entry_path(path, sizeof path, cache_dir, CACHE_CPUID, &key, "") != 0)
         return asked_table(kvm_fd);
-    struct kvm_cpuid2 *table = cached_table(path);
-    if (table != NULL)
-        return table;
-    table = asked_table(kvm_fd);
+    void *cached;
+    size_t size;
+    if (cache_record_take(path, is_table, "not a CPUID table", &cached, &size))
+        return cached;
+    struct kvm_cpuid2 *table = asked_table(kvm_fd);
     /* A cache that cannot be written is reported; the run goes on. */
     if (table != NULL)
         cache_record_write(path, table, table_size(table->nent));

@@ -178,22 +178,11 @@ static struct content_hash key_of(const struct rules *rules)
     return content_hasher_digest(&hasher);
 }
 
-/* A cached program, or 0 when the cache has none that makes sense. */
-static int cached_program(const char *path, struct program *program)
+static bool is_program(const void *payload, size_t size)
 {
-    struct cache_record record;
-    if (cache_record_read(path, &record) != 1)
-        return 0;
-    size_t length = record.size / sizeof *program->code;
-    bool sane = record.size % sizeof *program->code == 0 && length > 0 && length <= BPF_MAXINSNS;
-    if (sane && (program->code = malloc(record.size)) != NULL) {
-        memcpy(program->code, record.payload, record.size);
-        program->length = length;
-    }
-    if (!sane)
-        cache_entry_drop(path, "not a seccomp program");
-    cache_record_free(&record);
-    return program->code != NULL;
+    (void)payload;
+    size_t length = size / sizeof(struct sock_filter);
+    return size % sizeof(struct sock_filter) == 0 && length > 0 && length <= BPF_MAXINSNS;
 }
 
 /* The program for rules: from the cache under cache_dir when it has it
@@ -206,8 +195,12 @@ static int program_of(const struct rules *rules, const char *cache_dir, struct p
     *program = (struct program){0};
     bool cacheable = cache_dir != NULL &&
                      cache_entry_path(path, sizeof path, cache_dir, CACHE_SECCOMP, &key, "") == 0;
-    if (cacheable && cached_program(path, program))
+    void *cached;
+    size_t size;
+    if (cacheable && cache_record_take(path, is_program, "not a seccomp program", &cached, &size)) {
+        *program = (struct program){.code = cached, .length = size / sizeof *program->code};
         return 0;
+    }
     int rc = compile(rules, program);
     /* A cache that cannot be written is reported; the run goes on. */
     if (rc == 0 && cacheable)
