@@ -6,7 +6,7 @@ MUSL_CC ?= musl-gcc
 BUILD := build
 WARN := -Wall -Wextra -Werror
 CFLAGS ?= -O2 -g
-HOST_CFLAGS := -std=c11 $(WARN) -pthread -D_GNU_SOURCE -Iinclude -Imonitor -Ibuilder -Icmd -MMD -MP
+HOST_CFLAGS := -std=c11 $(WARN) -pthread -D_GNU_SOURCE -Iinclude -I. -MMD -MP
 HOST_LIBS := -lelf -lz -lxxhash -lseccomp -pthread
 # kiln links statically: a dynamic kiln spent ~250 us per run in the loader
 # (ld.so, libelf, libz, libxxhash, libseccomp, relocations): more than a tenth of a boot.
@@ -22,13 +22,15 @@ SERVE_LIBS := $(HOST_LIBS) -lmicrohttpd
 RUNTIME_CFLAGS := -std=c11 $(WARN) -O2 -Iinclude -ffile-prefix-map=$(CURDIR)=. -ffreestanding -fno-pic -fno-pie \
 	-fno-stack-protector -mgeneral-regs-only -fno-asynchronous-unwind-tables -MMD -MP
 
+COMMON_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard common/*.c))
 MONITOR_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard monitor/*.c))
 BUILDER_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard builder/*.c))
-# What only kiln-serve links: the HTTP server on libmicrohttpd.
-SERVE_SRC := cmd/serve.c $(wildcard cmd/http_*.c)
+# What only kiln-serve links: serve/ (HTTP on libmicrohttpd, CGI, routes,
+# pools) and the subcommand that starts it.
+SERVE_SRC := cmd/serve.c cmd/serve_options.c $(wildcard serve/*.c)
 SERVE_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(SERVE_SRC))
 CMD_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(filter-out cmd/main.c cmd/serve_main.c $(SERVE_SRC),$(wildcard cmd/*.c)))
-LIB_OBJ := $(MONITOR_OBJ) $(BUILDER_OBJ) $(CMD_OBJ)
+LIB_OBJ := $(COMMON_OBJ) $(MONITOR_OBJ) $(BUILDER_OBJ) $(CMD_OBJ)
 RUNTIME_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard runtime/*.c)) \
 	$(patsubst %.S,$(BUILD)/%.o,$(wildcard runtime/*.S))
 UNIT_SRC := $(wildcard tests/unit/*.c)
@@ -47,11 +49,11 @@ FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_TEST_SECONDS ?= 3
 FUZZ_CFLAGS := -std=c11 $(WARN) -Wno-gnu-variable-sized-type-not-at-end -g -O1 -pthread -D_GNU_SOURCE \
-	-Iinclude -Imonitor -Itests/fuzz \
+	-Iinclude -I. -Itests/fuzz \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined -MMD -MP
 FUZZ_CALLS := write read walltime sleep exit abort memory ready finish
 FUZZ_TARGETS := image exit $(addprefix hypercall_,$(FUZZ_CALLS))
-FUZZ_OBJ := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(wildcard monitor/*.c) tests/fuzz/fake_vm.c)
+FUZZ_OBJ := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(wildcard common/*.c monitor/*.c) tests/fuzz/fake_vm.c)
 
 .PHONY: all deps demo test unit e2e bench fuzz fuzz-build clean format
 all: $(KILN) $(KILN_SERVE) $(RUNTIME) $(TEMPLATES)
@@ -65,7 +67,7 @@ $(KILN): $(BUILD)/cmd/main.o $(LIB_OBJ)
 $(KILN_SERVE): $(BUILD)/cmd/serve_main.o $(SERVE_OBJ) $(LIB_OBJ)
 	$(CC) $(CFLAGS) -o $@ $^ $(SERVE_LIBS)
 
-$(BUILD)/monitor/%.o $(BUILD)/builder/%.o $(BUILD)/cmd/%.o: CC_FLAGS = $(CFLAGS) $(HOST_CFLAGS)
+$(BUILD)/common/%.o $(BUILD)/monitor/%.o $(BUILD)/builder/%.o $(BUILD)/serve/%.o $(BUILD)/cmd/%.o: CC_FLAGS = $(CFLAGS) $(HOST_CFLAGS)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CC_FLAGS) -c -o $@ $<

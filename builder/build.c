@@ -13,14 +13,16 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "atomic_file.h"
 #include "build_cache.h"
+#include "common/atomic_file.h"
+#include "common/mapped_file.h"
+#include "common/paths.h"
+#include "common/report.h"
 #include "compiler.h"
 #include "compiler_identity.h"
 #include "header_list.h"
 #include "input_hash.h"
 #include "inputs.h"
-#include "mapped_file.h"
 #include "musl_command.h"
 
 #define DEFAULT_TMPDIR "/tmp"
@@ -66,23 +68,18 @@ static int scratch_create(struct scratch *scratch, size_t source_count)
     if (tmpdir == NULL || *tmpdir == '\0')
         tmpdir = DEFAULT_TMPDIR;
     *scratch = (struct scratch){0};
-    int len = snprintf(scratch->dir, sizeof scratch->dir, "%s/%s", tmpdir, SCRATCH_NAME);
-    if (len < 0 || (size_t)len >= sizeof scratch->dir) {
-        fprintf(stderr, "kiln: build failed: TMPDIR too long: %s\n", tmpdir);
-        return -1;
-    }
-    if (mkdtemp(scratch->dir) == NULL) {
-        fprintf(stderr, "kiln: build failed: cannot create a scratch folder in %s: %s\n", tmpdir,
-                strerror(errno));
-        return -1;
-    }
+    if (path_join(scratch->dir, sizeof scratch->dir, tmpdir, SCRATCH_NAME) != 0)
+        return report("build failed: TMPDIR too long: %s", tmpdir);
+    if (mkdtemp(scratch->dir) == NULL)
+        return report("build failed: cannot create a scratch folder in %s: %s", tmpdir,
+                      strerror(errno));
     scratch->objects = calloc(source_count, sizeof *scratch->objects);
     scratch->depfiles = calloc(source_count, sizeof *scratch->depfiles);
     int rc = scratch->objects != NULL && scratch->depfiles != NULL ? 0 : -1;
     for (size_t i = 0; rc == 0 && i < source_count; i++)
         rc = scratch_name(scratch, i);
     if (rc != 0) {
-        fprintf(stderr, "kiln: build failed: %s\n", strerror(ENOMEM));
+        report("build failed: %s", strerror(ENOMEM));
         scratch_remove(scratch);
     }
     return rc;
@@ -90,10 +87,8 @@ static int scratch_create(struct scratch *scratch, size_t source_count)
 
 static int run(struct musl_command *command, int filled, bool verbose)
 {
-    if (filled != 0) {
-        fprintf(stderr, "kiln: build failed: %s\n", strerror(errno));
-        return -1;
-    }
+    if (filled != 0)
+        return report("build failed: %s", strerror(errno));
     int rc = compiler_run(command, verbose);
     musl_command_free(command);
     return rc;
@@ -165,11 +160,8 @@ int builder_build_cached(const struct build_options *options, struct built_image
     struct input_hash inputs;
     if (inputs_check(options, compiler_path, sizeof compiler_path) < 0)
         return -1;
-    if (getcwd(cwd, sizeof cwd) == NULL) {
-        fprintf(stderr, "kiln: build failed: cannot get the current directory: %s\n",
-                strerror(errno));
-        return -1;
-    }
+    if (getcwd(cwd, sizeof cwd) == NULL)
+        return report("build failed: cannot get the current directory: %s", strerror(errno));
     if (compiler_identity_find(&compiler, compiler_path, options->cache_dir) != 0 ||
         input_hash_start(&inputs, options, &compiler, cwd) != 0)
         return -1;
@@ -183,10 +175,8 @@ static int copy_image(const char *from, const char *to)
 {
     struct mapped_file file;
     int rc = mapped_file_open(&file, from);
-    if (rc != 0) {
-        fprintf(stderr, "kiln: %s: cannot read the cached image: %s\n", from, strerror(-rc));
-        return -1;
-    }
+    if (rc != 0)
+        return report("%s: cannot read the cached image: %s", from, strerror(-rc));
     struct iovec bytes = {file.bytes, file.size};
     rc = atomic_file_write(to, IMAGE_MODE, &bytes, 1);
     mapped_file_close(&file);

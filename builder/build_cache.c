@@ -2,12 +2,12 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "atomic_file.h"
-#include "cache_entry.h"
+#include "common/atomic_file.h"
+#include "common/cache_entry.h"
+#include "common/report.h"
 
 /* A deps/ record: this head, then per header its hash and its path
  * (NUL-terminated), sorted by path. */
@@ -24,15 +24,6 @@ struct deps_record {
 };
 
 #define MIN_HEADER_BYTES (sizeof(struct content_hash) + 2)
-
-static void say(bool verbose, const char *fmt, const char *detail)
-{
-    if (!verbose)
-        return;
-    fputs("kiln: build cache: ", stderr);
-    fprintf(stderr, fmt, detail);
-    fputc('\n', stderr);
-}
 
 static int parse_headers(struct deps_record *record, const uint8_t *at, const uint8_t *end)
 {
@@ -93,10 +84,8 @@ static int check_image(const char *path, const struct content_hash *expected)
     int rc = content_hash_file(path, &hash);
     if (rc == -ENOENT)
         return 0;
-    if (rc != 0) {
-        fprintf(stderr, "kiln: %s: cannot read the cached image: %s\n", path, strerror(-rc));
-        return -1;
-    }
+    if (rc != 0)
+        return report("%s: cannot read the cached image: %s", path, strerror(-rc));
     if (content_hash_equal(&hash, expected))
         return 1;
     cache_entry_drop(path, "content does not match its hash");
@@ -108,7 +97,8 @@ static int find_image(const char *cache_dir, const struct input_hash *inputs,
 {
     const char *changed = first_changed(record);
     if (changed != NULL) {
-        say(verbose, "miss, %s changed", changed);
+        if (verbose)
+            report("build cache: miss, %s changed", changed);
         return 0;
     }
     struct content_hash key = input_hash_finish(inputs, record->headers, record->header_count);
@@ -116,12 +106,13 @@ static int find_image(const char *cache_dir, const struct input_hash *inputs,
                          CACHE_IMAGE_SUFFIX) != 0)
         return -1;
     int found = check_image(image->path, &record->image);
-    if (found == 0)
-        say(verbose, "miss, %s", "the image is no longer in the cache");
+    if (found == 0 && verbose)
+        report("build cache: miss, the image is no longer in the cache");
     if (found <= 0)
         return found;
     image->hash = record->image;
-    say(verbose, "hit, %s", image->path);
+    if (verbose)
+        report("build cache: hit, %s", image->path);
     return 1;
 }
 
@@ -134,8 +125,8 @@ int build_cache_find(const char *cache_dir, const struct input_hash *inputs,
     if (cache_entry_path(path, sizeof path, cache_dir, CACHE_DEPS, &inputs->sources_key, "") != 0)
         return -1;
     int found = cache_record_read(path, &file);
-    if (found == 0)
-        say(verbose, "miss, %s", "no build of these sources with these flags and compiler yet");
+    if (found == 0 && verbose)
+        report("build cache: miss, no build of these sources with these flags and compiler yet");
     if (found <= 0)
         return found;
     if (parse_record(&record, file.payload, file.size) != 0) {
@@ -167,10 +158,8 @@ static int write_record(const char *cache_dir, const struct input_hash *inputs,
     for (size_t i = 0; i < headers->count; i++)
         size += sizeof headers->files[i].hash + strlen(headers->files[i].path) + 1;
     uint8_t *payload = malloc(size), *at = payload;
-    if (payload == NULL) {
-        fprintf(stderr, "kiln: build cache: %s\n", strerror(ENOMEM));
-        return -1;
-    }
+    if (payload == NULL)
+        return report("build cache: %s", strerror(ENOMEM));
     memcpy(at, &head, sizeof head);
     at += sizeof head;
     for (size_t i = 0; i < headers->count; i++) {
@@ -192,10 +181,8 @@ int build_cache_store(const char *cache_dir, const struct input_hash *inputs,
 {
     struct content_hash key = input_hash_finish(inputs, headers->files, headers->count);
     int rc = content_hash_file(temp, &image->hash);
-    if (rc != 0) {
-        fprintf(stderr, "kiln: %s: cannot read the image just built: %s\n", temp, strerror(-rc));
-        return -1;
-    }
+    if (rc != 0)
+        return report("%s: cannot read the image just built: %s", temp, strerror(-rc));
     if (cache_entry_path(image->path, sizeof image->path, cache_dir, CACHE_IMAGES, &key,
                          CACHE_IMAGE_SUFFIX) != 0 ||
         atomic_file_commit(temp, image->path) != 0)

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "content_hash.h"
+#include "common/content_hash.h"
 
 struct build_options {
     const char *const *sources; /* .c files, compiled in the order given */

@@ -8,6 +8,8 @@
 #include <sys/wait.h>
 #include <unistd.h> /* environ */
 
+#include "common/report.h"
+
 static void print_command(const struct musl_command *command)
 {
     for (size_t i = 0; i < command->argc; i++)
@@ -18,21 +20,15 @@ static void print_command(const struct musl_command *command)
 static int wait_for(pid_t pid, const char *name)
 {
     int status;
-    while (waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR) {
-            fprintf(stderr, "kiln: build failed: waiting for %s: %s\n", name, strerror(errno));
-            return -1;
-        }
-    }
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return report("build failed: waiting for %s: %s", name, strerror(errno));
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
         return 0;
     if (WIFEXITED(status))
-        fprintf(stderr, "kiln: build failed: %s exited with status %d\n", name,
-                WEXITSTATUS(status));
-    else
-        fprintf(stderr, "kiln: build failed: %s killed by signal %d (%s)\n", name, WTERMSIG(status),
-                strsignal(WTERMSIG(status)));
-    return -1;
+        return report("build failed: %s exited with status %d", name, WEXITSTATUS(status));
+    return report("build failed: %s killed by signal %d (%s)", name, WTERMSIG(status),
+                  strsignal(WTERMSIG(status)));
 }
 
 static int spawn(pid_t *pid, char *const *argv, const posix_spawn_file_actions_t *actions)
@@ -42,8 +38,8 @@ static int spawn(pid_t *pid, char *const *argv, const posix_spawn_file_actions_t
     fflush(stderr);
     int err = posix_spawnp(pid, argv[0], actions, NULL, argv, environ);
     if (err != 0)
-        fprintf(stderr, "kiln: build failed: cannot start %s: %s\n", argv[0], strerror(err));
-    return err == 0 ? 0 : -1;
+        return report("build failed: cannot start %s: %s", argv[0], strerror(err));
+    return 0;
 }
 
 int compiler_run(const struct musl_command *command, bool verbose)
@@ -79,10 +75,8 @@ static void read_all(int fd, char *out, size_t out_size)
 int compiler_output(char *const *argv, char *out, size_t out_size)
 {
     int pipe_fds[2];
-    if (pipe2(pipe_fds, O_CLOEXEC) != 0) {
-        fprintf(stderr, "kiln: build failed: cannot run %s: %s\n", argv[0], strerror(errno));
-        return -1;
-    }
+    if (pipe2(pipe_fds, O_CLOEXEC) != 0)
+        return report("build failed: cannot run %s: %s", argv[0], strerror(errno));
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);

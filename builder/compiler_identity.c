@@ -6,9 +6,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cache_entry.h"
+#include "common/cache_entry.h"
 #include "compiler.h"
-#include "content_hash.h"
+#include "common/content_hash.h"
 
 #define NANOSECONDS 1000000000ll
 

@@ -3,12 +3,12 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/mapped_file.h"
+#include "common/report.h"
 #include "depfile.h"
-#include "mapped_file.h"
 
 struct adding {
     struct header_list *list;
@@ -52,8 +52,7 @@ static int add_prerequisite(const char *path, void *context)
         return 0;
     int rc = content_hash_file(path, &hash);
     if (rc != 0) {
-        fprintf(stderr, "kiln: %s: cannot read this header the build read: %s\n", path,
-                strerror(-rc));
+        report("%s: cannot read this header the build read: %s", path, strerror(-rc));
         adding->reported = true;
         return -1;
     }
@@ -70,15 +69,12 @@ int header_list_add_depfile(struct header_list *list, const char *depfile,
     struct adding adding = {list, options, cwd, depfile, false};
     struct mapped_file file;
     int rc = mapped_file_open(&file, depfile);
-    if (rc != 0) {
-        fprintf(stderr, "kiln: %s: cannot read the compiler's dependency file: %s\n", depfile,
-                strerror(-rc));
-        return -1;
-    }
+    if (rc != 0)
+        return report("%s: cannot read the compiler's dependency file: %s", depfile, strerror(-rc));
     rc = depfile_parse((const char *)file.bytes, file.size, add_prerequisite, &adding);
     if (rc != 0 && !adding.reported)
-        fprintf(stderr, "kiln: %s: %s\n", depfile,
-                errno == EINVAL ? "not the compiler's dependency rule" : strerror(errno));
+        report("%s: %s", depfile,
+               errno == EINVAL ? "not the compiler's dependency rule" : strerror(errno));
     mapped_file_close(&file);
     return rc;
 }

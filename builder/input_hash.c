@@ -10,6 +10,9 @@
 
 #include <kiln/version.h>
 
+#include "common/paths.h"
+#include "common/report.h"
+
 /* What gcc reads from the environment that can change an image. */
 static const char *const compiler_environment[] = {
     "CPATH",         "C_INCLUDE_PATH", "LIBRARY_PATH",      "GCC_EXEC_PREFIX",
@@ -46,8 +49,7 @@ int input_hash_image_path(const char *path, const char *cwd, char *out, size_t o
         len = snprintf(out, out_size, "%s", path);
     if (len >= 0 && (size_t)len < out_size)
         return 0;
-    fprintf(stderr, "kiln: %s: path too long\n", path);
-    return -1;
+    return report("%s: path too long", path);
 }
 
 /* Hashes the file's path as the image sees it, then its bytes. */
@@ -55,10 +57,8 @@ static int add_input(struct content_hasher *hasher, const char *path, const char
 {
     struct content_hash hash;
     int rc = content_hash_file(path, &hash);
-    if (rc != 0) {
-        fprintf(stderr, "kiln: %s: cannot read: %s\n", path, strerror(-rc));
-        return -1;
-    }
+    if (rc != 0)
+        return report("%s: cannot read: %s", path, strerror(-rc));
     add_file(hasher, image_path, &hash);
     return 0;
 }
@@ -68,7 +68,8 @@ static int add_runtime(struct content_hasher *hasher, const char *runtime_dir)
     static const char *const files[] = {"libkiln.a", "kiln.ld"};
     char path[PATH_MAX];
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        snprintf(path, sizeof path, "%s/%s", runtime_dir, files[i]);
+        if (path_join(path, sizeof path, runtime_dir, files[i]) != 0)
+            return report("runtime not found: %s/%s (path too long)", runtime_dir, files[i]);
         if (add_input(hasher, path, files[i]) != 0)
             return -1;
     }

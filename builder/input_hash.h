@@ -14,7 +14,7 @@
 
 #include "builder.h"
 #include "compiler_identity.h"
-#include "content_hash.h"
+#include "common/content_hash.h"
 
 struct input_hash {
     struct content_hasher hasher; /* through the sources */

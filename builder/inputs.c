@@ -9,45 +9,30 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/paths.h"
+#include "common/report.h"
 #include "musl_command.h"
 
-#define SOURCE_SUFFIX ".c"
 /* What execvp searches when PATH is unset. */
 #define DEFAULT_PATH "/bin:/usr/bin"
-
-static bool has_suffix(const char *name, const char *suffix)
-{
-    size_t name_len = strlen(name);
-    size_t suffix_len = strlen(suffix);
-    return name_len > suffix_len && strcmp(name + name_len - suffix_len, suffix) == 0;
-}
 
 static int check_source(const char *source)
 {
     struct stat st;
-    if (!has_suffix(source, SOURCE_SUFFIX)) {
-        fprintf(stderr, "kiln: %s: not a C source file (the name must end in .c)\n", source);
-        return -1;
-    }
-    if (stat(source, &st) < 0) {
-        fprintf(stderr, "kiln: %s: cannot read source: %s\n", source, strerror(errno));
-        return -1;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        fprintf(stderr, "kiln: %s: cannot read source: not a regular file\n", source);
-        return -1;
-    }
+    if (!path_is_source(source))
+        return report("%s: not a C source file (the name must end in .c)", source);
+    if (stat(source, &st) < 0)
+        return report("%s: cannot read source: %s", source, strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return report("%s: cannot read source: not a regular file", source);
     return 0;
 }
 
 static int check_runtime_file(const char *runtime_dir, const char *name)
 {
     char path[PATH_MAX];
-    int len = snprintf(path, sizeof path, "%s/%s", runtime_dir, name);
-    if (len < 0 || (size_t)len >= sizeof path || access(path, R_OK) < 0) {
-        fprintf(stderr, "kiln: runtime not found: %s/%s (run make)\n", runtime_dir, name);
-        return -1;
-    }
+    if (path_join(path, sizeof path, runtime_dir, name) != 0 || access(path, R_OK) < 0)
+        return report("runtime not found: %s/%s (run make)", runtime_dir, name);
     return 0;
 }
 
@@ -80,19 +65,15 @@ static int find_program(const char *name, char *path, size_t path_size)
 
 int inputs_check(const struct build_options *options, char *compiler, size_t compiler_size)
 {
-    if (options->source_count == 0) {
-        fprintf(stderr, "kiln: nothing to build: no .c files given\n");
-        return -1;
-    }
+    if (options->source_count == 0)
+        return report("nothing to build: no .c files given");
     for (size_t i = 0; i < options->source_count; i++)
         if (check_source(options->sources[i]) < 0)
             return -1;
     if (check_runtime_file(options->runtime_dir, "libkiln.a") < 0 ||
         check_runtime_file(options->runtime_dir, "kiln.ld") < 0)
         return -1;
-    if (find_program(MUSL_CC, compiler, compiler_size) != 0) {
-        fprintf(stderr, "kiln: %s not found: install musl-tools\n", MUSL_CC);
-        return -1;
-    }
+    if (find_program(MUSL_CC, compiler, compiler_size) != 0)
+        return report("%s not found: install musl-tools", MUSL_CC);
     return 0;
 }

@@ -6,9 +6,10 @@
 
 #include <kiln/abi.h>
 
-#include "builder.h"
-#include "cache_dir.h"
+#include "builder/builder.h"
 #include "commands.h"
+#include "common/cache_dir.h"
+#include "common/report.h"
 #include "exit_codes.h"
 #include "help.h"
 #include "names.h"
@@ -68,7 +69,7 @@ static int build_from(const struct build_args *args)
     if (output == NULL) {
         default_output = names_image_for(args->compile.sources[0]);
         if (default_output == NULL) {
-            fprintf(stderr, "kiln: build: out of memory\n");
+            report("build: out of memory");
             return EXIT_BUILD_FAILED;
         }
         output = default_output;
@@ -83,7 +84,7 @@ int cmd_build(int argc, char **argv)
     struct build_args args;
     char error[OPTIONS_ERROR_SIZE];
     if (options_parse_build(argc, argv, &args, error, sizeof error) < 0) {
-        fprintf(stderr, "kiln: build: %s\n", error);
+        report("build: %s", error);
         return EXIT_USAGE;
     }
     int code = args.help ? help_print("build", stdout) : build_from(&args);

@@ -6,7 +6,7 @@
 #ifndef KILN_BUILD_H
 #define KILN_BUILD_H
 
-#include "builder.h"
+#include "builder/builder.h"
 #include "options.h"
 
 /* The image of compile's sources, from the build cache under cache_dir or

@@ -13,9 +13,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cache_dir.h"
-#include "cache_entry.h"
 #include "commands.h"
+#include "common/cache_dir.h"
+#include "common/cache_entry.h"
+#include "common/paths.h"
+#include "common/report.h"
 #include "exit_codes.h"
 #include "help.h"
 
@@ -83,18 +85,15 @@ static int remove_entry(struct walk *walk, const char *path, const char *shown,
     (void)st;
     if (unlink(path) == 0)
         return 0;
-    fprintf(stderr, "kiln: cache: cannot remove %s: %s\n", shown, strerror(errno));
-    return -1;
+    return report("cache: cannot remove %s: %s", shown, strerror(errno));
 }
 
 /* "dir/name" into path; fails (reported) when it does not fit. */
 static int join(char *path, size_t path_size, const char *dir, const char *name)
 {
-    int len = snprintf(path, path_size, "%s/%s", dir, name);
-    if (len >= 0 && (size_t)len < path_size)
+    if (path_join(path, path_size, dir, name) == 0)
         return 0;
-    fprintf(stderr, "kiln: cache: %s/%s: path too long\n", dir, name);
-    return -1;
+    return report("cache: %s/%s: path too long", dir, name);
 }
 
 static int is_owned(const struct dirent *entry)
@@ -132,7 +131,7 @@ static void visit_folder(struct walk *walk, const char *folder)
     int count = scandir(path, &entries, is_owned, alphasort);
     if (count < 0) {
         if (errno != ENOENT) {
-            fprintf(stderr, "kiln: cache: cannot read %s: %s\n", path, strerror(errno));
+            report("cache: cannot read %s: %s", path, strerror(errno));
             walk->failed = 1;
         }
         return;
@@ -201,13 +200,13 @@ int cmd_cache(int argc, char **argv)
     if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0))
         return help_print("cache", stdout);
     if (argc != 2) {
-        fprintf(stderr, "kiln: cache: %s (see kiln cache --help)\n",
-                argc < 2 ? "path, ls or clean expected" : "one command expected");
+        report("cache: %s (see kiln cache --help)",
+               argc < 2 ? "path, ls or clean expected" : "one command expected");
         return EXIT_USAGE;
     }
     for (size_t i = 0; i < sizeof cache_commands / sizeof cache_commands[0]; i++)
         if (strcmp(argv[1], cache_commands[i].name) == 0)
             return run_cache_command(&cache_commands[i]);
-    fprintf(stderr, "kiln: cache: unknown command \"%s\" (path, ls or clean)\n", argv[1]);
+    report("cache: unknown command \"%s\" (path, ls or clean)", argv[1]);
     return EXIT_USAGE;
 }

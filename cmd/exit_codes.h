@@ -9,7 +9,7 @@
 #ifndef KILN_EXIT_CODES_H
 #define KILN_EXIT_CODES_H
 
-#include "monitor.h"
+#include "monitor/monitor.h"
 
 #define EXIT_BUILD_FAILED 1
 #define EXIT_USAGE        2

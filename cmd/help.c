@@ -5,9 +5,11 @@
 #include <kiln/abi.h>
 
 #include "commands.h"
+#include "common/report.h"
 #include "exit_codes.h"
 #include "option_values.h"
 #include "options.h"
+#include "serve_options.h"
 
 #define SIZE_TEXT 32
 
@@ -270,14 +272,13 @@ int cmd_help(int argc, char **argv)
     if (strcmp(topic, "-h") == 0 || strcmp(topic, "--help") == 0)
         topic = argv[0][0] == '-' ? "kiln" : "help";
     if (argc > 2) {
-        fprintf(stderr, "kiln: help: unexpected argument \"%s\"\n", argv[2]);
+        report("help: unexpected argument \"%s\"", argv[2]);
         return EXIT_USAGE;
     }
     if (help_print(topic, stdout) < 0) {
-        fprintf(stderr,
-                "kiln: help: unknown command \"%s\" (commands: build, run, serve, new, "
-                "cache, version, help)\n",
-                topic);
+        report("help: unknown command \"%s\" (commands: build, run, serve, new, "
+               "cache, version, help)",
+               topic);
         return EXIT_USAGE;
     }
     return 0;

@@ -1,9 +1,9 @@
 /* kiln: the table of subcommands, nothing else. */
 #include <signal.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "commands.h"
+#include "common/report.h"
 #include "exit_codes.h"
 
 static const struct command {
@@ -21,12 +21,12 @@ int main(int argc, char **argv)
     /* A closed pipe must turn into EPIPE for the guest, not kill kiln. */
     signal(SIGPIPE, SIG_IGN);
     if (argc < 2) {
-        fprintf(stderr, "kiln: no command given (see kiln --help)\n");
+        report("no command given (see kiln --help)");
         return EXIT_USAGE;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].run(argc - 1, argv + 1);
-    fprintf(stderr, "kiln: unknown command \"%s\" (see kiln --help)\n", argv[1]);
+    report("unknown command \"%s\" (see kiln --help)", argv[1]);
     return EXIT_USAGE;
 }

@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#define SOURCE_SUFFIX ".c"
-#define IMAGE_SUFFIX  ".kiln"
+#include "common/paths.h"
+
 
 /* The last component of path, without suffix when it ends in it. */
 static void stem(const char *path, const char *suffix, const char **start, size_t *len)
@@ -22,8 +22,8 @@ char *names_image_for(const char *source)
     const char *start;
     size_t len;
     char *image;
-    stem(source, SOURCE_SUFFIX, &start, &len);
-    if (asprintf(&image, "%.*s%s", (int)len, start, IMAGE_SUFFIX) < 0)
+    stem(source, PATH_SOURCE_SUFFIX, &start, &len);
+    if (asprintf(&image, "%.*s%s", (int)len, start, PATH_IMAGE_SUFFIX) < 0)
         return NULL;
     return image;
 }
@@ -32,8 +32,8 @@ char *names_program(const char *path)
 {
     const char *start;
     size_t len;
-    stem(path, IMAGE_SUFFIX, &start, &len);
+    stem(path, PATH_IMAGE_SUFFIX, &start, &len);
     if (len == strlen(start))
-        stem(path, SOURCE_SUFFIX, &start, &len);
+        stem(path, PATH_SOURCE_SUFFIX, &start, &len);
     return strndup(start, len);
 }

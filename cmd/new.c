@@ -15,6 +15,9 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "common/file_io.h"
+#include "common/paths.h"
+#include "common/report.h"
 #include "exit_codes.h"
 #include "help.h"
 #include "runtime_dir.h"
@@ -32,26 +35,23 @@ static int copy_bytes(int from, int to)
 {
     char chunk[COPY_CHUNK];
     ssize_t got;
-    while ((got = read(from, chunk, sizeof chunk)) > 0)
-        for (ssize_t done = 0, n; done < got; done += n)
-            if ((n = write(to, chunk + done, (size_t)(got - done))) < 0)
-                return -1;
+    while ((got = read_all(from, chunk, sizeof chunk)) > 0)
+        if (write_all(to, chunk, (size_t)got) != got)
+            return -1;
     return got < 0 ? -1 : 0;
 }
 
 static int copy_file(const char *from_path, const char *to_path)
 {
     int from = open(from_path, O_RDONLY | O_CLOEXEC);
-    if (from < 0) {
-        fprintf(stderr, "kiln: new: %s: %s\n", from_path, strerror(errno));
-        return -1;
-    }
+    if (from < 0)
+        return report("new: %s: %s", from_path, strerror(errno));
     int to = open(to_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, NEW_FILE_MODE);
     int rc = to >= 0 ? copy_bytes(from, to) : -1;
     if (rc != 0)
-        fprintf(stderr, "kiln: new: %s: %s\n", to_path, strerror(errno));
+        report("new: %s: %s", to_path, strerror(errno));
     if (to >= 0 && close(to) != 0 && rc == 0) {
-        fprintf(stderr, "kiln: new: %s: %s\n", to_path, strerror(errno));
+        report("new: %s: %s", to_path, strerror(errno));
         rc = -1;
     }
     close(from);
@@ -60,11 +60,9 @@ static int copy_file(const char *from_path, const char *to_path)
 
 static int join(char *path, const char *dir, const char *name)
 {
-    int len = snprintf(path, PATH_MAX, "%s/%s", dir, name);
-    if (len >= 0 && len < PATH_MAX)
+    if (path_join(path, PATH_MAX, dir, name) == 0)
         return 0;
-    fprintf(stderr, "kiln: new: %s/%s: path too long\n", dir, name);
-    return -1;
+    return report("new: %s/%s: path too long", dir, name);
 }
 
 /* The template's regular files; it has no subfolders. */
@@ -89,13 +87,14 @@ static int is_template(const struct dirent *entry)
 static void list_templates(const char *templates)
 {
     struct dirent **names;
+    struct report_text text;
     int count = scandir(templates, &names, is_template, alphasort);
-    fprintf(stderr, "kiln: new: the templates in %s are:", templates);
+    report_text_start(&text, "new: the templates in %s are:", templates);
     for (int i = 0; i < count; i++) {
-        fprintf(stderr, " %s", names[i]->d_name);
+        report_text_add(&text, " %s", names[i]->d_name);
         free(names[i]);
     }
-    fputc('\n', stderr);
+    report_text_write(&text);
     if (count >= 0)
         free(names);
 }
@@ -108,13 +107,13 @@ static int make_app(const char *name, const char *dir)
         return EXIT_NEW_FAILED;
     DIR *template = strchr(name, '/') == NULL && name[0] != '.' ? opendir(template_dir) : NULL;
     if (template == NULL) {
-        fprintf(stderr, "kiln: new: no template \"%s\"\n", name);
+        report("new: no template \"%s\"", name);
         list_templates(templates);
         return EXIT_NEW_FAILED;
     }
     int rc = mkdir(dir, NEW_DIR_MODE);
     if (rc != 0)
-        fprintf(stderr, "kiln: new: %s: %s\n", dir, strerror(errno));
+        report("new: %s: %s", dir, strerror(errno));
     else
         rc = copy_template(template_dir, template, dir);
     closedir(template);
@@ -129,7 +128,7 @@ int cmd_new(int argc, char **argv)
     if (argc > 1 && is_help(argv[1]))
         return help_print("new", stdout);
     if (argc != 3) {
-        fprintf(stderr, "kiln: new: expected a TEMPLATE and a DIR (see kiln new --help)\n");
+        report("new: expected a TEMPLATE and a DIR (see kiln new --help)");
         return EXIT_USAGE;
     }
     return make_app(argv[1], argv[2]);

@@ -1,105 +1,48 @@
 #include "options.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <kiln/abi.h>
 
+#include "common/paths.h"
+#include "option_parser.h"
 #include "option_values.h"
 
-#define SOURCE_SUFFIX ".c"
-
-struct parser {
-    int argc;
-    char **argv;
-    int next; /* index of the next argument to read */
-    const char *command;
-    char *error;
-    size_t error_size;
+/* The options of kiln run alone. */
+enum {
+    OPT_ENV = OPT_COMMAND_FIRST,
+    OPT_TRACE_BOOT,
 };
 
-/* Option handlers return 1 when they took the argument, 0 when it is not
- * theirs, -1 when it is theirs but wrong (reason in the parser's error). */
-struct compile_flag {
-    const char *flag;
-    const char *value_name;
-    int (*add)(struct parser *parser, struct compile_args *compile, const char *value);
+static const struct option_spec output_option = {'o', NULL, "an image file name"};
+static const struct option_spec env_option = {OPT_ENV, "env", "NAME=VALUE"};
+static const struct option_spec trace_boot_option = {OPT_TRACE_BOOT, "trace-boot", NULL};
+/* The build options, which kiln run takes too for .c files. */
+static const struct option_spec include_option = {'I', NULL, "a directory"};
+static const struct option_spec define_option = {'D', NULL, "a macro (NAME or NAME=VALUE)"};
+static const struct option_spec optimize_option = {'O', NULL, "a level (0, 1, 2, 3, s, g)"};
+static const struct option_spec library_option = {'l', NULL, "a library name"};
+static const struct option_spec verbose_option = {'v', NULL, NULL};
+
+static const struct option_spec *const build_options[OPTIONS_MAX] = {
+    &help_option,   &output_option,   &mem_option,     &include_option,
+    &define_option, &optimize_option, &library_option, &verbose_option,
 };
 
-__attribute__((format(printf, 2, 3))) static int refuse(struct parser *parser, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(parser->error, parser->error_size, fmt, ap);
-    va_end(ap);
-    return -1;
-}
+static const struct option_spec *const run_options[OPTIONS_MAX] = {
+    &help_option,    &mem_option,    &timeout_option,  &env_option,     &trace_boot_option,
+    &include_option, &define_option, &optimize_option, &library_option, &verbose_option,
+};
 
-static int next_value(struct parser *parser, const char *name, const char *value_name,
-                      const char **value)
-{
-    if (parser->next >= parser->argc)
-        return refuse(parser, "%s needs %s", name, value_name);
-    *value = parser->argv[parser->next++];
-    return 1;
-}
-
-/* "-Ivalue" or "-I value". */
-static int short_option(struct parser *parser, const char *arg, const char *flag,
-                        const char *value_name, const char **value)
-{
-    size_t len = strlen(flag);
-    if (strncmp(arg, flag, len) != 0)
-        return 0;
-    if (arg[len] != '\0') {
-        *value = arg + len;
-        return 1;
-    }
-    return next_value(parser, flag, value_name, value);
-}
-
-/* "--name=value" or "--name value". */
-static int long_option(struct parser *parser, const char *arg, const char *name,
-                       const char *value_name, const char **value)
-{
-    size_t len = strlen(name);
-    if (strncmp(arg, name, len) != 0)
-        return 0;
-    if (arg[len] == '=') {
-        *value = arg + len + 1;
-        return 1;
-    }
-    if (arg[len] != '\0')
-        return 0;
-    return next_value(parser, name, value_name, value);
-}
-
-static bool has_suffix(const char *name, const char *suffix)
-{
-    size_t name_len = strlen(name);
-    size_t suffix_len = strlen(suffix);
-    return name_len > suffix_len && strcmp(name + name_len - suffix_len, suffix) == 0;
-}
-
-static bool is_option(const char *arg)
-{
-    return arg[0] == '-' && arg[1] != '\0';
-}
-
-static bool is_help(const char *arg)
-{
-    return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
-}
-
+/* Option handlers return 0, or -1 with the reason in the parser's error. */
 static int add_include_dir(struct parser *parser, struct compile_args *compile, const char *dir)
 {
     if (*dir == '\0')
         return refuse(parser, "-I needs a directory");
     compile->cflags[compile->cflag_count++] = "-I";
     compile->cflags[compile->cflag_count++] = dir;
-    return 1;
+    return 0;
 }
 
 static int add_define(struct parser *parser, struct compile_args *compile, const char *macro)
@@ -108,7 +51,7 @@ static int add_define(struct parser *parser, struct compile_args *compile, const
         return refuse(parser, "-D: \"%s\" is not NAME or NAME=VALUE", macro);
     compile->cflags[compile->cflag_count++] = "-D";
     compile->cflags[compile->cflag_count++] = macro;
-    return 1;
+    return 0;
 }
 
 static int add_optimization(struct parser *parser, struct compile_args *compile, const char *level)
@@ -117,7 +60,7 @@ static int add_optimization(struct parser *parser, struct compile_args *compile,
     for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
         if (strcmp(level, flags[i] + 2) == 0) {
             compile->cflags[compile->cflag_count++] = flags[i];
-            return 1;
+            return 0;
         }
     }
     return refuse(parser, "-O: \"%s\" is not an optimization level (0, 1, 2, 3, s, g)", level);
@@ -128,47 +71,26 @@ static int add_library(struct parser *parser, struct compile_args *compile, cons
     if (*name == '\0')
         return refuse(parser, "-l needs a library name");
     compile->libs[compile->lib_count++] = name;
-    return 1;
-}
-
-static const struct compile_flag compile_flags[] = {
-    {"-I", "a directory", add_include_dir},
-    {"-D", "a macro (NAME or NAME=VALUE)", add_define},
-    {"-O", "a level (0, 1, 2, 3, s, g)", add_optimization},
-    {"-l", "a library name", add_library},
-};
-
-static int compile_option(struct parser *parser, const char *arg, struct compile_args *compile)
-{
-    const char *value = NULL;
-    if (strcmp(arg, "-v") == 0) {
-        compile->verbose = true;
-        return 1;
-    }
-    for (size_t i = 0; i < sizeof compile_flags / sizeof compile_flags[0]; i++) {
-        const struct compile_flag *flag = &compile_flags[i];
-        int found = short_option(parser, arg, flag->flag, flag->value_name, &value);
-        if (found != 0)
-            return found < 0 ? -1 : flag->add(parser, compile, value);
-    }
     return 0;
 }
 
-static int mem_option(struct parser *parser, const char *arg, uint64_t *bytes)
+/* One of the build options. */
+static int compile_option(struct parser *parser, int code, const char *value,
+                          struct compile_args *compile)
 {
-    char why[OPTIONS_ERROR_SIZE];
-    const char *value;
-    int found = long_option(parser, arg, "--mem", "a size (e.g. 64M, 1G)", &value);
-    if (found <= 0)
-        return found;
-    if (parse_mem_size(value, bytes, why, sizeof why) < 0)
-        return refuse(parser, "--mem: %s", why);
-    return 1;
-}
-
-static int unknown_option(struct parser *parser, const char *arg)
-{
-    return refuse(parser, "unknown option \"%s\" (see kiln %s --help)", arg, parser->command);
+    switch (code) {
+    case 'I':
+        return add_include_dir(parser, compile, value);
+    case 'D':
+        return add_define(parser, compile, value);
+    case 'O':
+        return add_optimization(parser, compile, value);
+    case 'l':
+        return add_library(parser, compile, value);
+    default: /* 'v' */
+        compile->verbose = true;
+        return 0;
+    }
 }
 
 /* Room for every argument, so that parsing never has to grow an array;
@@ -191,33 +113,39 @@ static void free_compile(struct compile_args *compile)
     free(compile->libs);
 }
 
-static int build_option(struct parser *parser, const char *arg, struct build_args *args)
+static int build_option(struct parser *parser, int code, const char *value, struct build_args *args)
 {
-    int found = short_option(parser, arg, "-o", "an image file name", &args->output);
-    if (found == 0)
-        found = mem_option(parser, arg, &args->default_mem);
-    if (found == 0)
-        found = compile_option(parser, arg, &args->compile);
-    return found == 0 ? unknown_option(parser, arg) : found;
+    switch (code) {
+    case OPT_OPERAND:
+        args->compile.sources[args->compile.source_count++] = value;
+        return 0;
+    case 'o':
+        args->output = value;
+        return 0;
+    case OPT_MEM:
+        return mem_value(parser, value, &args->default_mem);
+    default:
+        return compile_option(parser, code, value, &args->compile);
+    }
 }
 
 static int parse_build_line(struct parser *parser, struct build_args *args)
 {
     struct compile_args *compile = &args->compile;
-    while (parser->next < parser->argc) {
-        const char *arg = parser->argv[parser->next++];
-        if (strcmp(arg, "--") == 0) {
-            while (parser->next < parser->argc)
-                compile->sources[compile->source_count++] = parser->argv[parser->next++];
-        } else if (!is_option(arg)) {
-            compile->sources[compile->source_count++] = arg;
-        } else if (is_help(arg)) {
+    const char *value;
+    int code;
+    while ((code = next_option(parser, &value)) > 0) {
+        if (code == 'h') {
             args->help = true;
             return 0;
-        } else if (build_option(parser, arg, args) < 0) {
-            return -1;
         }
+        if (build_option(parser, code, value, args) < 0)
+            return -1;
     }
+    if (code < 0)
+        return -1;
+    for (int i = parser->at + 1; i < parser->argc; i++) /* what follows "--" */
+        compile->sources[compile->source_count++] = parser->argv[i];
     if (compile->source_count == 0)
         return refuse(parser, "no .c files given (see kiln build --help)");
     if (args->output != NULL && *args->output == '\0')
@@ -228,7 +156,13 @@ static int parse_build_line(struct parser *parser, struct build_args *args)
 int options_parse_build(int argc, char **argv, struct build_args *args, char *error,
                         size_t error_size)
 {
-    struct parser parser = {argc, argv, 1, "build", error, error_size};
+    struct parser parser = {.argc = argc,
+                            .argv = argv,
+                            .command = "build",
+                            .specs = &build_options,
+                            .error = error,
+                            .error_size = error_size};
+    parser_start(&parser);
     *args = (struct build_args){.default_mem = KILN_MEM_DEFAULT};
     if (alloc_compile(&parser, &args->compile) < 0 || parse_build_line(&parser, args) < 0) {
         options_free_build(args);
@@ -253,50 +187,18 @@ static int add_env(struct parser *parser, struct run_args *args, const char *set
     for (size_t i = 0; i < args->env_count; i++) {
         if (strncmp(args->env[i], setting, prefix) == 0) {
             args->env[i] = setting;
-            return 1;
+            return 0;
         }
     }
     args->env[args->env_count++] = setting;
-    return 1;
-}
-
-static int timeout_option(struct parser *parser, const char *arg, uint64_t *ms)
-{
-    char why[OPTIONS_ERROR_SIZE];
-    const char *value;
-    int found = long_option(parser, arg, "--timeout", "a number of seconds", &value);
-    if (found <= 0)
-        return found;
-    if (parse_timeout(value, ms, why, sizeof why) < 0)
-        return refuse(parser, "--timeout: %s", why);
-    return 1;
-}
-
-static int run_option(struct parser *parser, const char *arg, struct run_args *args)
-{
-    const char *setting;
-    if (strcmp(arg, "--trace-boot") == 0) {
-        args->trace_boot = true;
-        return 1;
-    }
-    int found = mem_option(parser, arg, &args->mem_size);
-    if (found == 0)
-        found = timeout_option(parser, arg, &args->timeout_ms);
-    if (found == 0) {
-        found = long_option(parser, arg, "--env", "NAME=VALUE", &setting);
-        if (found > 0)
-            found = add_env(parser, args, setting);
-    }
-    if (found == 0)
-        found = compile_option(parser, arg, &args->compile);
-    return found == 0 ? unknown_option(parser, arg) : found;
+    return 0;
 }
 
 /* One image, or any number of .c files; anything more is a mistake. */
 static int run_target(struct parser *parser, const char *arg, struct run_args *args)
 {
     struct compile_args *compile = &args->compile;
-    bool is_source = has_suffix(arg, SOURCE_SUFFIX);
+    bool is_source = path_is_source(arg);
     if (args->image != NULL || (!is_source && compile->source_count > 0))
         return refuse(parser, "unexpected argument \"%s\" (the program's arguments go after --)",
                       arg);
@@ -304,24 +206,45 @@ static int run_target(struct parser *parser, const char *arg, struct run_args *a
         compile->sources[compile->source_count++] = arg;
     else
         args->image = arg;
-    return 1;
+    return 0;
+}
+
+static int run_option(struct parser *parser, int code, const char *value, struct run_args *args)
+{
+    switch (code) {
+    case OPT_OPERAND:
+        return run_target(parser, value, args);
+    case OPT_MEM:
+        return mem_value(parser, value, &args->mem_size);
+    case OPT_TIMEOUT:
+        return timeout_value(parser, value, &args->timeout_ms);
+    case OPT_ENV:
+        return add_env(parser, args, value);
+    case OPT_TRACE_BOOT:
+        args->trace_boot = true;
+        return 0;
+    default:
+        return compile_option(parser, code, value, &args->compile);
+    }
 }
 
 static int parse_run_line(struct parser *parser, struct run_args *args)
 {
-    while (parser->next < parser->argc) {
-        const char *arg = parser->argv[parser->next++];
-        if (strcmp(arg, "--") == 0) {
-            args->program_args = parser->argv + parser->next;
-            args->program_arg_count = (size_t)(parser->argc - parser->next);
-            break;
-        }
-        if (is_help(arg)) {
+    const char *value;
+    int code;
+    while ((code = next_option(parser, &value)) > 0) {
+        if (code == 'h') {
             args->help = true;
             return 0;
         }
-        if ((is_option(arg) ? run_option(parser, arg, args) : run_target(parser, arg, args)) < 0)
+        if (run_option(parser, code, value, args) < 0)
             return -1;
+    }
+    if (code < 0)
+        return -1;
+    if (parser->at < parser->argc) {
+        args->program_args = parser->argv + parser->at + 1;
+        args->program_arg_count = (size_t)(parser->argc - parser->at - 1);
     }
     if (args->image == NULL && args->compile.source_count == 0)
         return refuse(parser, "no image or .c file given (see kiln run --help)");
@@ -330,7 +253,13 @@ static int parse_run_line(struct parser *parser, struct run_args *args)
 
 int options_parse_run(int argc, char **argv, struct run_args *args, char *error, size_t error_size)
 {
-    struct parser parser = {argc, argv, 1, "run", error, error_size};
+    struct parser parser = {.argc = argc,
+                            .argv = argv,
+                            .command = "run",
+                            .specs = &run_options,
+                            .error = error,
+                            .error_size = error_size};
+    parser_start(&parser);
     *args = (struct run_args){0};
     args->env = calloc((size_t)argc + 1, sizeof *args->env);
     if (args->env == NULL || alloc_compile(&parser, &args->compile) < 0 ||
@@ -346,125 +275,4 @@ void options_free_run(struct run_args *args)
     free_compile(&args->compile);
     free(args->env);
     *args = (struct run_args){0};
-}
-
-static int listen_option(struct parser *parser, const char *arg, struct serve_args *args)
-{
-    char why[OPTIONS_ERROR_SIZE];
-    const char *value;
-    int found = long_option(parser, arg, "--listen", "ADDR:PORT", &value);
-    if (found <= 0)
-        return found;
-    if (parse_listen(value, args->host, sizeof args->host, &args->port, why, sizeof why) < 0)
-        return refuse(parser, "--listen: %s", why);
-    args->ipv6 = value[0] == '[';
-    return 1;
-}
-
-static int add_route(struct parser *parser, struct serve_args *args, const char *spec)
-{
-    char why[OPTIONS_ERROR_SIZE];
-    struct route *route = &args->routes[args->route_count];
-    if (route_parse(spec, route, why, sizeof why) < 0)
-        return refuse(parser, "--route: %s", why);
-    args->route_count++;
-    for (size_t i = 0; i + 1 < args->route_count; i++)
-        if (strcmp(args->routes[i].prefix, route->prefix) == 0)
-            return refuse(parser, "--route: two routes for \"%s\"", route_name(route));
-    return 1;
-}
-
-static int count_option(struct parser *parser, const char *arg, const char *name, uint64_t min,
-                        uint64_t max, uint64_t *count)
-{
-    char why[OPTIONS_ERROR_SIZE];
-    const char *value;
-    int found = long_option(parser, arg, name, "a number", &value);
-    if (found <= 0)
-        return found;
-    if (parse_count(value, min, max, count, why, sizeof why) < 0)
-        return refuse(parser, "%s: %s", name, why);
-    return 1;
-}
-
-static int max_body_option(struct parser *parser, const char *arg, uint64_t *bytes)
-{
-    const char *value;
-    int found = long_option(parser, arg, "--max-body", "a size (e.g. 64K, 1M)", &value);
-    if (found <= 0)
-        return found;
-    if (parse_size(value, bytes) < 0)
-        return refuse(parser, "--max-body: \"%s\" is not a size (e.g. 64K, 1M)", value);
-    return 1;
-}
-
-static int serve_option(struct parser *parser, const char *arg, struct serve_args *args)
-{
-    const char *spec;
-    if (strcmp(arg, "-v") == 0 || strcmp(arg, "--verbose") == 0) {
-        args->verbose = true;
-        return 1;
-    }
-    int found = listen_option(parser, arg, args);
-    if (found == 0) {
-        found = long_option(parser, arg, "--route", "/PATH=IMAGE.kiln or /PATH=APP.c", &spec);
-        if (found > 0)
-            found = add_route(parser, args, spec);
-    }
-    if (found == 0)
-        found = count_option(parser, arg, "--workers", 1, SERVE_WORKERS_MAX, &args->workers);
-    if (found == 0)
-        found = timeout_option(parser, arg, &args->timeout_ms);
-    if (found == 0)
-        found = mem_option(parser, arg, &args->mem_size);
-    if (found == 0)
-        found = max_body_option(parser, arg, &args->max_body);
-    return found == 0 ? unknown_option(parser, arg) : found;
-}
-
-static int parse_serve_line(struct parser *parser, struct serve_args *args)
-{
-    while (parser->next < parser->argc) {
-        const char *arg = parser->argv[parser->next++];
-        if (is_help(arg)) {
-            args->help = true;
-            return 0;
-        }
-        if (!is_option(arg))
-            return refuse(parser, "unexpected argument \"%s\" (routes are given with --route)",
-                          arg);
-        if (serve_option(parser, arg, args) < 0)
-            return -1;
-    }
-    if (args->route_count == 0)
-        return refuse(parser, "no --route given (see kiln serve --help)");
-    return 0;
-}
-
-int options_parse_serve(int argc, char **argv, struct serve_args *args, char *error,
-                        size_t error_size)
-{
-    struct parser parser = {argc, argv, 1, "serve", error, error_size};
-    *args = (struct serve_args){
-        .host = SERVE_DEFAULT_HOST,
-        .port = SERVE_DEFAULT_PORT,
-        .timeout_ms = SERVE_DEFAULT_TIMEOUT_MS,
-        .max_body = SERVE_DEFAULT_MAX_BODY,
-    };
-    args->routes = calloc((size_t)argc, sizeof *args->routes);
-    if (args->routes == NULL)
-        return refuse(&parser, "out of memory");
-    if (parse_serve_line(&parser, args) < 0) {
-        options_free_serve(args);
-        return -1;
-    }
-    return 0;
-}
-
-void options_free_serve(struct serve_args *args)
-{
-    for (size_t i = 0; i < args->route_count; i++)
-        route_free(&args->routes[i]);
-    free(args->routes);
-    *args = (struct serve_args){0};
 }

@@ -1,5 +1,5 @@
 /*
- * The command lines of kiln build, kiln run and kiln serve, parsed into what the
+ * The command lines of kiln build and kiln run, parsed into what the
  * commands need.  Options and file names may come in any order; "--" ends
  * the options.  Parsing never prints: a refusal comes back as one line in
  * the caller's error buffer, for the caller to print with its prefix.
@@ -10,8 +10,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-#include "routes.h"
 
 #define OPTIONS_ERROR_SIZE 256
 
@@ -46,38 +44,14 @@ struct run_args {
     bool help;
 };
 
-#define SERVE_DEFAULT_HOST "127.0.0.1"
-#define SERVE_DEFAULT_PORT 8080
-#define SERVE_DEFAULT_TIMEOUT_MS 10000
-#define SERVE_DEFAULT_MAX_BODY (1u << 20)
-#define SERVE_WORKERS_MAX 256
-#define SERVE_HOST_SIZE 64
-
-struct serve_args {
-    char host[SERVE_HOST_SIZE]; /* numeric, IPv6 without brackets */
-    uint16_t port;              /* 0: any free port */
-    bool ipv6;
-    struct route *routes;       /* in the order given */
-    size_t route_count;
-    uint64_t workers;           /* per route; 0: one per CPU */
-    uint64_t timeout_ms;        /* 0: none */
-    uint64_t mem_size;          /* 0: each image's own default */
-    uint64_t max_body;
-    bool verbose;
-    bool help;
-};
-
 /* argv[0] is the command's name.  Return 0 with args filled (free them with
  * the matching options_free_*), or -1 with nothing to free and the reason in
  * error.  With help set, the rest of the line is not looked at. */
 int options_parse_build(int argc, char **argv, struct build_args *args, char *error,
                         size_t error_size);
 int options_parse_run(int argc, char **argv, struct run_args *args, char *error, size_t error_size);
-int options_parse_serve(int argc, char **argv, struct serve_args *args, char *error,
-                        size_t error_size);
 
 void options_free_build(struct build_args *args);
 void options_free_run(struct run_args *args);
-void options_free_serve(struct serve_args *args);
 
 #endif

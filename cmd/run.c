@@ -5,11 +5,12 @@
 #include <unistd.h>
 
 #include "build.h"
-#include "cache_dir.h"
 #include "commands.h"
+#include "common/cache_dir.h"
+#include "common/report.h"
 #include "exit_codes.h"
 #include "help.h"
-#include "monitor.h"
+#include "monitor/monitor.h"
 #include "names.h"
 #include "options.h"
 
@@ -40,7 +41,7 @@ static int run_image(const struct run_args *args, const struct run_target *targe
 {
     char **argv = program_argv(args, target->named_after);
     if (argv == NULL) {
-        fprintf(stderr, "kiln: run: out of memory\n");
+        report("run: out of memory");
         return EXIT_CANNOT_RUN;
     }
     struct monitor_options options = {
@@ -84,7 +85,7 @@ int cmd_run(int argc, char **argv)
     struct run_args args;
     char error[OPTIONS_ERROR_SIZE];
     if (options_parse_run(argc, argv, &args, error, sizeof error) < 0) {
-        fprintf(stderr, "kiln: run: %s\n", error);
+        report("run: %s", error);
         return EXIT_CANNOT_RUN;
     }
     int code = args.help ? help_print("run", stdout) : run_from(&args);

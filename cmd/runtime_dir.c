@@ -7,15 +7,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/report.h"
+
 #define SELF_EXE "/proc/self/exe"
 
 static int copy_path(char *dir, size_t dir_size, const char *path, size_t len, const char *subdir)
 {
     int written = snprintf(dir, dir_size, "%.*s%s", (int)len, path, subdir);
-    if (written < 0 || (size_t)written >= dir_size) {
-        fprintf(stderr, "kiln: path too long: %s%s\n", path, subdir);
-        return -1;
-    }
+    if (written < 0 || (size_t)written >= dir_size)
+        return report("path too long: %s%s", path, subdir);
     return 0;
 }
 
@@ -28,11 +28,8 @@ static int find_beside_kiln(const char *env_var, const char *subdir, const char 
     if (from_env != NULL && *from_env != '\0')
         return copy_path(dir, dir_size, from_env, strlen(from_env), "");
     ssize_t len = readlink(SELF_EXE, exe, sizeof exe - 1);
-    if (len < 0) {
-        fprintf(stderr, "kiln: cannot find %s: %s: %s (set %s)\n", what, SELF_EXE,
-                strerror(errno), env_var);
-        return -1;
-    }
+    if (len < 0)
+        return report("cannot find %s: %s: %s (set %s)", what, SELF_EXE, strerror(errno), env_var);
     exe[len] = '\0';
     /* The kernel gives the absolute path, so there is always a slash. */
     const char *slash = strrchr(exe, '/');

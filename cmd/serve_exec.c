@@ -6,11 +6,11 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "commands.h"
+#include "common/report.h"
 #include "exit_codes.h"
 #include "runtime_dir.h"
 
@@ -21,6 +21,6 @@ int cmd_serve_exec(int argc, char **argv)
     if (serve_program_find(program, sizeof program) < 0)
         return EXIT_SERVE_FAILED;
     execv(program, argv);
-    fprintf(stderr, "kiln: serve: cannot run %s: %s\n", program, strerror(errno));
+    report("serve: cannot run %s: %s", program, strerror(errno));
     return EXIT_SERVE_FAILED;
 }

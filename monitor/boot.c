@@ -4,19 +4,18 @@
  */
 #include "boot.h"
 
-#include <stdio.h>
 #include <sys/random.h>
 
 #include <kiln/abi.h>
 
 #include "boot_info.h"
+#include "common/bits.h"
+#include "common/report.h"
 #include "cpu.h"
 #include "descriptors.h"
 #include "initial_stack.h"
 #include "pagetables.h"
 #include "ram_backing.h"
-
-#define ALIGN_UP(x, a) (((x) + (a) - 1) & ~((uint64_t)(a) - 1))
 
 static uint64_t write_initial_stack(struct vm *vm, const struct image *image, int argc,
                                     char *const *argv, char *const *envp)
@@ -31,36 +30,20 @@ static uint64_t write_initial_stack(struct vm *vm, const struct image *image, in
         .entry = image->entry,
     };
     if (getrandom(stack.random, sizeof stack.random, 0) != sizeof stack.random) {
-        fprintf(stderr, "kiln: %s: no random bytes for AT_RANDOM\n", vm->name);
+        report("%s: no random bytes for AT_RANDOM", vm->name);
         return 0;
     }
     uint64_t rsp = initial_stack_build(&vm->mem, vm->mem.size, &stack);
     if (rsp == 0)
-        fprintf(stderr, "kiln: %s: arguments and environment exceed %llu KiB\n", vm->name,
-                INITIAL_STACK_MAX >> 10);
+        report("%s: arguments and environment exceed %llu KiB", vm->name,
+               INITIAL_STACK_MAX >> 10);
     return rsp;
-}
-
-uint64_t boot_stack_guard(uint64_t mem_size)
-{
-    return mem_size - KILN_STACK_SIZE - KILN_PAGE_SIZE;
-}
-
-int boot_check_memory(const struct image *image, uint64_t mem_size)
-{
-    if (mem_size < KILN_MEM_MIN || mem_size > KILN_MEM_MAX || mem_size % KILN_MEM_ALIGN != 0) {
-        fprintf(stderr, "kiln: %s: guest memory of %lu bytes is not a 2 MiB multiple between "
-                        "16 MiB and 4 GiB\n", image->name, mem_size);
-        return -1;
-    }
-    return image_check_fits(image, boot_stack_guard(mem_size));
 }
 
 int boot_guest(struct vm *vm, const struct prepared_image *prepared, int argc, char *const *argv,
                char *const *envp)
 {
     const struct image *image = &prepared->image;
-    vm->stack_guard = boot_stack_guard(vm->mem.size);
     uint64_t stack_bottom = vm->stack_guard + KILN_PAGE_SIZE;
     uint64_t heap_start = ALIGN_UP(image->end, KILN_PAGE_SIZE);
     if (prepared_image_load(prepared, &vm->mem) != 0)

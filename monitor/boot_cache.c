@@ -11,13 +11,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "atomic_file.h"
-#include "cache_entry.h"
+#include "common/atomic_file.h"
+#include "common/bits.h"
+#include "common/cache_entry.h"
+#include "common/file_io.h"
+#include "common/report.h"
 
 #define BOOT_MAGIC     "KILNBOOT"
 #define BOOT_FORMAT    1 /* bump when the header or the layout changes */
 #define ENTRY_MODE     0600
-#define ALIGN_UP(x, a) (((x) + (a)-1) & ~((uint64_t)(a)-1))
 
 struct boot_segment {
     uint64_t gpa;
@@ -193,15 +195,30 @@ int boot_cache_open(struct boot_entry *entry, struct image *image, const char *c
     return found > 0;
 }
 
+/* Shared RAM (a snapshot's memfd) must hold the bytes itself: a mapping
+ * over it would leave them out of the file. */
+static int copy_content(const struct boot_entry *entry, const struct guest_mem *mem)
+{
+    uint8_t *at = guest_mem_at(mem, KILN_IMAGE_BASE, entry->content_size);
+    if (at == NULL)
+        return -EFAULT;
+    if (lseek(entry->fd, BOOT_HEADER_SIZE, SEEK_SET) < 0)
+        return -errno;
+    ssize_t got = read_all(entry->fd, at, entry->content_size);
+    if (got < 0)
+        return -errno;
+    return (uint64_t)got == entry->content_size ? 0 : -EIO;
+}
+
 int boot_cache_map(const struct boot_entry *entry, const struct image *image,
                    const struct guest_mem *mem)
 {
-    int rc =
-        guest_mem_map_file(mem, KILN_IMAGE_BASE, entry->content_size, entry->fd, BOOT_HEADER_SIZE);
+    int rc = mem->shared ? copy_content(entry, mem)
+                         : guest_mem_map_file(mem, KILN_IMAGE_BASE, entry->content_size,
+                                              entry->fd, BOOT_HEADER_SIZE);
     if (rc != 0)
-        fprintf(stderr, "kiln: %s: cannot map the boot cache's memory: %s\n", image->name,
-                strerror(-rc));
-    return rc == 0 ? 0 : -1;
+        return report("%s: cannot map the boot cache's memory: %s", image->name, strerror(-rc));
+    return 0;
 }
 
 void boot_cache_close(struct boot_entry *entry)

@@ -15,7 +15,7 @@
 
 #include <kiln/abi.h>
 
-#include "content_hash.h"
+#include "common/content_hash.h"
 #include "guest_mem.h"
 #include "image.h"
 

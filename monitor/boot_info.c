@@ -2,7 +2,7 @@
 
 #include <kiln/abi.h>
 
-#include "clock.h"
+#include "common/clock.h"
 
 /* The host clocks read here are the guest's time at tsc. */
 static void set_clocks(struct kiln_boot_info *info, uint64_t tsc)

@@ -19,8 +19,10 @@ struct clone {
     int64_t tsc_offset; /* the guest's TSC minus the host's */
 };
 
-/* Reports failures. */
-int clone_create(struct clone *clone, const struct snapshot *snap, uint64_t timeout_ms);
+/* Makes a VM from snap on the calling thread, its stdio behind io.
+ * Reports failures. */
+int clone_create(struct clone *clone, const struct snapshot *snap, struct guest_io io,
+                 uint64_t timeout_ms);
 
 void clone_destroy(struct clone *clone);
 

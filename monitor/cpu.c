@@ -1,14 +1,13 @@
 #include "cpu.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
 #include <kiln/abi.h>
 
-#include "cpuid_cache.h"
+#include "common/report.h"
 #include "descriptors.h"
 #include "msrs.h"
 
@@ -33,22 +32,6 @@
 /* What Linux clears on SYSCALL: TF DF IF IOPL AC NT. */
 #define SYSCALL_MASK 0x47700ull
 
-static int fail(const char *what)
-{
-    fprintf(stderr, "kiln: %s: %s\n", what, strerror(errno));
-    return -1;
-}
-
-int cpu_set_cpuid(const struct vm *vm)
-{
-    struct kvm_cpuid2 *cpuid = cpuid_supported(vm->kvm_fd, vm->cache_dir);
-    if (cpuid == NULL)
-        return -1;
-    int rc = ioctl(vm->vcpu_fd, KVM_SET_CPUID2, cpuid) == 0 ? 0 : fail("KVM_SET_CPUID2");
-    free(cpuid);
-    return rc;
-}
-
 static struct kvm_segment flat_segment(uint16_t selector, uint8_t type, uint8_t dpl)
 {
     return (struct kvm_segment){
@@ -61,7 +44,7 @@ static int set_sregs(const struct vm *vm, const struct cpu_start *start)
 {
     struct kvm_sregs sregs;
     if (ioctl(vm->vcpu_fd, KVM_GET_SREGS, &sregs) != 0)
-        return fail("KVM_GET_SREGS");
+        return report("KVM_GET_SREGS: %s", strerror(errno));
     sregs.cs = flat_segment(KILN_USER_CS, 11, 3);
     sregs.cs.l = 1;
     sregs.ss = flat_segment(KILN_USER_DS, 3, 3);
@@ -78,7 +61,7 @@ static int set_sregs(const struct vm *vm, const struct cpu_start *start)
     sregs.cr4 = CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT | CR4_FSGSBASE;
     sregs.efer = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE;
     if (ioctl(vm->vcpu_fd, KVM_SET_SREGS, &sregs) != 0)
-        return fail("KVM_SET_SREGS");
+        return report("KVM_SET_SREGS: %s", strerror(errno));
     return 0;
 }
 
@@ -95,7 +78,7 @@ static int set_msrs(const struct vm *vm, const struct cpu_start *start)
     for (int i = 0; i < COUNT; i++)
         msrs.entries[i] = (struct kvm_msr_entry){.index = indices[i], .data = values[i]};
     if (ioctl(vm->vcpu_fd, KVM_SET_MSRS, &msrs) != COUNT)
-        return fail("KVM_SET_MSRS");
+        return report("KVM_SET_MSRS: %s", strerror(errno));
     return 0;
 }
 
@@ -103,17 +86,15 @@ static int set_regs(const struct vm *vm, const struct cpu_start *start)
 {
     struct kvm_regs regs = {.rip = start->entry, .rsp = start->rsp, .rflags = RFLAGS_RESERVED};
     if (ioctl(vm->vcpu_fd, KVM_SET_REGS, &regs) != 0)
-        return fail("KVM_SET_REGS");
+        return report("KVM_SET_REGS: %s", strerror(errno));
     return 0;
 }
 
 int cpu_setup(struct vm *vm, const struct cpu_start *start)
 {
-    int rc = cpu_set_cpuid(vm);
-    trace_mark(vm->trace, TRACE_CPUID);
-    if (rc == 0 && set_sregs(vm, start) == 0 && set_msrs(vm, start) == 0)
-        rc = set_regs(vm, start);
-    return rc;
+    if (set_sregs(vm, start) != 0 || set_msrs(vm, start) != 0)
+        return -1;
+    return set_regs(vm, start);
 }
 
 uint64_t cpu_guest_tsc(const struct vm *vm)

@@ -16,13 +16,9 @@ struct cpu_start {
     uint64_t syscall_entry; /* LSTAR */
 };
 
-/* Sets CPUID, special registers, MSRs and registers, in the order KVM
- * checks them.  Reports failures. */
+/* Sets special registers, MSRs and registers, in the order KVM checks
+ * them, on a vCPU whose CPUID is set (vm_create()).  Reports failures. */
 int cpu_setup(struct vm *vm, const struct cpu_start *start);
-
-/* The vCPU's CPUID: all KVM supports.  Newer kernels check CR4 bits
- * against it, so it comes before any special register. */
-int cpu_set_cpuid(const struct vm *vm);
 
 /* The guest's TSC now.  Read back rather than set: PVM ignores writes to
  * it and lets ring 3 read the host's counter. */

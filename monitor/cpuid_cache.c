@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -11,7 +10,8 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "cache_entry.h"
+#include "common/cache_entry.h"
+#include "common/report.h"
 
 #define BOOT_ID_PATH "/proc/sys/kernel/random/boot_id"
 #define BOOT_ID_SIZE 37 /* a UUID and its newline */
@@ -67,12 +67,12 @@ static struct kvm_cpuid2 *asked_table(int kvm_fd)
 {
     struct kvm_cpuid2 *table = calloc(1, table_size(CPUID_MAX_ENTRIES));
     if (table == NULL) {
-        fprintf(stderr, "kiln: allocating CPUID: %s\n", strerror(errno));
+        report("allocating CPUID: %s", strerror(errno));
         return NULL;
     }
     table->nent = CPUID_MAX_ENTRIES;
     if (ioctl(kvm_fd, KVM_GET_SUPPORTED_CPUID, table) != 0) {
-        fprintf(stderr, "kiln: KVM_GET_SUPPORTED_CPUID: %s\n", strerror(errno));
+        report("KVM_GET_SUPPORTED_CPUID: %s", strerror(errno));
         free(table);
         return NULL;
     }

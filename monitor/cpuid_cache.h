@@ -10,7 +10,7 @@
 
 #include <linux/kvm.h>
 
-#include "content_hash.h"
+#include "common/content_hash.h"
 
 #define CPUID_MAX_ENTRIES 256
 

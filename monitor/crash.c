@@ -1,11 +1,11 @@
 #include "crash.h"
 
 #include <stdbool.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
 #include "backtrace.h"
+#include "common/report.h"
 #include "symbols.h"
 
 #define VECTOR_PAGE_FAULT 14
@@ -49,44 +49,53 @@ const char *crash_exception_name(uint64_t vector)
     return "reserved exception";
 }
 
-static void report_page_fault(struct vm *vm, const struct exception_frame *frame, uint64_t cr2)
+static void start_page_fault(struct report_text *text, const struct vm *vm,
+                             const struct exception_frame *frame, uint64_t cr2)
 {
     const char *access = frame->error & PF_FETCH   ? "instruction fetch"
                          : frame->error & PF_WRITE ? "write"
                                                    : "read";
     if (cr2 >> 12 == vm->stack_guard >> 12) {
-        vm_crash(vm, "stack overflow: page fault (#PF) at rip 0x%lx, address 0x%lx "
-                     "(%s in the stack guard page)", frame->rip, cr2, access);
+        vm_crash_start(text, vm,
+                       "stack overflow: page fault (#PF) at rip 0x%lx, address 0x%lx "
+                       "(%s in the stack guard page)",
+                       frame->rip, cr2, access);
         return;
     }
     /* No user or kernel mode here: under PVM neither the error code nor
      * the saved CS tells a ring-0 fault from a ring-3 one. */
-    vm_crash(vm, "page fault (#PF) at rip 0x%lx, address 0x%lx (%s, %s)", frame->rip, cr2, access,
-             frame->error & PF_PRESENT ? "protection violation" : "page not present");
+    vm_crash_start(text, vm, "page fault (#PF) at rip 0x%lx, address 0x%lx (%s, %s)", frame->rip,
+                   cr2, access,
+                   frame->error & PF_PRESENT ? "protection violation" : "page not present");
 }
 
-static void report_summary(struct vm *vm, const struct exception_frame *frame, uint64_t cr2)
+/* The report's first line, which says the same as vm_crash() would. */
+static void start_summary(struct report_text *text, const struct vm *vm,
+                          const struct exception_frame *frame, uint64_t cr2)
 {
     if (frame->vector == VECTOR_PAGE_FAULT)
-        report_page_fault(vm, frame, cr2);
+        start_page_fault(text, vm, frame, cr2);
     else
-        vm_crash(vm, "%s at rip 0x%lx (vector %lu, error code 0x%lx)",
-                 crash_exception_name(frame->vector), frame->rip, frame->vector, frame->error);
+        vm_crash_start(text, vm, "%s at rip 0x%lx (vector %lu, error code 0x%lx)",
+                       crash_exception_name(frame->vector), frame->rip, frame->vector,
+                       frame->error);
+    report_text_add(text, "\n");
 }
 
-static void print_registers(const struct named_register *registers, size_t count)
+static void add_registers(struct report_text *text, const struct named_register *registers,
+                          size_t count)
 {
     for (size_t i = 0; i < count; i++) {
         bool line_ends = i % REGISTERS_PER_LINE == REGISTERS_PER_LINE - 1 || i == count - 1;
-        fprintf(stderr, "  %-6s 0x%016lx%s", registers[i].name, registers[i].value,
-                line_ends ? "\n" : "");
+        report_text_add(text, "  %-6s 0x%016lx%s", registers[i].name, registers[i].value,
+                        line_ends ? "\n" : "");
     }
 }
 
 /* The exception stub changed none of the program's registers but RSP and
  * RIP, which the frame holds. */
-static void print_exception_registers(const struct kvm_regs *r,
-                                      const struct exception_frame *frame, uint64_t cr2)
+static void add_exception_registers(struct report_text *text, const struct kvm_regs *r,
+                                    const struct exception_frame *frame, uint64_t cr2)
 {
     const struct named_register registers[] = {
         {"rax", r->rax},     {"rbx", r->rbx},       {"rcx", r->rcx},  {"rdx", r->rdx},
@@ -95,22 +104,23 @@ static void print_exception_registers(const struct kvm_regs *r,
         {"r12", r->r12},     {"r13", r->r13},       {"r14", r->r14},  {"r15", r->r15},
         {"rip", frame->rip}, {"rflags", frame->rflags}, {"cs", frame->cs}, {"cr2", cr2},
     };
-    print_registers(registers, sizeof registers / sizeof registers[0]);
+    add_registers(text, registers, sizeof registers / sizeof registers[0]);
 }
 
-static void print_frame(const struct symbols *symbols, size_t depth, uint64_t address)
+static void add_frame(struct report_text *text, const struct symbols *symbols, size_t depth,
+                      uint64_t address)
 {
     /* A return address may be the first byte past its caller's function. */
     uint64_t call_site = depth == 0 ? address : address - 1;
     struct symbol symbol;
-    fprintf(stderr, "    #%-2zu 0x%016lx", depth, address);
+    report_text_add(text, "    #%-2zu 0x%016lx", depth, address);
     if (symbols_find(symbols, call_site, &symbol))
-        fprintf(stderr, " %s+0x%lx\n", symbol.name, symbol.offset + (address - call_site));
+        report_text_add(text, " %s+0x%lx\n", symbol.name, symbol.offset + (address - call_site));
     else
-        fputs(" ??\n", stderr);
+        report_text_add(text, " ??\n");
 }
 
-static void print_backtrace(const struct vm *vm, uint64_t rip, uint64_t rbp)
+static void add_backtrace(struct report_text *text, const struct vm *vm, uint64_t rip, uint64_t rbp)
 {
     uint64_t addresses[BACKTRACE_MAX];
     addresses[0] = rip;
@@ -119,9 +129,9 @@ static void print_backtrace(const struct vm *vm, uint64_t rip, uint64_t rbp)
     size_t count = 1 + backtrace_walk(&bounds, rbp, addresses + 1, BACKTRACE_MAX - 1);
     struct symbols symbols;
     symbols_open(&symbols, vm->image);
-    fputs("  backtrace:\n", stderr);
+    report_text_add(text, "  backtrace:\n");
     for (size_t i = 0; i < count; i++)
-        print_frame(&symbols, i, addresses[i]);
+        add_frame(text, &symbols, i, addresses[i]);
     symbols_close(&symbols);
 }
 
@@ -143,21 +153,26 @@ void crash_report_exception(struct vm *vm)
         return;
     }
     memcpy(&frame, at, sizeof frame);
-    report_summary(vm, &frame, sregs.cr2);
-    print_exception_registers(&regs, &frame, sregs.cr2);
-    print_backtrace(vm, frame.rip, regs.rbp);
+    struct report_text text;
+    start_summary(&text, vm, &frame, sregs.cr2);
+    add_exception_registers(&text, &regs, &frame, sregs.cr2);
+    add_backtrace(&text, vm, frame.rip, regs.rbp);
+    vm_crash_end(vm, &text);
 }
 
 void crash_report_abort(struct vm *vm, const struct kiln_hc_abort *abort)
 {
+    struct report_text text;
     if (abort->reason == KILN_ABORT_SIGNAL)
-        vm_crash(vm, "killed by signal %u (%s) at rip 0x%lx", abort->detail,
-                 strsignal((int)abort->detail), abort->rip);
+        vm_crash_start(&text, vm, "killed by signal %u (%s) at rip 0x%lx", abort->detail,
+                       strsignal((int)abort->detail), abort->rip);
     else
-        vm_crash(vm, "the runtime aborted (reason %u, code %u) at rip 0x%lx", abort->reason,
-                 abort->detail, abort->rip);
+        vm_crash_start(&text, vm, "the runtime aborted (reason %u, code %u) at rip 0x%lx",
+                       abort->reason, abort->detail, abort->rip);
+    report_text_add(&text, "\n");
     const struct named_register registers[] = {
         {"rip", abort->rip}, {"rsp", abort->rsp}, {"rbp", abort->rbp}};
-    print_registers(registers, sizeof registers / sizeof registers[0]);
-    print_backtrace(vm, abort->rip, abort->rbp);
+    add_registers(&text, registers, sizeof registers / sizeof registers[0]);
+    add_backtrace(&text, vm, abort->rip, abort->rbp);
+    vm_crash_end(vm, &text);
 }

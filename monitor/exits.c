@@ -1,12 +1,12 @@
 #include "exits.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
 #include <kiln/abi.h>
 
+#include "common/report.h"
 #include "crash.h"
 #include "hypercalls.h"
 #include "timeout.h"
@@ -54,8 +54,8 @@ static void on_internal_error(struct vm *vm)
 
 static void on_fail_entry(struct vm *vm)
 {
-    fprintf(stderr, "kiln: %s: KVM refused to enter the guest (hardware reason 0x%llx)\n",
-            vm->name, vm->run->fail_entry.hardware_entry_failure_reason);
+    report("%s: KVM refused to enter the guest (hardware reason 0x%llx)", vm->name,
+           vm->run->fail_entry.hardware_entry_failure_reason);
     vm_stop(vm, MONITOR_FAILED, 0);
 }
 
@@ -95,10 +95,10 @@ void exits_run(struct vm *vm)
             trace_exit(vm->trace, vm->run->exit_reason, vm->run->mmio.phys_addr);
             trace_mark(vm->trace, TRACE_EXITS);
         } else if (errno != EINTR && errno != EAGAIN) {
-            fprintf(stderr, "kiln: %s: KVM_RUN: %s\n", vm->name, strerror(errno));
+            report("%s: KVM_RUN: %s", vm->name, strerror(errno));
             vm_stop(vm, MONITOR_FAILED, 0);
         } else if (timeout_expired(vm)) {
-            timeout_stop(vm);
+            vm_time_out(vm);
         }
     }
 }

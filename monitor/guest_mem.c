@@ -7,7 +7,7 @@
 
 #include <kiln/abi.h>
 
-#define BITS_PER_WORD 64
+#include "common/bits.h"
 
 void *guest_mem_at(const struct guest_mem *mem, uint64_t gpa, uint64_t len)
 {
@@ -20,7 +20,7 @@ static void note_written(const struct guest_mem *mem, uint64_t gpa, uint64_t len
 {
     uint64_t last = (gpa + len - 1) / KILN_PAGE_SIZE;
     for (uint64_t page = gpa / KILN_PAGE_SIZE; page <= last; page++)
-        mem->written[page / BITS_PER_WORD] |= 1ull << (page % BITS_PER_WORD);
+        bitmap_set(mem->written, page);
 }
 
 void *guest_mem_for_write(const struct guest_mem *mem, uint64_t gpa, uint64_t len)
@@ -36,7 +36,7 @@ static int map(struct guest_mem *mem, uint64_t size, int flags, int fd)
     void *host = mmap(NULL, size, PROT_READ | PROT_WRITE, flags | MAP_NORESERVE, fd, 0);
     if (host == MAP_FAILED)
         return -errno;
-    *mem = (struct guest_mem){.host = host, .size = size};
+    *mem = (struct guest_mem){.host = host, .size = size, .shared = flags & MAP_SHARED};
     return 0;
 }
 
@@ -52,8 +52,7 @@ int guest_mem_map_shared(struct guest_mem *mem, int fd, uint64_t size)
 
 int guest_mem_track_writes(struct guest_mem *mem)
 {
-    uint64_t pages = mem->size / KILN_PAGE_SIZE;
-    mem->written = calloc((pages + BITS_PER_WORD - 1) / BITS_PER_WORD, sizeof *mem->written);
+    mem->written = bitmap_new(mem->size / KILN_PAGE_SIZE);
     return mem->written != NULL ? 0 : -ENOMEM;
 }
 
@@ -74,5 +73,25 @@ int guest_mem_map_file(const struct guest_mem *mem, uint64_t gpa, uint64_t len, 
     if (mmap(at, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd, (off_t)offset) ==
         MAP_FAILED)
         return -errno;
+    return 0;
+}
+
+int guest_mem_map_pages(const struct guest_mem *mem, int fd, const uint64_t *pages)
+{
+    uint64_t count = mem->size / KILN_PAGE_SIZE;
+    for (uint64_t page = 0; page < count;) {
+        if (!bitmap_test(pages, page)) {
+            page++;
+            continue;
+        }
+        uint64_t end = page;
+        while (end < count && bitmap_test(pages, end))
+            end++;
+        int rc = guest_mem_map_file(mem, page * KILN_PAGE_SIZE, (end - page) * KILN_PAGE_SIZE, fd,
+                                    page * KILN_PAGE_SIZE);
+        if (rc != 0)
+            return rc;
+        page = end;
+    }
     return 0;
 }

@@ -6,12 +6,14 @@
 #ifndef KILN_GUEST_MEM_H
 #define KILN_GUEST_MEM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct guest_mem {
     uint8_t *host;     /* host address of guest-physical 0 */
     uint64_t size;     /* bytes of guest RAM */
     uint64_t *written; /* one bit per page the monitor wrote; NULL: not tracked */
+    bool shared;       /* RAM is a file's, which must hold every byte the guest sees */
 };
 
 /* The host address of [gpa, gpa + len), or NULL if any byte of it lies
@@ -40,5 +42,10 @@ void guest_mem_unmap(struct guest_mem *mem);
  * negative errno (EFAULT when the range leaves RAM). */
 int guest_mem_map_file(const struct guest_mem *mem, uint64_t gpa, uint64_t len, int fd,
                        uint64_t offset);
+
+/* guest_mem_map_file() of each run of the pages that the bitmap pages
+ * marks, each from the same offset of fd: a snapshot's pages under a
+ * clone. */
+int guest_mem_map_pages(const struct guest_mem *mem, int fd, const uint64_t *pages);
 
 #endif

@@ -1,18 +1,15 @@
 #include "hypercalls.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <kiln/abi.h>
 
-#include "clock.h"
+#include "common/clock.h"
 #include "crash.h"
 #include "ram_backing.h"
-#include "request_io.h"
-#include "timeout.h"
 
 typedef void hypercall_fn(struct vm *vm, uint32_t gpa);
 
@@ -60,20 +57,6 @@ static void *buffer_at(struct vm *vm, const char *call, uint64_t gpa, uint64_t l
     return guest_range(vm, call, "buffer", gpa, len, for_write);
 }
 
-static int64_t write_all(int fd, const uint8_t *bytes, uint64_t len)
-{
-    uint64_t done = 0;
-    while (done < len) {
-        ssize_t n = write(fd, bytes + done, len - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return done > 0 ? (int64_t)done : -errno;
-        done += (uint64_t)n;
-    }
-    return (int64_t)done;
-}
-
 static void hc_write(struct vm *vm, uint32_t gpa)
 {
     struct kiln_hc_io *args = args_at(vm, "WRITE", gpa, sizeof *args, _Alignof(struct kiln_hc_io));
@@ -85,26 +68,8 @@ static void hc_write(struct vm *vm, uint32_t gpa)
         return;
     if (io.fd != 1 && io.fd != 2)
         args->result = -EBADF;
-    else if (vm->request_io != NULL)
-        args->result = request_io_write(vm->request_io, io.fd, buf, io.len);
     else
-        args->result = write_all(vm->stdio[io.fd], buf, io.len);
-}
-
-/* Waits for input no longer than the guest's time allows. */
-static int wait_readable(struct vm *vm, int fd)
-{
-    int wait_ms = -1;
-    if (vm->deadline_ns != 0) {
-        int64_t left = vm->deadline_ns - clock_ns(CLOCK_MONOTONIC);
-        wait_ms = left <= 0 ? 0 : (int)((left + NS_PER_MS - 1) / NS_PER_MS);
-    }
-    struct pollfd pfd = {.fd = fd, .events = POLLIN};
-    int ready;
-    do
-        ready = poll(&pfd, 1, wait_ms);
-    while (ready < 0 && errno == EINTR);
-    return ready;
+        args->result = vm->io.write(vm->io.context, io.fd, buf, io.len);
 }
 
 static void hc_read(struct vm *vm, uint32_t gpa)
@@ -120,19 +85,11 @@ static void hc_read(struct vm *vm, uint32_t gpa)
         args->result = -EBADF;
         return;
     }
-    if (vm->request_io != NULL) {
-        args->result = request_io_read(vm->request_io, buf, io.len);
-        return;
-    }
-    if (wait_readable(vm, vm->stdio[0]) == 0) {
-        timeout_stop(vm);
-        return;
-    }
-    ssize_t n;
-    do
-        n = read(vm->stdio[0], buf, io.len);
-    while (n < 0 && errno == EINTR);
-    args->result = n < 0 ? -errno : n;
+    int64_t n = vm->io.read(vm->io.context, buf, io.len, vm->deadline_ns);
+    if (n == GUEST_IO_TIMED_OUT)
+        vm_time_out(vm);
+    else
+        args->result = n;
 }
 
 static void hc_walltime(struct vm *vm, uint32_t gpa)
@@ -159,7 +116,7 @@ static void hc_sleep(struct vm *vm, uint32_t gpa)
     while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
         continue;
     if (times_out)
-        timeout_stop(vm);
+        vm_time_out(vm);
 }
 
 static void hc_exit(struct vm *vm, uint32_t gpa)
@@ -224,19 +181,35 @@ static void hc_finish(struct vm *vm, uint32_t gpa)
     const uint8_t *buf = buffer_at(vm, "FINISH", finish.buf, finish.len, false);
     if (buf == NULL)
         return;
-    if (vm->request_io == NULL) {
+    if (!vm->io.finishes) {
         vm_crash(vm, "FINISH hypercall outside a kiln serve request");
         return;
     }
-    request_io_write(vm->request_io, 1, buf, finish.len);
+    vm->io.write(vm->io.context, 1, buf, finish.len);
     vm_stop(vm, MONITOR_EXITED, finish.status & 0xff);
 }
 
-static hypercall_fn *const hypercalls[KILN_HC_COUNT] = {
-    [KILN_HC_WRITE] = hc_write,   [KILN_HC_READ] = hc_read,   [KILN_HC_WALLTIME] = hc_walltime,
-    [KILN_HC_SLEEP] = hc_sleep,   [KILN_HC_EXIT] = hc_exit,   [KILN_HC_ABORT] = hc_abort,
-    [KILN_HC_MEMORY] = hc_memory, [KILN_HC_READY] = hc_ready, [KILN_HC_FINISH] = hc_finish,
+/* Every call, by number: its name (for traces) beside its handler, so that
+ * a new call cannot have one without the other. */
+static const struct {
+    const char *name;
+    hypercall_fn *serve;
+} hypercalls[KILN_HC_COUNT] = {
+    [KILN_HC_WRITE] = {"WRITE", hc_write},
+    [KILN_HC_READ] = {"READ", hc_read},
+    [KILN_HC_WALLTIME] = {"WALLTIME", hc_walltime},
+    [KILN_HC_SLEEP] = {"SLEEP", hc_sleep},
+    [KILN_HC_EXIT] = {"EXIT", hc_exit},
+    [KILN_HC_ABORT] = {"ABORT", hc_abort},
+    [KILN_HC_MEMORY] = {"MEMORY", hc_memory},
+    [KILN_HC_READY] = {"READY", hc_ready},
+    [KILN_HC_FINISH] = {"FINISH", hc_finish},
 };
+
+const char *hypercall_name(uint64_t nr)
+{
+    return nr < KILN_HC_COUNT ? hypercalls[nr].name : "unknown";
+}
 
 void hypercall_serve(struct vm *vm, uint64_t nr, uint32_t gpa)
 {
@@ -244,5 +217,5 @@ void hypercall_serve(struct vm *vm, uint64_t nr, uint32_t gpa)
         vm_crash(vm, "unknown hypercall %lu (argument block 0x%x)", nr, gpa);
         return;
     }
-    hypercalls[nr](vm, gpa);
+    hypercalls[nr].serve(vm, gpa);
 }

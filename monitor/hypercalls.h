@@ -13,4 +13,7 @@
  * address ends the run with a crash report naming both. */
 void hypercall_serve(struct vm *vm, uint64_t nr, uint32_t gpa);
 
+/* Call nr's name ("WRITE"), or "unknown". */
+const char *hypercall_name(uint64_t nr);
+
 #endif

@@ -6,19 +6,24 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/report.h"
+
 /* Anything an image places must leave room for the stack at the top of
  * the largest RAM; the exact RAM size is checked again at load. */
 #define IMAGE_LIMIT (KILN_MEM_MAX - KILN_STACK_SIZE - KILN_PAGE_SIZE)
 
+/* Reports why the image cannot be run, after its name. */
+static int reject(const struct image *image, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 static int reject(const struct image *image, const char *fmt, ...)
 {
+    char why[REPORT_MAX];
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "kiln: %s: ", image->name);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    vsnprintf(why, sizeof why, fmt, ap);
     va_end(ap);
-    return -1;
+    return report("%s: %s", image->name, why);
 }
 
 static int check_header(struct image *image, Elf *elf)

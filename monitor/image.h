@@ -13,7 +13,7 @@
 #include <kiln/abi.h>
 
 #include "guest_mem.h"
-#include "mapped_file.h"
+#include "common/mapped_file.h"
 
 #define IMAGE_MAX_SEGMENTS 8
 

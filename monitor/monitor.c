@@ -6,6 +6,7 @@
 
 #include "boot.h"
 #include "exits.h"
+#include "hypercalls.h"
 #include "prepared_image.h"
 #include "syscall_filter.h"
 #include "timeout.h"
@@ -22,29 +23,31 @@ struct monitor_result monitor_run(const struct monitor_options *options)
     if (prepared_image_open(&image, options, name) != 0)
         return failed;
     trace_mark(tracing, TRACE_IMAGE);
-    uint64_t mem_size = options->mem_size ? options->mem_size : image.image.note.default_mem;
-    struct vm vm = {
-        VM_UNOPENED,
+    const struct vm_config config = {
         .name = name,
         .image = &image.image,
+        .mem_size = options->mem_size ? options->mem_size : image.image.note.default_mem,
+        .ram = VM_RAM_LAZY,
+        .io = guest_io_stdio(),
         .timeout_ms = options->timeout_ms,
-        .trace = tracing,
+        .kvm_fd = -1,
         .cache_dir = options->cache_dir,
+        .trace = tracing,
     };
-    if (boot_check_memory(&image.image, mem_size) == 0 && vm_create(&vm, mem_size) == 0 &&
+    struct vm vm;
+    if (vm_create(&vm, &config) == 0 &&
         boot_guest(&vm, &image, options->argc, options->argv, options->envp) == 0 &&
-        timeout_arm(&vm) == 0) {
+        timeout_start(&vm) == 0) {
         /* The caches are written before the run loop is confined. */
         prepared_image_keep(&image, &vm.mem);
-        int confined = options->confine ? syscall_filter_install(&vm) : 0;
+        int confined = options->confine ? syscall_filter_install(&vm, SYSCALL_FILTER_RUN) : 0;
         trace_mark(tracing, TRACE_CONFINE);
         if (confined == 0)
             exits_run(&vm);
     }
-    timeout_disarm(&vm);
     vm_destroy(&vm);
     prepared_image_close(&image);
     trace_mark(tracing, TRACE_TEARDOWN);
-    trace_print(tracing, name);
+    trace_print(tracing, name, hypercall_name);
     return vm.result;
 }

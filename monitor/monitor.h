@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "content_hash.h"
+#include "common/content_hash.h"
 
 struct monitor_options {
     const char *image_path;

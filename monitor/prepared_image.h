@@ -10,10 +10,10 @@
 #include <stdbool.h>
 
 #include "boot_cache.h"
-#include "content_hash.h"
+#include "common/content_hash.h"
 #include "guest_mem.h"
 #include "image.h"
-#include "mapped_file.h"
+#include "common/mapped_file.h"
 #include "monitor.h"
 
 struct prepared_image {

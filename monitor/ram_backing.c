@@ -1,14 +1,16 @@
 #include "ram_backing.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 
+#include "common/bits.h"
+#include "common/report.h"
+
 /* ram_back_ends() adds these; later slots hold what the program asked for. */
 #define BOOT_SLOTS 2
-#define ALIGN_UP(x) (((x) + RAM_BACKING_STEP - 1) & ~(RAM_BACKING_STEP - 1))
+
 #define ALIGN_DOWN(x) ((x) & ~(RAM_BACKING_STEP - 1))
 
 static uint64_t max_u64(uint64_t a, uint64_t b)
@@ -38,11 +40,9 @@ static int add_slot(struct vm *vm, uint64_t start, uint64_t end, uint32_t flags)
         .memory_size = end - start,
         .userspace_addr = (uint64_t)(uintptr_t)(vm->mem.host + start),
     };
-    if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) != 0) {
-        fprintf(stderr, "kiln: %s: backing guest RAM 0x%lx-0x%lx: %s\n", vm->name, start, end,
-                strerror(errno));
-        return -1;
-    }
+    if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) != 0)
+        return report("%s: backing guest RAM 0x%lx-0x%lx: %s", vm->name, start, end,
+                      strerror(errno));
     vm->backing.slots++;
     return 0;
 }
@@ -64,13 +64,16 @@ int ram_back_ends(struct vm *vm, uint64_t low_end, uint64_t high_start)
     return 0;
 }
 
-uint64_t ram_grown_low_end(const struct ram_backing *backing, uint64_t end)
+/* Where the low end would grow to, or the high end down to, to back
+ * [start, end). */
+static uint64_t grown_low_end(const struct ram_backing *backing, uint64_t end)
 {
     uint64_t doubled = min_u64(2 * backing->low_end, backing->high_start);
-    return min_u64(max_u64(ALIGN_UP(end), doubled), backing->high_start);
+    return min_u64(max_u64(ALIGN_UP(end, RAM_BACKING_STEP), doubled), backing->high_start);
 }
 
-uint64_t ram_grown_high_start(const struct ram_backing *backing, uint64_t start, uint64_t size)
+static uint64_t grown_high_start(const struct ram_backing *backing, uint64_t start,
+                                 uint64_t size)
 {
     uint64_t backed = size - backing->high_start;
     uint64_t doubled = backing->high_start - min_u64(backed, backing->high_start);
@@ -86,13 +89,13 @@ int ram_back(struct vm *vm, uint64_t start, uint64_t end)
     start = max_u64(start, backing->low_end);
     end = min_u64(end, backing->high_start);
     if (start - backing->low_end <= backing->high_start - end) {
-        uint64_t low_end = ram_grown_low_end(backing, end);
+        uint64_t low_end = grown_low_end(backing, end);
         if (add_slot(vm, backing->low_end, low_end, 0) != 0)
             return -1;
         backing->low_end = low_end;
         return 0;
     }
-    uint64_t high_start = ram_grown_high_start(backing, start, vm->mem.size);
+    uint64_t high_start = grown_high_start(backing, start, vm->mem.size);
     if (add_slot(vm, high_start, backing->high_start, 0) != 0)
         return -1;
     backing->high_start = high_start;

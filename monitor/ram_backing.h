@@ -27,9 +27,4 @@ int ram_back_ends(struct vm *vm, uint64_t low_end, uint64_t high_start);
  * range must lie inside RAM. */
 int ram_back(struct vm *vm, uint64_t start, uint64_t end);
 
-/* Where the low end would grow to, or the high end down to, to back
- * [start, end) (exposed for tests). */
-uint64_t ram_grown_low_end(const struct ram_backing *backing, uint64_t end);
-uint64_t ram_grown_high_start(const struct ram_backing *backing, uint64_t start, uint64_t size);
-
 #endif

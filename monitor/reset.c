@@ -2,21 +2,18 @@
 
 #include <errno.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
 #include <kiln/abi.h>
 
-#include "log_line.h"
+#include "common/bits.h"
+#include "common/report.h"
 #include "vcpu_state.h"
-
-#define BITS_PER_WORD 64
 
 static int fail(const struct clone *clone, const char *what)
 {
-    fprintf(stderr, "kiln: %s: %s: %s\n", clone->vm.name, what, strerror(errno));
-    return -1;
+    return report("%s: %s: %s", clone->vm.name, what, strerror(errno));
 }
 
 static uint64_t page_count(const struct clone *clone)
@@ -46,7 +43,7 @@ static void restore_page(struct clone *clone, uint64_t page)
 {
     uint64_t offset = page * KILN_PAGE_SIZE;
     uint8_t *to = clone->vm.mem.host + offset;
-    if (snapshot_has_page(clone->snapshot, page))
+    if (bitmap_test(clone->snapshot->present, page))
         memcpy(to, clone->snapshot->mem + offset, KILN_PAGE_SIZE);
     else
         memset(to, 0, KILN_PAGE_SIZE);
@@ -55,22 +52,20 @@ static void restore_page(struct clone *clone, uint64_t page)
 static long restore_pages(struct clone *clone)
 {
     uint64_t *written = clone->vm.mem.written;
-    uint64_t words = (page_count(clone) + BITS_PER_WORD - 1) / BITS_PER_WORD;
+    uint64_t words = bitmap_words(page_count(clone));
     long restored = 0;
     for (uint64_t i = 0; i < words; i++) {
         uint64_t pages = clone->dirty[i] | written[i];
         written[i] = 0;
         for (; pages != 0; pages &= pages - 1, restored++)
-            restore_page(clone, i * BITS_PER_WORD + (uint64_t)__builtin_ctzll(pages));
+            restore_page(clone, i * BITMAP_WORD_BITS + (uint64_t)__builtin_ctzll(pages));
     }
     return restored;
 }
 
 static bool page_marked(const struct clone *clone, uint64_t page)
 {
-    uint64_t bit = 1ull << (page % BITS_PER_WORD);
-    return ((clone->dirty[page / BITS_PER_WORD] | clone->vm.mem.written[page / BITS_PER_WORD]) &
-            bit) != 0;
+    return bitmap_test(clone->dirty, page) || bitmap_test(clone->vm.mem.written, page);
 }
 
 /* Ring-0 code runs only from the image's code (the SYSCALL and exception
@@ -99,7 +94,7 @@ long reset_clone(struct clone *clone)
     if (take_dirty_log(clone) != 0)
         return -1;
     if (code_written(clone)) {
-        log_line("kiln: %s: the function wrote to its own code; its VM is rebuilt", clone->vm.name);
+        report("%s: the function wrote to its own code; its VM is rebuilt", clone->vm.name);
         return -1;
     }
     long restored = restore_pages(clone);

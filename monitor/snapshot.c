@@ -19,22 +19,19 @@
 
 #include "boot.h"
 #include "boot_info.h"
+#include "common/bits.h"
+#include "common/report.h"
+#include "cpuid_cache.h"
 #include "exits.h"
 #include "image.h"
-#include "prepared_image.h"
-#include "request_io.h"
 #include "timeout.h"
-#include "ram_backing.h"
 #include "vm.h"
 
-#define BITS_PER_WORD 64
-#define CONSTRUCTOR_OUTPUT_MAX (1u << 20)
 #define ALL_SEALS (F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL)
 
 static int fail(const struct snapshot *snap, const char *what)
 {
-    fprintf(stderr, "kiln: %s: %s: %s\n", snap->name, what, strerror(errno));
-    return -1;
+    return report("%s: %s: %s", snap->name, what, strerror(errno));
 }
 
 static int create_memfd(struct snapshot *snap)
@@ -54,36 +51,23 @@ static int check_ready(const struct snapshot *snap, const struct vm *vm)
     if (vm->ready_args != 0)
         return 0;
     if (vm->result.outcome == MONITOR_EXITED)
-        fprintf(stderr, "kiln: %s: the program exited (status %d) without making READY: was "
-                        "it built by an older kiln?\n", snap->name, vm->result.status);
+        report("%s: the program exited (status %d) without making READY: was it built by an "
+               "older kiln?", snap->name, vm->result.status);
     return -1;
 }
 
 static int boot_to_ready(struct snapshot *snap, struct vm *vm,
-                         const struct prepared_image *image,
                          const struct snapshot_options *options)
 {
     char *const no_env[] = {NULL};
-    struct request_io io;
-    int rc = guest_mem_map_shared(&vm->mem, snap->memfd, snap->mem_size);
-    if (rc != 0) {
-        errno = -rc;
-        return fail(snap, "mapping the snapshot's memory");
-    }
-    if (ram_back_all(vm, 0) != 0 || vm_create_vcpu(vm) != 0 ||
-        boot_guest(vm, image, options->argc, options->argv, no_env) != 0)
+    if (boot_guest(vm, &snap->image, options->argc, options->argv, no_env) != 0)
         return -1;
+    /* Before the guest changes it, as kiln run does. */
+    prepared_image_keep(&snap->image, &vm->mem);
     boot_info_add_flags(&vm->mem, KILN_BOOT_SERVE);
-    /* What constructors write to stdout is taken, then dropped: a refused
-     * write would leave stdout's error flag set in every request. */
-    request_io_start(&io, snap->name, NULL, 0, CONSTRUCTOR_OUTPUT_MAX);
-    vm->request_io = &io;
-    if (timeout_arm(vm) == 0)
+    if (timeout_start(vm) == 0)
         exits_run(vm);
-    timeout_disarm(vm);
-    request_io_finish(&io);
-    free(io.output);
-    vm->request_io = NULL;
+    timeout_cancel(vm);
     return check_ready(snap, vm);
 }
 
@@ -93,14 +77,12 @@ static int keep_ready_args(struct snapshot *snap, const struct vm *vm)
     const struct kiln_hc_ready *args = guest_mem_at(&vm->mem, vm->ready_args, sizeof *args);
     if (args->block % sizeof(uint64_t) != 0 || args->size < sizeof(uint64_t) ||
         guest_mem_at(&vm->mem, args->block, args->size) == NULL) {
-        fprintf(stderr, "kiln: %s: READY's environment block (0x%lx, %lu bytes) is not 8-byte "
-                        "aligned guest RAM\n", snap->name, args->block, args->size);
-        return -1;
+        return report("%s: READY's environment block (0x%lx, %lu bytes) is not 8-byte aligned "
+                      "guest RAM", snap->name, args->block, args->size);
     }
     snap->ready_args = vm->ready_args;
     snap->env_block = args->block;
     snap->env_size = args->size;
-    snap->stack_guard = vm->stack_guard;
     return 0;
 }
 
@@ -118,24 +100,44 @@ static void keep_code_range(struct snapshot *snap, const struct image *image)
     }
 }
 
+/* What the clones share with the snapshot: /dev/kvm and the CPUID,
+ * asked of KVM (or the cache) once. */
+static int open_kvm(struct snapshot *snap)
+{
+    snap->kvm_fd = vm_open_kvm();
+    if (snap->kvm_fd < 0)
+        return -1;
+    snap->cpuid = cpuid_supported(snap->kvm_fd, snap->cache_dir);
+    return snap->cpuid != NULL ? 0 : -1;
+}
+
 static int boot_and_save(struct snapshot *snap, const struct snapshot_options *options)
 {
     struct prepared_image *image = &snap->image;
-    struct monitor_options image_options = {.image_path = options->image_path};
+    struct monitor_options image_options = {
+        .image_path = options->image_path, .cache_dir = options->cache_dir};
     if (prepared_image_open(image, &image_options, options->image_name) != 0)
         return -1;
     snap->mem_size = options->mem_size ? options->mem_size : image->image.note.default_mem;
     keep_code_range(snap, &image->image);
-    struct vm vm = {
-        VM_UNOPENED,
+    if (open_kvm(snap) != 0 || create_memfd(snap) != 0)
+        return -1;
+    struct vm_config config = {
         .name = snap->name,
         .image = &image->image,
+        .mem_size = snap->mem_size,
+        .ram = VM_RAM_SHARED,
+        .ram_fd = snap->memfd,
+        .io = options->io,
         .timeout_ms = options->timeout_ms,
+        .kvm_fd = snap->kvm_fd,
+        .cpuid = snap->cpuid,
+        .cache_dir = snap->cache_dir,
         .serving = true,
     };
+    struct vm vm;
     int rc = -1;
-    if (boot_check_memory(&image->image, snap->mem_size) == 0 && create_memfd(snap) == 0 &&
-        vm_open(&vm) == 0 && boot_to_ready(snap, &vm, image, options) == 0 &&
+    if (vm_create(&vm, &config) == 0 && boot_to_ready(snap, &vm, options) == 0 &&
         vcpu_state_save(&vm, &snap->vcpu) == 0)
         rc = keep_ready_args(snap, &vm);
     vm_destroy(&vm);
@@ -145,13 +147,12 @@ static int boot_and_save(struct snapshot *snap, const struct snapshot_options *o
 static void mark_present(struct snapshot *snap, uint64_t start, uint64_t end)
 {
     for (uint64_t page = start / KILN_PAGE_SIZE; page * KILN_PAGE_SIZE < end; page++)
-        snap->present[page / BITS_PER_WORD] |= 1ull << (page % BITS_PER_WORD);
+        bitmap_set(snap->present, page);
 }
 
 static int find_present_pages(struct snapshot *snap)
 {
-    uint64_t pages = snap->mem_size / KILN_PAGE_SIZE;
-    snap->present = calloc((pages + BITS_PER_WORD - 1) / BITS_PER_WORD, sizeof *snap->present);
+    snap->present = bitmap_new(snap->mem_size / KILN_PAGE_SIZE);
     if (snap->present == NULL)
         return fail(snap, "allocating the snapshot's page map");
     for (off_t at = 0;;) {
@@ -179,7 +180,11 @@ static int seal_and_map(struct snapshot *snap)
 
 int snapshot_take(struct snapshot *snap, const struct snapshot_options *options)
 {
-    *snap = (struct snapshot){.name = options->name, .memfd = -1, .image.cached.fd = -1};
+    *snap = (struct snapshot){.name = options->name,
+                              .memfd = -1,
+                              .kvm_fd = -1,
+                              .cache_dir = options->cache_dir,
+                              .image.cached.fd = -1};
     if (boot_and_save(snap, options) != 0 || find_present_pages(snap) != 0 ||
         seal_and_map(snap) != 0) {
         snapshot_release(snap);
@@ -194,44 +199,11 @@ void snapshot_release(struct snapshot *snap)
         munmap((void *)snap->mem, snap->mem_size);
     if (snap->memfd >= 0)
         close(snap->memfd);
+    if (snap->kvm_fd >= 0)
+        close(snap->kvm_fd);
     free(snap->present);
+    free(snap->cpuid);
     vcpu_state_free(&snap->vcpu);
     prepared_image_close(&snap->image);
-    *snap = (struct snapshot){.memfd = -1, .image.cached.fd = -1};
-}
-
-/* Each run of present pages is one copy-on-write mapping of the memfd
- * over the anonymous reservation. */
-static int map_present_runs(const struct snapshot *snap, uint8_t *host)
-{
-    uint64_t pages = snap->mem_size / KILN_PAGE_SIZE;
-    for (uint64_t page = 0; page < pages;) {
-        if (!snapshot_has_page(snap, page)) {
-            page++;
-            continue;
-        }
-        uint64_t end = page;
-        while (end < pages && snapshot_has_page(snap, end))
-            end++;
-        off_t offset = (off_t)(page * KILN_PAGE_SIZE);
-        size_t len = (end - page) * KILN_PAGE_SIZE;
-        if (mmap(host + offset, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, snap->memfd,
-                 offset) == MAP_FAILED)
-            return -errno;
-        page = end;
-    }
-    return 0;
-}
-
-int snapshot_map_ram(const struct snapshot *snap, struct guest_mem *mem)
-{
-    int rc = guest_mem_map(mem, snap->mem_size);
-    if (rc == 0)
-        rc = map_present_runs(snap, mem->host);
-    if (rc != 0) {
-        guest_mem_unmap(mem);
-        errno = -rc;
-        return fail(snap, "mapping a clone's memory");
-    }
-    return 0;
+    *snap = (struct snapshot){.memfd = -1, .kvm_fd = -1, .image.cached.fd = -1};
 }

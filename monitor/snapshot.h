@@ -1,14 +1,16 @@
 /*
  * A snapshot of an image's VM at READY, just before main: its RAM in a
  * sealed memfd and its vCPU state.  Taken once per image; every clone of
- * the pool maps the RAM copy-on-write and loads the vCPU state.
+ * it maps the RAM copy-on-write, loads the vCPU state and shares its
+ * /dev/kvm and CPUID.
  */
 #ifndef KILN_SNAPSHOT_H
 #define KILN_SNAPSHOT_H
 
+#include <linux/kvm.h>
 #include <stdint.h>
 
-#include "guest_mem.h"
+#include "guest_io.h"
 #include "prepared_image.h"
 #include "vcpu_state.h"
 
@@ -20,6 +22,8 @@ struct snapshot_options {
     uint64_t timeout_ms;   /* for booting to READY; 0: none */
     int argc;
     char *const *argv;
+    struct guest_io io;    /* the guest's stdio while it boots to READY */
+    const char *cache_dir; /* the caches (boot, CPUID) to use; NULL: none */
 };
 
 struct snapshot {
@@ -32,9 +36,11 @@ struct snapshot {
     uint32_t ready_args;    /* READY's argument block */
     uint64_t env_block;     /* where each request's environment goes */
     uint64_t env_size;
-    uint64_t stack_guard;
     uint64_t code_start;    /* what the image's executable segments span: */
     uint64_t code_end;      /* the only place ring-0 code can come from */
+    int kvm_fd;             /* /dev/kvm, shared by the clones */
+    struct kvm_cpuid2 *cpuid; /* the CPUID the snapshot's vCPU had, and each clone's */
+    const char *cache_dir;
     struct prepared_image image; /* kept open for the clones' crash reports */
 };
 
@@ -43,16 +49,5 @@ struct snapshot {
 int snapshot_take(struct snapshot *snap, const struct snapshot_options *options);
 
 void snapshot_release(struct snapshot *snap);
-
-/* Guest RAM for a clone: the snapshot's pages mapped copy-on-write, the
- * others anonymous, so that pages the snapshot never had cost nothing
- * shared. */
-int snapshot_map_ram(const struct snapshot *snap, struct guest_mem *mem);
-
-/* Whether guest page number page has content in the snapshot. */
-static inline int snapshot_has_page(const struct snapshot *snap, uint64_t page)
-{
-    return (snap->present[page / 64] >> (page % 64)) & 1;
-}
 
 #endif

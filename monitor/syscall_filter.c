@@ -13,10 +13,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "cache_entry.h"
+#include "common/cache_entry.h"
+#include "common/report.h"
 
 #define ARGS_MAX 2
-#define RULES_MAX 48
+#define RULES_MAX 64
 
 /* One allowed call, when its first count arguments compare as args say.
  * Plain data, so that a rule set hashes to the key of its compiled filter. */
@@ -27,6 +28,7 @@ struct rule {
 };
 
 struct rules {
+    uint32_t action; /* for any other call */
     struct rule list[RULES_MAX];
     size_t count;
 };
@@ -53,10 +55,35 @@ static const int any_arguments[] = {
  * registers. */
 static const unsigned long vcpu_requests[] = {KVM_RUN, KVM_GET_REGS, KVM_GET_SREGS};
 
-/* Besides those: a read, three writes, two for RAM growth, one for mmap. */
-_Static_assert(sizeof any_arguments / sizeof any_arguments[0] +
-                       sizeof vcpu_requests / sizeof vcpu_requests[0] + 7 <= RULES_MAX,
-               "RULES_MAX holds every rule");
+/* What a kiln serve worker does besides: wait for jobs and share stats
+ * (futexes), free memory, and rebuild its VM after a failed job on a
+ * thread timer of its own, from the snapshot's /dev/kvm. */
+static const int worker_any_arguments[] = {
+    SCMP_SYS(futex),   SCMP_SYS(madvise),      SCMP_SYS(sched_yield),
+    SCMP_SYS(gettid),  SCMP_SYS(timer_create), SCMP_SYS(rt_sigaction),
+};
+
+/* What a worker asks of KVM: make a VM from the snapshot's state, run
+ * it, report its crashes, reset it from the dirty log.  On any
+ * descriptor, for a rebuilt VM's descriptors are new ones. */
+static const unsigned long worker_requests[] = {
+    KVM_CREATE_VM,       KVM_CHECK_EXTENSION,  KVM_ENABLE_CAP,      KVM_SET_USER_MEMORY_REGION,
+    KVM_CREATE_VCPU,     KVM_GET_VCPU_MMAP_SIZE, KVM_SET_CPUID2,    KVM_SET_SIGNAL_MASK,
+    KVM_RUN,             KVM_GET_REGS,         KVM_SET_REGS,        KVM_GET_SREGS,
+    KVM_SET_SREGS,       KVM_GET_MSRS,         KVM_SET_MSRS,        KVM_SET_XSAVE,
+    KVM_SET_XCRS,        KVM_SET_DEBUGREGS,    KVM_SET_VCPU_EVENTS, KVM_GET_DIRTY_LOG,
+    KVM_CLEAR_DIRTY_LOG,
+};
+
+#define COUNT(array) (sizeof(array) / sizeof((array)[0]))
+
+/* The run loop's: a read, three writes, two for RAM growth, one for mmap;
+ * a worker's: one write, one mmap, one mprotect. */
+_Static_assert(COUNT(any_arguments) + COUNT(vcpu_requests) + 7 <= RULES_MAX,
+               "RULES_MAX holds every rule of the run loop");
+_Static_assert(COUNT(any_arguments) + COUNT(worker_any_arguments) + COUNT(worker_requests) + 3 <=
+                   RULES_MAX,
+               "RULES_MAX holds every rule of a worker");
 
 static void add(struct rules *rules, int call, unsigned count,
                 const struct scmp_arg_cmp args[ARGS_MAX])
@@ -73,17 +100,10 @@ static void add_on_fd(struct rules *rules, int call, int fd)
     add(rules, call, 1, args);
 }
 
-/* Guest stdout and stderr, and the monitor's own stderr for its messages. */
-static void add_writes(struct rules *rules, const struct vm *vm)
+static void add_all(struct rules *rules, const int *calls, size_t count)
 {
-    const int fds[] = {vm->stdio[1], vm->stdio[2], STDERR_FILENO};
-    for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++) {
-        bool seen = false;
-        for (size_t j = 0; j < i; j++)
-            seen |= fds[j] == fds[i];
-        if (!seen)
-            add_on_fd(rules, SCMP_SYS(write), fds[i]);
-    }
+    for (size_t i = 0; i < count; i++)
+        add(rules, calls[i], 0, NULL);
 }
 
 static void add_vcpu_requests(struct rules *rules, const struct vm *vm)
@@ -110,23 +130,57 @@ static void add_ram_growth(struct rules *rules, const struct vm *vm)
     add(rules, SCMP_SYS(madvise), 1, huge);
 }
 
-/* The allocator may map memory, never executable memory. */
-static void add_data_mappings(struct rules *rules)
+/* Memory may be mapped (or, with call mprotect, made accessible), never
+ * executable. */
+static void add_no_exec(struct rules *rules, int call)
 {
     const struct scmp_arg_cmp args[ARGS_MAX] = {SCMP_A2_64(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)};
-    add(rules, SCMP_SYS(mmap), 1, args);
+    add(rules, call, 1, args);
 }
 
-static void rules_of(struct rules *rules, const struct vm *vm)
+static void add_kvm_requests(struct rules *rules)
 {
-    *rules = (struct rules){0};
-    for (size_t i = 0; i < sizeof any_arguments / sizeof any_arguments[0]; i++)
-        add(rules, any_arguments[i], 0, NULL);
-    add_on_fd(rules, SCMP_SYS(read), vm->stdio[0]);
-    add_writes(rules, vm);
+    for (size_t i = 0; i < COUNT(worker_requests); i++) {
+        const struct scmp_arg_cmp args[ARGS_MAX] = {SCMP_A1_64(SCMP_CMP_EQ, worker_requests[i], 0)};
+        add(rules, SCMP_SYS(ioctl), 1, args);
+    }
+}
+
+/* kiln run: the guest's stdio is the process's, and any other call ends
+ * the process. */
+static void run_rules(struct rules *rules, const struct vm *vm)
+{
+    rules->action = SCMP_ACT_KILL_PROCESS;
+    add_on_fd(rules, SCMP_SYS(read), STDIN_FILENO);
+    add_on_fd(rules, SCMP_SYS(write), STDOUT_FILENO);
+    add_on_fd(rules, SCMP_SYS(write), STDERR_FILENO);
     add_vcpu_requests(rules, vm);
     add_ram_growth(rules, vm);
-    add_data_mappings(rules);
+    add_no_exec(rules, SCMP_SYS(mmap));
+}
+
+/* A kiln serve worker: the guest's stdio is buffers; writes go to the
+ * log and, on any descriptor, to libmicrohttpd's wake-up of the thread
+ * that answers (whose descriptor the library does not tell).  Any other
+ * call raises SIGSYS in the worker alone, which its pool reports. */
+static void worker_rules(struct rules *rules)
+{
+    rules->action = SCMP_ACT_TRAP;
+    add_all(rules, worker_any_arguments, COUNT(worker_any_arguments));
+    add(rules, SCMP_SYS(write), 0, NULL);
+    add_kvm_requests(rules);
+    add_no_exec(rules, SCMP_SYS(mmap));
+    add_no_exec(rules, SCMP_SYS(mprotect));
+}
+
+static void rules_of(struct rules *rules, const struct vm *vm, enum syscall_filter_kind kind)
+{
+    *rules = (struct rules){0};
+    add_all(rules, any_arguments, COUNT(any_arguments));
+    if (kind == SYSCALL_FILTER_RUN)
+        run_rules(rules, vm);
+    else
+        worker_rules(rules);
 }
 
 /* What libseccomp made of rules, read back from a memfd: 0, or -errno. */
@@ -151,7 +205,7 @@ static int export_program(scmp_filter_ctx filter, struct program *program)
 
 static int compile(const struct rules *rules, struct program *program)
 {
-    scmp_filter_ctx filter = seccomp_init(SCMP_ACT_KILL_PROCESS);
+    scmp_filter_ctx filter = seccomp_init(rules->action);
     if (filter == NULL)
         return -ENOMEM;
     int rc = 0;
@@ -174,6 +228,7 @@ static struct content_hash key_of(const struct rules *rules)
     struct content_hasher hasher;
     content_hasher_start(&hasher);
     content_hasher_add(&hasher, version, sizeof version);
+    content_hasher_add(&hasher, &rules->action, sizeof rules->action);
     content_hasher_add(&hasher, rules->list, rules->count * sizeof rules->list[0]);
     return content_hasher_digest(&hasher);
 }
@@ -217,19 +272,18 @@ static int load(const struct program *program)
     return 0;
 }
 
-int syscall_filter_install(const struct vm *vm)
+int syscall_filter_install(const struct vm *vm, enum syscall_filter_kind kind)
 {
     struct rules rules;
     struct program program;
-    rules_of(&rules, vm);
+    rules_of(&rules, vm, kind);
     int rc = program_of(&rules, vm->cache_dir, &program);
     if (rc == 0)
         rc = load(&program);
     free(program.code);
     if (rc != 0) {
-        fprintf(stderr, "kiln: %s: seccomp: cannot install the system call filter: %s\n",
-                vm->name, strerror(-rc));
-        return -1;
+        return report("%s: seccomp: cannot install the system call filter: %s", vm->name,
+                      strerror(-rc));
     }
     return 0;
 }

@@ -9,7 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "clock.h"
+#include "common/clock.h"
+#include "common/report.h"
 
 #define KERNEL_SIGSET_BYTES 8
 #define MS_PER_S 1000
@@ -17,12 +18,6 @@
 static void ignore_alarm(int signo)
 {
     (void)signo;
-}
-
-static int fail(const char *what, int error)
-{
-    fprintf(stderr, "kiln: %s: %s\n", what, strerror(error));
-    return -1;
 }
 
 static sigset_t alarm_only(void)
@@ -44,7 +39,7 @@ static int unblock_alarm_in_guest(const struct vm *vm, const sigset_t *blocked)
     } mask = {.header.len = KERNEL_SIGSET_BYTES};
     memcpy(mask.bits, &in_guest, KERNEL_SIGSET_BYTES);
     if (ioctl(vm->vcpu_fd, KVM_SET_SIGNAL_MASK, &mask) != 0)
-        return fail("KVM_SET_SIGNAL_MASK", errno);
+        return report("KVM_SET_SIGNAL_MASK: %s", strerror(errno));
     return 0;
 }
 
@@ -55,7 +50,7 @@ static int create_thread_timer(struct vm *vm)
     struct sigevent event = {.sigev_notify = SIGEV_THREAD_ID, .sigev_signo = SIGALRM};
     event._sigev_un._tid = gettid();
     if (timer_create(CLOCK_MONOTONIC, &event, &vm->timer) != 0)
-        return fail("creating the timeout's timer", errno);
+        return report("creating the timeout's timer: %s", strerror(errno));
     vm->has_timer = true;
     return 0;
 }
@@ -65,10 +60,10 @@ int timeout_attach(struct vm *vm)
     struct sigaction action = {.sa_handler = ignore_alarm};
     sigset_t alarm = alarm_only(), blocked;
     if (sigaction(SIGALRM, &action, NULL) != 0)
-        return fail("installing the timeout", errno);
+        return report("installing the timeout: %s", strerror(errno));
     int rc = pthread_sigmask(SIG_BLOCK, &alarm, &blocked);
     if (rc != 0)
-        return fail("installing the timeout", rc);
+        return report("installing the timeout: %s", strerror(rc));
     sigaddset(&blocked, SIGALRM);
     if (unblock_alarm_in_guest(vm, &blocked) != 0)
         return -1;
@@ -77,6 +72,7 @@ int timeout_attach(struct vm *vm)
 
 void timeout_detach(struct vm *vm)
 {
+    timeout_cancel(vm);
     if (!vm->has_timer)
         return;
     timer_delete(vm->timer);
@@ -95,7 +91,7 @@ int timeout_start(struct vm *vm)
                      .tv_nsec = (long)(vm->timeout_ms % MS_PER_S * NS_PER_MS)},
     };
     if (timer_settime(vm->timer, 0, &timer, NULL) != 0)
-        return fail("starting the timeout", errno);
+        return report("starting the timeout: %s", strerror(errno));
     return 0;
 }
 
@@ -112,29 +108,8 @@ void timeout_cancel(struct vm *vm)
     vm->deadline_ns = 0;
 }
 
-int timeout_arm(struct vm *vm)
-{
-    if (vm->timeout_ms == 0)
-        return 0;
-    if (timeout_attach(vm) != 0)
-        return -1;
-    return timeout_start(vm);
-}
-
-void timeout_disarm(struct vm *vm)
-{
-    timeout_cancel(vm);
-    timeout_detach(vm);
-}
-
 bool timeout_expired(const struct vm *vm)
 {
     return vm->deadline_ns != 0 && clock_ns(CLOCK_MONOTONIC) >= vm->deadline_ns;
 }
 
-void timeout_stop(struct vm *vm)
-{
-    fprintf(stderr, "kiln: %s: timed out after %.3g s; the guest was stopped\n", vm->name,
-            (double)vm->timeout_ms / MS_PER_S);
-    vm_stop(vm, MONITOR_TIMED_OUT, 0);
-}

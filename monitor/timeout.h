@@ -13,12 +13,8 @@
 
 #include "vm.h"
 
-/* kiln run: timeout_attach() then timeout_start() when vm->timeout_ms is
- * set; timeout_disarm() undoes whatever was done.  Report failures. */
-int timeout_arm(struct vm *vm);
-void timeout_disarm(struct vm *vm);
-
-/* Readies the calling thread and vm's vCPU for deadlines, once per VM. */
+/* Readies the calling thread and vm's vCPU for deadlines, once per VM
+ * (vm_create() does); detaching cancels a deadline still running. */
 int timeout_attach(struct vm *vm);
 void timeout_detach(struct vm *vm);
 
@@ -28,8 +24,5 @@ int timeout_start(struct vm *vm);
 void timeout_cancel(struct vm *vm);
 
 bool timeout_expired(const struct vm *vm);
-
-/* Reports the timeout in one line and ends the run. */
-void timeout_stop(struct vm *vm);
 
 #endif

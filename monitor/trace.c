@@ -1,10 +1,10 @@
 #include "trace.h"
 
 #include <linux/kvm.h>
-#include <stdio.h>
 #include <time.h>
 
-#include "clock.h"
+#include "common/clock.h"
+#include "common/report.h"
 
 static const char *const phase_names[TRACE_PHASES] = {
     [TRACE_IMAGE] = "image open and check",
@@ -18,12 +18,6 @@ static const char *const phase_names[TRACE_PHASES] = {
     [TRACE_GUEST] = "guest running (with exit costs)",
     [TRACE_EXITS] = "serving exits",
     [TRACE_TEARDOWN] = "teardown",
-};
-
-static const char *const hypercall_names[KILN_HC_COUNT] = {
-    [KILN_HC_WRITE] = "WRITE", [KILN_HC_READ] = "READ", [KILN_HC_WALLTIME] = "WALLTIME",
-    [KILN_HC_SLEEP] = "SLEEP", [KILN_HC_EXIT] = "EXIT", [KILN_HC_ABORT] = "ABORT",
-    [KILN_HC_MEMORY] = "MEMORY",
 };
 
 void trace_start(struct trace *trace)
@@ -54,26 +48,28 @@ void trace_exit(struct trace *trace, uint32_t reason, uint64_t mmio_addr)
         trace->hypercalls[call]++;
 }
 
-void trace_print(const struct trace *trace, const char *name)
+void trace_print(const struct trace *trace, const char *name, const char *(*call_name)(uint64_t))
 {
     if (trace == NULL)
         return;
-    fprintf(stderr, "kiln: %s: boot trace, microseconds\n", name);
-    fprintf(stderr, "  %-34s %9.1f (CPU time)\n", "process start-up to the monitor",
-            (double)trace->startup_cpu_ns / 1000);
+    struct report_text text;
+    report_text_start(&text, "%s: boot trace, microseconds", name);
+    report_text_add(&text, "\n  %-34s %9.1f (CPU time)\n", "process start-up to the monitor",
+                    (double)trace->startup_cpu_ns / 1000);
     for (int p = 0; p < TRACE_PHASES; p++)
-        fprintf(stderr, "  %-34s %9.1f\n", phase_names[p], (double)trace->phase_ns[p] / 1000);
-    fprintf(stderr, "  %-34s %9.1f\n", "total in the monitor",
-            (double)(trace->last_ns - trace->started_ns) / 1000);
+        report_text_add(&text, "  %-34s %9.1f\n", phase_names[p],
+                        (double)trace->phase_ns[p] / 1000);
+    report_text_add(&text, "  %-34s %9.1f\n", "total in the monitor",
+                    (double)(trace->last_ns - trace->started_ns) / 1000);
     uint32_t total = 0;
     for (int r = 0; r < TRACE_EXIT_REASONS; r++)
         total += trace->exits[r];
-    fprintf(stderr, "  exits: %u", total);
+    report_text_add(&text, "  exits: %u", total);
     for (int c = 0; c < KILN_HC_COUNT; c++)
         if (trace->hypercalls[c])
-            fprintf(stderr, ", %s %u", hypercall_names[c], trace->hypercalls[c]);
+            report_text_add(&text, ", %s %u", call_name((uint64_t)c), trace->hypercalls[c]);
     for (int r = 0; r < TRACE_EXIT_REASONS; r++)
         if (trace->exits[r] && r != KVM_EXIT_MMIO)
-            fprintf(stderr, ", KVM exit reason %d: %u", r, trace->exits[r]);
-    fputc('\n', stderr);
+            report_text_add(&text, ", KVM exit reason %d: %u", r, trace->exits[r]);
+    report_text_write(&text);
 }

@@ -44,6 +44,8 @@ void trace_mark(struct trace *trace, enum trace_phase phase);
 /* Counts one exit; call after serving it. */
 void trace_exit(struct trace *trace, uint32_t reason, uint64_t mmio_addr);
 
-void trace_print(const struct trace *trace, const char *name);
+/* call_name names a hypercall by number (hypercall_name()), so that the
+ * trace needs no table of its own. */
+void trace_print(const struct trace *trace, const char *name, const char *(*call_name)(uint64_t));
 
 #endif

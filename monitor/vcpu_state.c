@@ -1,11 +1,11 @@
 #include "vcpu_state.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
+#include "common/report.h"
 #include "msrs.h"
 
 static const uint32_t saved_msrs[VCPU_STATE_MSRS] = {
@@ -16,8 +16,7 @@ static const uint32_t saved_msrs[VCPU_STATE_MSRS] = {
 
 static int fail(const struct vm *vm, const char *what)
 {
-    fprintf(stderr, "kiln: %s: %s: %s\n", vm->name, what, strerror(errno));
-    return -1;
+    return report("%s: %s: %s", vm->name, what, strerror(errno));
 }
 
 static int finish_exit(const struct vm *vm)
@@ -56,8 +55,7 @@ static int msrs_ioctl(const struct vm *vm, unsigned long request, const char *wh
         return 0;
     if (done < 0)
         return fail(vm, what);
-    fprintf(stderr, "kiln: %s: %s: KVM refused MSR 0x%x\n", vm->name, what, saved_msrs[done]);
-    return -1;
+    return report("%s: %s: KVM refused MSR 0x%x", vm->name, what, saved_msrs[done]);
 }
 
 static int save_msrs(const struct vm *vm, struct vcpu_state *state)
@@ -116,11 +114,10 @@ int vcpu_state_load_user(const struct vm *vm, const struct vcpu_state *state)
 int vcpu_state_load(const struct vm *vm, const struct vcpu_state *state)
 {
     int synced = ioctl(vm->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SYNC_REGS);
-    if (synced < 0 || (synced & SYNCED_REGS) != SYNCED_REGS) {
-        fprintf(stderr, "kiln: %s: this KVM cannot load registers through kvm_run "
-                        "(KVM_CAP_SYNC_REGS), which kiln serve needs\n", vm->name);
-        return -1;
-    }
+    if (synced < 0 || (synced & SYNCED_REGS) != SYNCED_REGS)
+        return report("%s: this KVM cannot load registers through kvm_run "
+                      "(KVM_CAP_SYNC_REGS), which kiln serve needs",
+                      vm->name);
     if (ioctl(vm->vcpu_fd, KVM_SET_XCRS, &state->xcrs) != 0)
         return fail(vm, "KVM_SET_XCRS");
     if (msrs_ioctl(vm, KVM_SET_MSRS, "KVM_SET_MSRS", (void *)&state->msrs) != 0)

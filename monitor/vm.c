@@ -1,9 +1,15 @@
+/*
+ * The one VM constructor.  kiln run, the snapshot kiln serve takes of a
+ * function and every clone of that snapshot are made here, from a config,
+ * so that each gets the same checks and caches.
+ */
 #include "vm.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -11,74 +17,180 @@
 
 #include <kiln/abi.h>
 
-#define KVM_DEVICE "/dev/kvm"
+#include "common/report.h"
+#include "cpuid_cache.h"
+#include "image.h"
+#include "ram_backing.h"
+#include "timeout.h"
 
-static int fail(const char *what, const char *why)
+#define KVM_DEVICE "/dev/kvm"
+#define MS_PER_S 1000
+
+uint64_t vm_stack_guard(uint64_t mem_size)
 {
-    fprintf(stderr, "kiln: %s: %s\n", what, why);
-    return -1;
+    return mem_size - KILN_STACK_SIZE - KILN_PAGE_SIZE;
 }
 
-static int open_kvm(struct vm *vm)
+/* Everything about a guest's memory that can be wrong (its size, an image
+ * that reaches the stack), found before any VM exists. */
+static int check_memory(const struct image *image, uint64_t mem_size)
 {
-    vm->kvm_fd = open(KVM_DEVICE, O_RDWR | O_CLOEXEC);
+    if (mem_size < KILN_MEM_MIN || mem_size > KILN_MEM_MAX || mem_size % KILN_MEM_ALIGN != 0)
+        return report("%s: guest memory of %lu bytes is not a 2 MiB multiple between 16 MiB "
+                      "and 4 GiB", image->name, mem_size);
+    return image_check_fits(image, vm_stack_guard(mem_size));
+}
+
+int vm_open_kvm(void)
+{
+    int fd = open(KVM_DEVICE, O_RDWR | O_CLOEXEC);
+    if (fd < 0)
+        return report("%s: %s", KVM_DEVICE,
+                      errno == ENOENT ? "not present: this machine has no KVM" : strerror(errno));
+    if (ioctl(fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION) {
+        close(fd);
+        return report("%s: unsupported KVM API version", KVM_DEVICE);
+    }
+    return fd;
+}
+
+static int open_vm(struct vm *vm, int kvm_fd)
+{
+    vm->owns_kvm_fd = kvm_fd < 0;
+    vm->kvm_fd = kvm_fd < 0 ? vm_open_kvm() : kvm_fd;
     if (vm->kvm_fd < 0)
-        return fail(KVM_DEVICE, errno == ENOENT ? "not present: this machine has no KVM"
-                                                : strerror(errno));
-    if (ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION)
-        return fail(KVM_DEVICE, "unsupported KVM API version");
+        return -1;
+    vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
+    if (vm->vm_fd < 0)
+        return report("KVM_CREATE_VM: %s", strerror(errno));
     return 0;
 }
 
-int vm_create_vcpu(struct vm *vm)
+/* With manual protection, fetching the log does not re-protect pages;
+ * a reset re-protects only the dirty ones (KVM_CLEAR_DIRTY_LOG). */
+static int enable_manual_dirty_log(const struct vm *vm)
+{
+    struct kvm_enable_cap cap = {
+        .cap = KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2,
+        .args = {KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE},
+    };
+    if (ioctl(vm->vm_fd, KVM_ENABLE_CAP, &cap) != 0)
+        return report("%s: enabling KVM's manual dirty log: %s", vm->name, strerror(errno));
+    return 0;
+}
+
+/* A clone's RAM: the snapshot's pages copy-on-write, the others
+ * anonymous, so that pages the snapshot never had cost nothing shared;
+ * the monitor's writes to it are noted for the reset. */
+static int map_cloned_ram(struct vm *vm, const struct vm_config *config)
+{
+    int rc = guest_mem_map(&vm->mem, config->mem_size);
+    if (rc == 0)
+        rc = guest_mem_map_pages(&vm->mem, config->ram_fd, config->ram_present);
+    if (rc == 0)
+        rc = guest_mem_track_writes(&vm->mem);
+    return rc;
+}
+
+static int map_ram(struct vm *vm, const struct vm_config *config)
+{
+    int rc;
+    switch (config->ram) {
+    case VM_RAM_LAZY:
+        rc = guest_mem_map(&vm->mem, config->mem_size);
+        break;
+    case VM_RAM_SHARED:
+        rc = guest_mem_map_shared(&vm->mem, config->ram_fd, config->mem_size);
+        break;
+    case VM_RAM_CLONED:
+        rc = map_cloned_ram(vm, config);
+        break;
+    default:
+        rc = -EINVAL;
+    }
+    if (rc != 0)
+        return report("%s: reserving guest memory: %s", vm->name, strerror(-rc));
+    trace_mark(vm->trace, TRACE_VM_CREATE);
+    return 0;
+}
+
+/* Lazy RAM is backed as the guest boots and grows; the rest is one slot
+ * from the start, dirty-logged for a clone's resets. */
+static int back_ram(struct vm *vm, enum vm_ram ram)
+{
+    if (ram == VM_RAM_LAZY)
+        return 0;
+    if (ram == VM_RAM_CLONED && enable_manual_dirty_log(vm) != 0)
+        return -1;
+    return ram_back_all(vm, ram == VM_RAM_CLONED ? KVM_MEM_LOG_DIRTY_PAGES : 0);
+}
+
+static int create_vcpu(struct vm *vm)
 {
     vm->vcpu_fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0);
     if (vm->vcpu_fd < 0)
-        return fail("KVM_CREATE_VCPU", strerror(errno));
+        return report("KVM_CREATE_VCPU: %s", strerror(errno));
     int size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
     if (size <= 0)
-        return fail("KVM_GET_VCPU_MMAP_SIZE", strerror(errno));
+        return report("KVM_GET_VCPU_MMAP_SIZE: %s", strerror(errno));
     vm->run_size = (size_t)size;
     vm->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vm->vcpu_fd, 0);
     if (vm->run == MAP_FAILED) {
         vm->run = NULL;
-        return fail("mapping the vCPU", strerror(errno));
+        return report("mapping the vCPU: %s", strerror(errno));
     }
-    return 0;
-}
-
-int vm_open(struct vm *vm)
-{
-    if (open_kvm(vm) != 0)
-        return -1;
-    vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
-    if (vm->vm_fd < 0)
-        return fail("KVM_CREATE_VM", strerror(errno));
-    return 0;
-}
-
-int vm_create(struct vm *vm, uint64_t mem_size)
-{
-    if (vm_open(vm) != 0)
-        return -1;
-    int rc = guest_mem_map(&vm->mem, mem_size);
-    if (rc != 0)
-        return fail("reserving guest memory", strerror(-rc));
-    trace_mark(vm->trace, TRACE_VM_CREATE);
-    rc = vm_create_vcpu(vm);
     trace_mark(vm->trace, TRACE_VCPU_CREATE);
+    return 0;
+}
+
+/* Newer kernels check CR4 bits against the CPUID, so it comes before any
+ * special register is set. */
+static int set_cpuid(struct vm *vm, const struct kvm_cpuid2 *given)
+{
+    struct kvm_cpuid2 *supported = given ? NULL : cpuid_supported(vm->kvm_fd, vm->cache_dir);
+    const struct kvm_cpuid2 *cpuid = given ? given : supported;
+    if (cpuid == NULL)
+        return -1;
+    int rc = ioctl(vm->vcpu_fd, KVM_SET_CPUID2, cpuid) == 0
+                 ? 0
+                 : report("KVM_SET_CPUID2: %s", strerror(errno));
+    free(supported);
+    trace_mark(vm->trace, TRACE_CPUID);
     return rc;
+}
+
+int vm_create(struct vm *vm, const struct vm_config *config)
+{
+    *vm = (struct vm){
+        VM_UNOPENED,
+        .name = config->name,
+        .image = config->image,
+        .io = config->io,
+        .stack_guard = vm_stack_guard(config->mem_size),
+        .timeout_ms = config->timeout_ms,
+        .serving = config->serving,
+        .ready_args = config->ready_args,
+        .trace = config->trace,
+        .cache_dir = config->cache_dir,
+    };
+    if (check_memory(config->image, config->mem_size) != 0 ||
+        open_vm(vm, config->kvm_fd) != 0 || map_ram(vm, config) != 0 ||
+        back_ram(vm, config->ram) != 0 || create_vcpu(vm) != 0 ||
+        set_cpuid(vm, config->cpuid) != 0)
+        return -1;
+    return vm->timeout_ms != 0 ? timeout_attach(vm) : 0;
 }
 
 void vm_destroy(struct vm *vm)
 {
+    timeout_detach(vm);
     if (vm->run)
         munmap(vm->run, vm->run_size);
     if (vm->vcpu_fd >= 0)
         close(vm->vcpu_fd);
     if (vm->vm_fd >= 0)
         close(vm->vm_fd);
-    if (vm->kvm_fd >= 0)
+    if (vm->owns_kvm_fd && vm->kvm_fd >= 0)
         close(vm->kvm_fd);
     guest_mem_unmap(&vm->mem);
     vm->run = NULL;
@@ -91,13 +203,37 @@ void vm_stop(struct vm *vm, enum monitor_outcome outcome, int status)
     vm->result = (struct monitor_result){.outcome = outcome, .status = status};
 }
 
-void vm_crash(struct vm *vm, const char *fmt, ...)
+void vm_time_out(struct vm *vm)
 {
+    report("%s: timed out after %.3g s; the guest was stopped", vm->name,
+           (double)vm->timeout_ms / MS_PER_S);
+    vm_stop(vm, MONITOR_TIMED_OUT, 0);
+}
+
+void vm_crash_start(struct report_text *text, const struct vm *vm, const char *fmt, ...)
+{
+    char what[REPORT_MAX];
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "kiln: %s: guest crashed: ", vm->name);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
+    report_text_start(text, "%s: guest crashed: %s", vm->name, what);
+}
+
+void vm_crash_end(struct vm *vm, struct report_text *text)
+{
+    report_text_write(text);
     vm_stop(vm, MONITOR_CRASHED, 0);
+}
+
+void vm_crash(struct vm *vm, const char *fmt, ...)
+{
+    char what[REPORT_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    struct report_text text;
+    vm_crash_start(&text, vm, "%s", what);
+    vm_crash_end(vm, &text);
 }

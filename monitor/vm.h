@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "common/report.h"
+#include "guest_io.h"
 #include "guest_mem.h"
 #include "monitor.h"
 #include "trace.h"
@@ -22,22 +24,20 @@ struct ram_backing {
     uint32_t slots;
 };
 
-struct request_io;
-
 struct image;
 
 struct vm {
     const char *name;         /* the image, for messages */
     const struct image *image; /* for naming code addresses in crash reports */
     int kvm_fd;
+    bool owns_kvm_fd;         /* opened for this VM, closed with it */
     int vm_fd;
     int vcpu_fd;
     struct kvm_run *run;      /* the vCPU's shared exit page */
     size_t run_size;
     struct guest_mem mem;
     struct ram_backing backing;
-    int stdio[3];             /* host fds behind the guest's 0, 1 and 2 */
-    struct request_io *request_io; /* kiln serve: one request's 0, 1, 2 instead */
+    struct guest_io io;       /* the guest's fds 0, 1 and 2 */
     uint64_t stack_guard;     /* guest-physical page below the stack */
     int64_t deadline_ns;      /* CLOCK_MONOTONIC when the guest's time is up; 0: never */
     uint64_t timeout_ms;
@@ -51,26 +51,73 @@ struct vm {
     const char *cache_dir;    /* the cache's root; NULL: none */
 };
 
-/* The fields every VM starts with, before vm_open(): no descriptors, the
- * process's own stdio, and a failure until its run says otherwise. */
+/* Where a VM's RAM comes from and how KVM has it. */
+enum vm_ram {
+    /* Zero, anonymous, handed to KVM as the guest grows (ram_backing.h):
+     * kiln run. */
+    VM_RAM_LAZY,
+    /* Shared with ram_fd, which keeps what the guest wrote, all one slot:
+     * a snapshot being taken. */
+    VM_RAM_SHARED,
+    /* The pages ram_present marks mapped copy-on-write from ram_fd, the
+     * rest zero, all one dirty-logged slot that a reset reads: a clone. */
+    VM_RAM_CLONED,
+};
+
+/* Everything a VM is made from. */
+struct vm_config {
+    const char *name;
+    const struct image *image;
+    uint64_t mem_size;         /* bytes of guest RAM, checked against the image */
+    enum vm_ram ram;
+    int ram_fd;                /* VM_RAM_SHARED and VM_RAM_CLONED */
+    const uint64_t *ram_present; /* VM_RAM_CLONED: a bitmap of ram_fd's pages */
+    struct guest_io io;
+    uint64_t timeout_ms;       /* per run; 0: none */
+    int kvm_fd;                /* an open /dev/kvm to share; -1: open one */
+    const struct kvm_cpuid2 *cpuid; /* the guest's CPUID; NULL: what KVM supports */
+    const char *cache_dir;     /* the caches (CPUID, seccomp) to use; NULL: none */
+    struct trace *trace;
+    bool serving;              /* READY is taken */
+    uint32_t ready_args;       /* a clone's: READY made already */
+};
+
+/* The fields every VM starts with: no descriptors, and a failure until
+ * its run says otherwise. */
 #define VM_UNOPENED                                                                      \
-    .kvm_fd = -1, .vm_fd = -1, .vcpu_fd = -1, .stdio = {0, 1, 2},                        \
-    .result = {.outcome = MONITOR_FAILED}
+    .kvm_fd = -1, .vm_fd = -1, .vcpu_fd = -1, .result = {.outcome = MONITOR_FAILED}
 
-/* Opens KVM and creates the VM, reserves its RAM (backed later, see
- * ram_backing.h) and creates its vCPU; reports failures. */
-int vm_create(struct vm *vm, uint64_t mem_size);
+/* The guest-physical page below the stack of a guest with mem_size bytes:
+ * nothing of the image may reach it. */
+uint64_t vm_stack_guard(uint64_t mem_size);
 
-/* The steps of vm_create(), for VMs whose RAM is not fresh and zero
- * (kiln serve's snapshots and clones, which back it with ram_back_all()). */
-int vm_open(struct vm *vm);
-int vm_create_vcpu(struct vm *vm);
+/* Opens /dev/kvm for VMs to share; -1 when it cannot (reported). */
+int vm_open_kvm(void);
+
+/* Makes the one kind of VM there is, from config: KVM's VM, its RAM
+ * (checked to hold the image), its vCPU with its CPUID, and the timer
+ * for its time limit.  Call it on the thread that will run the VM (the
+ * timer signals that thread).  The vCPU is then ready to be booted
+ * (boot.h) or loaded (vcpu_state.h).  Reports failures; vm_destroy()
+ * undoes what was done either way. */
+int vm_create(struct vm *vm, const struct vm_config *config);
+
 void vm_destroy(struct vm *vm);
 
 /* Ends the run with this outcome; the message, if any, is already out. */
 void vm_stop(struct vm *vm, enum monitor_outcome outcome, int status);
 
+/* Reports that the guest ran past its time in one line and ends the run. */
+void vm_time_out(struct vm *vm);
+
 /* Reports a guest crash in one line and ends the run. */
 void vm_crash(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A crash report of several lines: its first line, which says the same
+ * as vm_crash() would; then what the caller adds; then vm_crash_end()
+ * writes it whole and ends the run. */
+void vm_crash_start(struct report_text *text, const struct vm *vm, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void vm_crash_end(struct vm *vm, struct report_text *text);
 
 #endif

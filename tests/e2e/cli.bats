@@ -2,6 +2,32 @@
 
 load helpers
 
+# The options the text on stdin names, once each: "--name" or "-X" standing
+# alone, not the "-lm" of an example nor the hyphen in "musl-gcc".  -h and
+# --help are left out: README.md names them once for every command.
+option_names() {
+    grep -oP -- '(?<![[:alnum:]-])(--[a-z][a-z-]*|-[A-Za-z])(?![[:alnum:]])' |
+        grep -vxE -- '-h|--help' | sort -u
+}
+
+# The paragraph on kiln $1 in README.md's Usage section: the one that
+# starts with "`kiln $1 ".
+readme_usage() {
+    awk -v RS= -v start="\`kiln $1 " '/^## /{usage = /^## Usage/} usage && index($0, start) == 1' \
+        "$REPO_ROOT/README.md"
+}
+
+# Fails, showing the difference, unless kiln $1 --help and README.md's
+# usage of kiln $1 name the same options.
+assert_help_matches_readme() {
+    run -0 "$KILN" "$1" --help
+    local help readme
+    help=$(option_names <<<"$output")
+    readme=$(readme_usage "$1" | option_names)
+    [ -n "$help" ]
+    diff <(echo "$help") <(echo "$readme")
+}
+
 @test "kiln --help lists the commands and the exit codes" {
     run -0 "$KILN" --help
     [[ "$output" == *"kiln build"* ]]
@@ -29,6 +55,18 @@ load helpers
     [[ "$output" == *"--timeout"* && "$output" == *"--env"* ]]
     [[ "$output" == *"Exit codes"* ]]
     [[ "$output" == *124* && "$output" == *125* && "$output" == *126* ]]
+}
+
+@test "kiln build --help and README.md name the same options" {
+    assert_help_matches_readme build
+}
+
+@test "kiln run --help and README.md name the same options" {
+    assert_help_matches_readme run
+}
+
+@test "kiln serve --help and README.md name the same options" {
+    assert_help_matches_readme serve
 }
 
 @test "kiln version --help shows its usage and exit codes" {
@@ -142,4 +180,9 @@ SRC
     [[ "${stderr_lines[0]}" == "kiln: build cache: miss, "* ]]
     [[ "${stderr_lines[1]}" == "musl-gcc "*" -c "* ]]
     [[ "${stderr_lines[2]}" == "musl-gcc "*" -o "* ]]
+}
+
+@test "kiln links nothing of kiln serve: no CGI, HTTP, route or pool symbols" {
+    run -0 nm "$KILN"
+    ! grep -Ei ' [TtDdBbRr] (cgi_|http_|route_|routes_|pool_|request_|server_|MHD_)' <<<"$output"
 }

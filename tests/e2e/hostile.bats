@@ -222,6 +222,17 @@ runaway() {
     attack abort-wrapping-frames 126 "killed by signal 6 (Aborted) at rip 0x0" report
 }
 
+@test "hostile ready-outside-serve: exit 126, one clear report" {
+    attack ready-outside-serve 126 "READY hypercall outside kiln serve" one
+}
+
+@test "hostile ready-outside-serve under --trace-boot: the trace names READY" {
+    run -126 --separate-stderr "$KILN" run --trace-boot "$(guest hostile)" -- ready-outside-serve \
+        </dev/null
+    [[ "$stderr" == *"exits: "*", READY 1"* ]]
+    [[ "$stderr" != *"(null)"* ]]
+}
+
 @test "hostile huge-malloc: malloc of 1 GiB in 128 MiB returns NULL and the guest goes on" {
     run -0 --separate-stderr "$KILN" run "$(guest hostile)" -- huge-malloc </dev/null
     [ "$output" = "malloc 1 GiB: NULL"$'\n'"survived" ]

@@ -3,34 +3,6 @@
 
 load helpers
 
-# start_server LOG ARGS...: kiln serve on a free loopback port; sets PORT
-# and SERVER_PID once it listens (10 s at most).
-start_server() {
-    local log="$1"
-    shift
-    "$KILN" serve --listen 127.0.0.1:0 "$@" >"$log" 2>&1 3>&- &
-    SERVER_PID=$!
-    for _ in $(seq 100); do
-        PORT=$(sed -n 's|^kiln: listening on http://127.0.0.1:\([0-9]*\)/$|\1|p' "$log")
-        [ -n "$PORT" ] && return 0
-        kill -0 "$SERVER_PID" 2>/dev/null || break
-        sleep 0.1
-    done
-    echo "kiln serve did not start:" >&2
-    cat "$log" >&2
-    return 1
-}
-
-# stop_server: SIGTERM, then wait (10 s at most) for kiln to exit.
-stop_server() {
-    kill -TERM "$SERVER_PID" 2>/dev/null || return 0
-    for _ in $(seq 100); do
-        kill -0 "$SERVER_PID" 2>/dev/null || return 0
-        sleep 0.1
-    done
-    kill -KILL "$SERVER_PID"
-}
-
 setup_file() {
     for name in cgi_env cgi_echo cgi_counter cgi_answers; do
         build_guest "$name"
@@ -45,18 +17,6 @@ setup_file() {
 
 teardown_file() {
     stop_server
-}
-
-# fetch PATH [CURL ARGS...]: the response body; the status goes to $BATS_TEST_TMPDIR/status
-fetch() {
-    local path="$1"
-    shift
-    timeout 10 curl -sS -o - -w '%{stderr}%{http_code}' "$@" "http://127.0.0.1:$PORT$path" \
-        2>"$BATS_TEST_TMPDIR/status"
-}
-
-status() {
-    cat "$BATS_TEST_TMPDIR/status"
 }
 
 # env_of PATH [CURL ARGS...]: what /env answers, for assert_line_in

@@ -7,7 +7,7 @@
  */
 #include <string.h>
 
-#include "exits.h"
+#include "monitor/exits.h"
 #include "fake_vm.h"
 
 #define EXIT_DETAIL_SIZE 64

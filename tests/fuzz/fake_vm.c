@@ -1,13 +1,12 @@
 #include "fake_vm.h"
 
 #include <elf.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <kiln/abi.h>
 
-#include "image.h"
+#include "monitor/image.h"
 
 /* The code the backtrace of an ABORT may return into. */
 #define FAKE_CODE_SIZE 0x10000
@@ -19,10 +18,27 @@ static struct image image = {
     .segment_count = 1,
 };
 
+/* Takes every write, has nothing to read. */
+static int64_t take_all(void *context, uint32_t fd, const uint8_t *bytes, uint64_t len)
+{
+    (void)context;
+    (void)fd;
+    (void)bytes;
+    return (int64_t)len;
+}
+
+static int64_t nothing_to_read(void *context, uint8_t *buf, uint64_t len, int64_t deadline_ns)
+{
+    (void)context;
+    (void)buf;
+    (void)len;
+    (void)deadline_ns;
+    return 0;
+}
+
 static void fake_vm_create(void)
 {
-    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-    if (null < 0 || guest_mem_map(&vm.mem, FAKE_VM_RAM) != 0)
+    if (guest_mem_map(&vm.mem, FAKE_VM_RAM) != 0)
         abort();
     vm.name = "fuzz.kiln";
     vm.image = &image;
@@ -30,7 +46,7 @@ static void fake_vm_create(void)
     /* All of RAM backed already: MEMORY checks its range and asks no KVM. */
     vm.backing = (struct ram_backing){.low_end = FAKE_VM_RAM, .high_start = FAKE_VM_RAM};
     vm.serving = true;
-    vm.stdio[0] = vm.stdio[1] = vm.stdio[2] = null;
+    vm.io = (struct guest_io){.write = take_all, .read = nothing_to_read};
     vm.stack_guard = KILN_IMAGE_BASE - KILN_PAGE_SIZE;
 }
 

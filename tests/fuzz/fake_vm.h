@@ -1,6 +1,6 @@
 /*
- * A VM with no KVM behind it, for the fuzz targets: guest RAM, stdio on
- * /dev/null, a deadline already past (so SLEEP and READ return at once),
+ * A VM with no KVM behind it, for the fuzz targets: guest RAM, stdio that
+ * takes everything and has nothing to read, a deadline already past (so SLEEP and READ return at once),
  * serving (so READY is taken) but with no request (so FINISH refuses):
  * all that the hypercall handlers and the exit dispatch touch.
  */
@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "vm.h"
+#include "monitor/vm.h"
 
 #define FAKE_VM_RAM (2ull << 20)
 

@@ -9,7 +9,7 @@
 #include <kiln/abi.h>
 
 #include "fake_vm.h"
-#include "hypercalls.h"
+#include "monitor/hypercalls.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -10,9 +10,9 @@
 
 #include <kiln/abi.h>
 
-#include "boot.h"
-#include "image.h"
-#include "symbols.h"
+#include "monitor/image.h"
+#include "monitor/symbols.h"
+#include "monitor/vm.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -46,7 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(bytes, data, size);
     struct image image;
     if (image_parse(&image, "fuzz.kiln", bytes, size) == 0 &&
-        image_check_fits(&image, boot_stack_guard(KILN_MEM_MAX)) == 0) {
+        image_check_fits(&image, vm_stack_guard(KILN_MEM_MAX)) == 0) {
         image_load(&image, &mem);
         drop_loaded_pages(&image, &mem);
         name_addresses(&image);

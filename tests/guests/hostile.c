@@ -336,6 +336,13 @@ static void abort_unknown_signal(void)
     kiln_hypercall(KILN_HC_ABORT, (uint32_t)(uintptr_t)&args);
 }
 
+/* READY belongs to kiln serve's snapshot; kiln run refuses it. */
+static void ready_outside_serve(void)
+{
+    struct kiln_hc_ready args = {0};
+    kiln_hypercall(KILN_HC_READY, (uint32_t)(uintptr_t)&args);
+}
+
 /* A frame-pointer chain that points at itself, then one that wraps. */
 static void abort_looping_frames(void)
 {
@@ -409,6 +416,7 @@ static const struct attack {
     {"abort-unknown-signal", abort_unknown_signal},
     {"abort-looping-frames", abort_looping_frames},
     {"abort-wrapping-frames", abort_wrapping_frames},
+    {"ready-outside-serve", ready_outside_serve},
 };
 
 int main(int argc, char **argv)

@@ -4,8 +4,8 @@
 #include <limits.h>
 #include <sys/stat.h>
 
-#include "atomic_file.h"
-#include "mapped_file.h"
+#include "common/atomic_file.h"
+#include "common/mapped_file.h"
 #include "scratch_dir.h"
 
 static char dir[sizeof SCRATCH_TEMPLATE];

@@ -3,7 +3,7 @@
 
 #include <kiln/abi.h>
 
-#include "backtrace.h"
+#include "monitor/backtrace.h"
 
 /* A guest with code at 1 MiB and its stack at the top of 4 MiB of RAM. */
 #define RAM (4ull << 20)

@@ -5,7 +5,7 @@
 
 #include <kiln/abi.h>
 
-#include "boot_cache.h"
+#include "monitor/boot_cache.h"
 #include "scratch_dir.h"
 
 #define RAM_SIZE   (16ull << 20)

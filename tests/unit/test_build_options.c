@@ -1,8 +1,11 @@
 #include <criterion/criterion.h>
+#include <criterion/redirect.h>
+#include <stdio.h>
+#include <string.h>
 
 #include <kiln/abi.h>
 
-#include "options.h"
+#include "cmd/options.h"
 
 #define ARGC(argv) ((int)(sizeof(argv) / sizeof(argv)[0]))
 
@@ -187,4 +190,73 @@ Test(build_options, short_help)
     struct build_args args = parsed(ARGC(argv), argv);
     cr_assert(args.help);
     options_free_build(&args);
+}
+
+Test(build_options, options_and_sources_may_alternate)
+{
+    char *argv[] = {"build", "-O2", "a.c", "--mem=64M", "b.c", "-lm"};
+    struct build_args args = parsed(ARGC(argv), argv);
+    cr_assert_eq(args.compile.source_count, 2);
+    cr_assert_str_eq(args.compile.sources[1], "b.c");
+    cr_assert_eq(args.default_mem, 64ull << 20);
+    cr_assert_str_eq(args.compile.libs[0], "m");
+    options_free_build(&args);
+}
+
+Test(build_options, argv_keeps_its_order)
+{
+    char *argv[] = {"build", "a.c", "-o", "x.kiln", "b.c", "--", "-c.c"};
+    char *before[ARGC(argv)];
+    memcpy(before, argv, sizeof argv);
+    struct build_args args = parsed(ARGC(argv), argv);
+    cr_assert_arr_eq(argv, before, sizeof argv);
+    cr_assert_eq(args.compile.source_count, 3);
+    cr_assert_str_eq(args.compile.sources[2], "-c.c");
+    options_free_build(&args);
+}
+
+Test(build_options, letters_run_together_are_refused)
+{
+    char *argv[] = {"build", "-vO2", "a.c"};
+    assert_refused(ARGC(argv), argv, "unknown option \"-vO2\" (see kiln build --help)");
+}
+
+Test(build_options, abbreviations_are_refused)
+{
+    char *argv[] = {"build", "--me", "64M", "a.c"};
+    assert_refused(ARGC(argv), argv, "unknown option \"--me\" (see kiln build --help)");
+}
+
+Test(build_options, a_flag_takes_no_value)
+{
+    char *argv[] = {"build", "--help=1", "a.c"};
+    assert_refused(ARGC(argv), argv, "unknown option \"--help=1\" (see kiln build --help)");
+}
+
+Test(build_options, each_parse_starts_afresh)
+{
+    char *bad[] = {"build", "-vO3", "a.c"};
+    assert_refused(ARGC(bad), bad, "unknown option \"-vO3\" (see kiln build --help)");
+    char *argv[] = {"build", "-O1", "a.c"};
+    struct build_args args = parsed(ARGC(argv), argv);
+    cr_assert_eq(args.compile.cflag_count, 1);
+    cr_assert_str_eq(args.compile.cflags[0], "-O1");
+    cr_assert_not(args.compile.verbose);
+    options_free_build(&args);
+}
+
+Test(build_options, missing_include_dir_is_refused)
+{
+    char *argv[] = {"build", "a.c", "-I"};
+    assert_refused(ARGC(argv), argv, "-I needs a directory");
+}
+
+Test(build_options, refusals_print_nothing, .init = cr_redirect_stderr)
+{
+    char *unknown[] = {"build", "-x", "a.c"};
+    assert_refused(ARGC(unknown), unknown, "unknown option \"-x\" (see kiln build --help)");
+    char *missing[] = {"build", "a.c", "-D"};
+    assert_refused(ARGC(missing), missing, "-D needs a macro (NAME or NAME=VALUE)");
+    fflush(stderr);
+    cr_assert_stderr_eq_str("");
 }

@@ -3,7 +3,7 @@
 #include <limits.h>
 #include <sys/stat.h>
 
-#include "cache_entry.h"
+#include "common/cache_entry.h"
 #include "scratch_dir.h"
 
 static char dir[sizeof SCRATCH_TEMPLATE];

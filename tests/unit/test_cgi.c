@@ -1,7 +1,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "cgi.h"
+#include "serve/cgi.h"
 
 static const struct cgi_header some_headers[] = {
     {"Host", "example.test:8080"},

@@ -1,7 +1,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "content_hash.h"
+#include "common/content_hash.h"
 
 static void expect_hex(const struct content_hash *hash, const char *expected)
 {

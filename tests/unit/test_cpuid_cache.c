@@ -2,7 +2,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "cpuid_cache.h"
+#include "monitor/cpuid_cache.h"
 
 static struct content_hash key_of(const char *device)
 {

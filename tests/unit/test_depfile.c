@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "depfile.h"
+#include "builder/depfile.h"
 
 #define MAX_PATHS 8
 

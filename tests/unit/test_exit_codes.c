@@ -1,6 +1,6 @@
 #include <criterion/criterion.h>
 
-#include "exit_codes.h"
+#include "cmd/exit_codes.h"
 
 static int code_of(enum monitor_outcome outcome, int status)
 {

@@ -4,7 +4,7 @@
 
 #include <kiln/abi.h>
 
-#include "exits.h"
+#include "monitor/exits.h"
 
 /* Exits a guest cannot be made to cause at will: each must end the run in
  * one line, never take the monitor down. */
@@ -18,7 +18,7 @@ static void setup(void)
 {
     cr_redirect_stderr();
     memset(&run, 0, sizeof run);
-    vm = (struct vm){.name = "app.kiln", .run = &run, .stdio = {0, 1, 2}};
+    vm = (struct vm){.name = "app.kiln", .run = &run, .io = guest_io_stdio()};
     cr_assert_eq(guest_mem_map(&vm.mem, RAM), 0);
 }
 

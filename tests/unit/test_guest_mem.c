@@ -1,7 +1,7 @@
 #include <criterion/criterion.h>
 #include <stdint.h>
 
-#include "guest_mem.h"
+#include "monitor/guest_mem.h"
 
 static uint8_t ram[4096];
 static const struct guest_mem mem = {.host = ram, .size = sizeof ram};

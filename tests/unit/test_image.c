@@ -5,7 +5,7 @@
 
 #include <kiln/abi.h>
 
-#include "image.h"
+#include "monitor/image.h"
 
 /* A smallest valid kiln image, made by hand so each test can break one
  * thing: one executable segment at 1 MiB holding the whole file, and the

@@ -4,8 +4,8 @@
 
 #include <kiln/abi.h>
 
-#include "guest_mem.h"
-#include "initial_stack.h"
+#include "monitor/guest_mem.h"
+#include "monitor/initial_stack.h"
 
 #define MEM (4ull << 20)
 

@@ -3,7 +3,7 @@
 #include <limits.h>
 #include <sys/stat.h>
 
-#include "input_hash.h"
+#include "builder/input_hash.h"
 #include "scratch_dir.h"
 
 static char dir[sizeof SCRATCH_TEMPLATE];

@@ -1,6 +1,6 @@
 #include <criterion/criterion.h>
 
-#include "musl_command.h"
+#include "builder/musl_command.h"
 
 #define COUNT(array) (sizeof(array) / sizeof(array)[0])
 

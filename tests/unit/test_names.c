@@ -1,7 +1,7 @@
 #include <criterion/criterion.h>
 #include <stdlib.h>
 
-#include "names.h"
+#include "cmd/names.h"
 
 static void assert_name(char *name, const char *expected)
 {

@@ -2,7 +2,7 @@
 
 #include <kiln/abi.h>
 
-#include "option_values.h"
+#include "cmd/option_values.h"
 
 #define MIB (1ull << 20)
 #define GIB (1ull << 30)

@@ -2,8 +2,8 @@
 
 #include <kiln/abi.h>
 
-#include "guest_mem.h"
-#include "pagetables.h"
+#include "monitor/guest_mem.h"
+#include "monitor/pagetables.h"
 
 #define MEM (32ull << 20)
 #define GUARD (MEM - KILN_STACK_SIZE - KILN_PAGE_SIZE)

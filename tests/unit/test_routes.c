@@ -1,7 +1,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "routes.h"
+#include "serve/routes.h"
 
 static char error[256];
 

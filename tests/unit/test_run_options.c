@@ -1,6 +1,7 @@
 #include <criterion/criterion.h>
+#include <string.h>
 
-#include "options.h"
+#include "cmd/options.h"
 
 #define ARGC(argv) ((int)(sizeof(argv) / sizeof(argv)[0]))
 
@@ -195,4 +196,64 @@ Test(run_options, help_after_double_dash_is_the_programs)
     cr_assert_not(args.help);
     cr_assert_str_eq(args.program_args[0], "--help");
     options_free_run(&args);
+}
+
+Test(run_options, image_may_follow_the_options)
+{
+    char *argv[] = {"run", "--mem=64M", "--trace-boot", "app.kiln", "--", "-v"};
+    struct run_args args = parsed(ARGC(argv), argv);
+    cr_assert_str_eq(args.image, "app.kiln");
+    cr_assert(args.trace_boot);
+    cr_assert_not(args.compile.verbose);
+    cr_assert_eq(args.program_arg_count, 1);
+    cr_assert_str_eq(args.program_args[0], "-v");
+    options_free_run(&args);
+}
+
+Test(run_options, program_arguments_keep_their_order)
+{
+    char *argv[] = {"run", "app.c", "--", "b", "-O2", "a", "--env", "X=1"};
+    char *before[ARGC(argv)];
+    memcpy(before, argv, sizeof argv);
+    struct run_args args = parsed(ARGC(argv), argv);
+    cr_assert_arr_eq(argv, before, sizeof argv);
+    cr_assert_eq(args.program_arg_count, 5);
+    cr_assert_str_eq(args.program_args[0], "b");
+    cr_assert_str_eq(args.program_args[1], "-O2");
+    cr_assert_str_eq(args.program_args[4], "X=1");
+    cr_assert_eq(args.compile.cflag_count, 0);
+    cr_assert_eq(args.env_count, 0);
+    options_free_run(&args);
+}
+
+Test(run_options, double_dash_alone_gives_no_arguments)
+{
+    char *argv[] = {"run", "app.kiln", "--"};
+    struct run_args args = parsed(ARGC(argv), argv);
+    cr_assert_eq(args.program_arg_count, 0);
+    options_free_run(&args);
+}
+
+Test(run_options, abbreviations_are_refused)
+{
+    char *argv[] = {"run", "--tim", "5", "app.kiln"};
+    assert_refused(ARGC(argv), argv, "unknown option \"--tim\" (see kiln run --help)");
+}
+
+Test(run_options, trace_boot_takes_no_value)
+{
+    char *argv[] = {"run", "--trace-boot=1", "app.kiln"};
+    assert_refused(ARGC(argv), argv, "unknown option \"--trace-boot=1\" (see kiln run --help)");
+}
+
+Test(run_options, missing_env_value_is_refused)
+{
+    char *argv[] = {"run", "app.kiln", "--env"};
+    assert_refused(ARGC(argv), argv, "--env needs NAME=VALUE");
+}
+
+Test(run_options, missing_library_is_refused)
+{
+    char *argv[] = {"run", "app.c", "-l"};
+    assert_refused(ARGC(argv), argv, "-l needs a library name");
 }

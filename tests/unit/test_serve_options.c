@@ -1,6 +1,6 @@
 #include <criterion/criterion.h>
 
-#include "options.h"
+#include "cmd/serve_options.h"
 
 #define ARGC(argv) ((int)(sizeof(argv) / sizeof(argv)[0]))
 
@@ -109,4 +109,41 @@ Test(serve_options, help_stops_parsing)
     struct serve_args args = parsed(ARGC(argv), argv);
     cr_assert(args.help);
     options_free_serve(&args);
+}
+
+Test(serve_options, options_may_come_in_any_order)
+{
+    char *argv[] = {"serve",       "--verbose", "--route=/b=b.kiln", "--listen",
+                    "127.0.0.1:0", "--route",   "/a=a.kiln"};
+    struct serve_args args = parsed(ARGC(argv), argv);
+    cr_assert(args.verbose);
+    cr_assert_eq(args.port, 0);
+    cr_assert_eq(args.route_count, 2);
+    cr_assert_str_eq(args.routes[0].prefix, "/b");
+    cr_assert_str_eq(args.routes[1].prefix, "/a");
+    options_free_serve(&args);
+}
+
+Test(serve_options, double_dash_is_refused)
+{
+    char *argv[] = {"serve", "--route", "/=x.kiln", "--"};
+    assert_refused(ARGC(argv), argv, "unknown option \"--\" (see kiln serve --help)");
+}
+
+Test(serve_options, abbreviations_are_refused)
+{
+    char *argv[] = {"serve", "--verb", "--route", "/=x.kiln"};
+    assert_refused(ARGC(argv), argv, "unknown option \"--verb\" (see kiln serve --help)");
+}
+
+Test(serve_options, missing_route_value_is_refused)
+{
+    char *argv[] = {"serve", "--route"};
+    assert_refused(ARGC(argv), argv, "--route needs /PATH=IMAGE.kiln or /PATH=APP.c");
+}
+
+Test(serve_options, a_bad_max_body_says_why)
+{
+    char *argv[] = {"serve", "--max-body", "huge", "--route", "/=x.kiln"};
+    assert_refused(ARGC(argv), argv, "--max-body: \"huge\" is not a size (e.g. 64K, 1M)");
 }

@@ -9,20 +9,30 @@
 #include <unistd.h>
 
 #include "scratch_dir.h"
-#include "syscall_filter.h"
+#include "monitor/syscall_filter.h"
 
 /* The descriptors the filter is made for; /dev/null stands in for the
  * vCPU, whose ioctls are then refused by the kernel, not the filter. */
-static struct vm vm = {.name = "app.kiln", .stdio = {0, 1, 2}};
+static struct vm vm = {.name = "app.kiln"};
 
-/* Runs body in a child confined by the filter; returns its wait status. */
-static int confined(void (*body)(void))
+/* A kiln serve worker's SIGSYS ends the child with this status. */
+#define TRAPPED 77
+
+static void on_sigsys(int signo)
+{
+    (void)signo;
+    _exit(TRAPPED);
+}
+
+/* Runs body in a child confined by kind's filter; returns its wait status. */
+static int confined_as(enum syscall_filter_kind kind, void (*body)(void))
 {
     pid_t child = fork();
     cr_assert_geq(child, 0);
     if (child == 0) {
+        signal(SIGSYS, on_sigsys);
         vm.vcpu_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-        if (vm.vcpu_fd < 0 || syscall_filter_install(&vm) != 0)
+        if (vm.vcpu_fd < 0 || syscall_filter_install(&vm, kind) != 0)
             _exit(99);
         body();
         _exit(0);
@@ -30,6 +40,17 @@ static int confined(void (*body)(void))
     int status;
     cr_assert_eq(waitpid(child, &status, 0), child);
     return status;
+}
+
+static int confined(void (*body)(void))
+{
+    return confined_as(SYSCALL_FILTER_RUN, body);
+}
+
+static void expect_trapped(int status)
+{
+    cr_assert(WIFEXITED(status), "killed by signal %d", WTERMSIG(status));
+    cr_assert_eq(WEXITSTATUS(status), TRAPPED);
 }
 
 static void expect_killed(int status)
@@ -136,4 +157,53 @@ Test(syscall_filter, a_cached_filter_kills_what_the_compiled_one_kills)
     vm.cache_dir = NULL;
     scratch_dir_remove(dir);
     cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status 0x%x", status);
+}
+
+static void what_a_worker_does(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    ioctl(vm.vcpu_fd, KVM_RUN, 0);
+    ioctl(vm.vcpu_fd, KVM_SET_REGS, 0);
+    ioctl(vm.vcpu_fd, KVM_GET_DIRTY_LOG, 0);
+    if (write(2, "", 0) != 0)
+        _exit(98);
+    void *block = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (mprotect(block, 4096, PROT_READ) != 0)
+        _exit(97);
+    munmap(block, 1 << 20);
+    close(vm.vcpu_fd);
+}
+
+static void make_memory_executable(void)
+{
+    void *block = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    mprotect(block, 4096, PROT_READ | PROT_EXEC);
+}
+
+Test(syscall_filter, lets_a_serve_worker_run_reset_and_rebuild_its_vm)
+{
+    int status = confined_as(SYSCALL_FILTER_SERVE_WORKER, what_a_worker_does);
+    cr_assert(WIFEXITED(status), "killed by signal %d", WTERMSIG(status));
+    cr_assert_eq(WEXITSTATUS(status), 0);
+}
+
+Test(syscall_filter, traps_a_serve_worker_that_opens_a_file)
+{
+    expect_trapped(confined_as(SYSCALL_FILTER_SERVE_WORKER, open_a_file));
+}
+
+Test(syscall_filter, traps_a_serve_worker_that_starts_a_program)
+{
+    expect_trapped(confined_as(SYSCALL_FILTER_SERVE_WORKER, start_a_program));
+}
+
+Test(syscall_filter, traps_a_serve_worker_that_makes_memory_executable)
+{
+    expect_trapped(confined_as(SYSCALL_FILTER_SERVE_WORKER, make_memory_executable));
+}
+
+Test(syscall_filter, traps_a_serve_worker_that_signals_a_process)
+{
+    expect_trapped(confined_as(SYSCALL_FILTER_SERVE_WORKER, signal_a_process));
 }

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "report.h"
+
 static const char *from_env(const char *name)
 {
     const char *value = getenv(name);
@@ -14,8 +16,7 @@ static int write_dir(char *dir, size_t dir_size, const char *base, const char *u
     int len = snprintf(dir, dir_size, "%s%s", base, under);
     if (len >= 0 && (size_t)len < dir_size)
         return 0;
-    fprintf(stderr, "kiln: cache directory path too long: %s%s\n", base, under);
-    return -1;
+    return report("cache directory path too long: %s%s", base, under);
 }
 
 int cache_dir_find(char *dir, size_t dir_size)
@@ -30,6 +31,5 @@ int cache_dir_find(char *dir, size_t dir_size)
     base = from_env("HOME");
     if (base != NULL)
         return write_dir(dir, dir_size, base, "/.cache/kiln");
-    fprintf(stderr, "kiln: no cache directory: set KILN_CACHE_DIR or HOME\n");
-    return -1;
+    return report("no cache directory: set KILN_CACHE_DIR or HOME");
 }

@@ -13,13 +13,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pool.h"
 #include "routes.h"
 
 struct http_server_options {
     const char *host; /* numeric */
     bool ipv6;
     uint16_t port;    /* 0: any free port */
-    struct route *routes; /* each with its pool open */
+    const struct route *routes;
+    struct pool *const *pools; /* routes[i]'s is pools[i] */
     size_t route_count;
     uint64_t max_body;
 };

@@ -9,23 +9,37 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "clock.h"
-#include "clone.h"
+#include "common/clock.h"
+#include "common/report.h"
+#include "monitor/clone.h"
+#include "monitor/reset.h"
+#include "monitor/snapshot.h"
+#include "monitor/syscall_filter.h"
 #include "request.h"
-#include "reset.h"
-#include "snapshot.h"
+#include "request_io.h"
+
+/* What a constructor (code before main) may write to stdout; dropped. */
+#define CONSTRUCTOR_OUTPUT_MAX (1u << 20)
+/* The name of every worker thread, as /proc and debuggers show it. */
+#define WORKER_THREAD_NAME "kiln-vm"
 
 struct worker {
     struct pool *pool;
     pthread_t thread;
+    unsigned number;         /* from 1, for messages */
     bool has_clone;
     struct clone clone;
+    struct request_io io;    /* the clone's stdio */
+    struct pool_job *job;    /* the job it runs, until handed back */
+    sigjmp_buf forbidden;    /* where a forbidden system call lands */
+    bool stopping;           /* after one: the calls it makes while stopping fail */
 };
 
 struct pool {
@@ -39,16 +53,22 @@ struct pool {
     bool closing;
     unsigned starting;
     unsigned failed_starts;
+    unsigned live_workers;   /* not stopped by a forbidden call */
     struct pool_stats stats;
     unsigned worker_count;
     struct worker workers[];
 };
+
+/* The worker that runs on this thread: the one thing the SIGSYS handler
+ * needs that no argument can bring it. */
+static _Thread_local struct worker *this_worker;
 
 static void count_started(struct pool *pool, bool ok)
 {
     pthread_mutex_lock(&pool->lock);
     pool->starting--;
     pool->failed_starts += !ok;
+    pool->live_workers += ok;
     pthread_cond_signal(&pool->started);
     pthread_mutex_unlock(&pool->lock);
 }
@@ -86,13 +106,27 @@ static void count_rebuild(struct pool *pool)
     pthread_mutex_unlock(&pool->lock);
 }
 
+static bool make_clone(struct worker *worker)
+{
+    const struct pool *pool = worker->pool;
+    worker->has_clone = clone_create(&worker->clone, &pool->snapshot,
+                                     request_io_guest(&worker->io), pool->timeout_ms) == 0;
+    return worker->has_clone;
+}
+
 static void rebuild(struct worker *worker)
 {
     if (worker->has_clone)
         clone_destroy(&worker->clone);
-    worker->has_clone =
-        clone_create(&worker->clone, &worker->pool->snapshot, worker->pool->timeout_ms) == 0;
+    make_clone(worker);
     count_rebuild(worker->pool);
+}
+
+/* Hands the job back; from then on it is the caller's. */
+static void hand_back(struct worker *worker, struct pool_job *job)
+{
+    worker->job = NULL;
+    job->done(job);
 }
 
 static bool vm_still_sound(enum pool_outcome outcome)
@@ -107,12 +141,12 @@ static void serve(struct worker *worker, struct pool_job *job)
         rebuild(worker);
     if (!worker->has_clone) {
         job->outcome = POOL_FAILED;
-        job->done(job);
+        hand_back(worker, job);
         return;
     }
-    request_run(&worker->clone, job);
+    request_run(&worker->clone, &worker->io, job);
     bool sound = vm_still_sound(job->outcome);
-    job->done(job);
+    hand_back(worker, job);
     if (sound) {
         int64_t start = clock_ns(CLOCK_MONOTONIC);
         long pages = reset_clone(&worker->clone);
@@ -124,14 +158,58 @@ static void serve(struct worker *worker, struct pool_job *job)
         rebuild(worker);
 }
 
+/* A system call outside the worker's filter: the worker may be in a
+ * guest's hands.  It says so in one line and stops; its job fails as a
+ * crash does.  While it stops, a forbidden call just fails (ENOSYS). */
+static void on_forbidden_call(int signo, siginfo_t *info, void *context)
+{
+    struct worker *worker = this_worker;
+    (void)signo;
+    (void)context;
+    if (worker->stopping)
+        return;
+    worker->stopping = true;
+    report("%s: VM worker %u made system call %d, which its seccomp filter forbids; the worker "
+           "stops", worker->pool->snapshot.name, worker->number, info->si_syscall);
+    siglongjmp(worker->forbidden, 1);
+}
+
+static int catch_forbidden_calls(void)
+{
+    struct sigaction action = {.sa_sigaction = on_forbidden_call, .sa_flags = SA_SIGINFO};
+    sigemptyset(&action.sa_mask);
+    if (sigaction(SIGSYS, &action, NULL) != 0)
+        return report("serve: catching SIGSYS: %s", strerror(errno));
+    return 0;
+}
+
+/* The worker's job, if it had one, fails; the others carry on without it
+ * (and when none is left, pool_submit() fails every job at once). */
+static void stop_worker(struct worker *worker)
+{
+    struct pool *pool = worker->pool;
+    pthread_mutex_lock(&pool->lock);
+    pool->live_workers--;
+    pthread_mutex_unlock(&pool->lock);
+    if (worker->job != NULL) {
+        worker->job->outcome = POOL_CRASHED;
+        hand_back(worker, worker->job);
+    }
+}
+
 static void *worker_main(void *arg)
 {
     struct worker *worker = arg;
     struct pool *pool = worker->pool;
-    worker->has_clone = clone_create(&worker->clone, &pool->snapshot, pool->timeout_ms) == 0;
-    count_started(pool, worker->has_clone);
-    for (struct pool_job *job; (job = next_job(pool)) != NULL;)
-        serve(worker, job);
+    this_worker = worker;
+    bool ready = make_clone(worker) &&
+                 syscall_filter_install(&worker->clone.vm, SYSCALL_FILTER_SERVE_WORKER) == 0;
+    count_started(pool, ready);
+    if (ready && sigsetjmp(worker->forbidden, 1) != 0)
+        stop_worker(worker);
+    else if (ready)
+        while ((worker->job = next_job(pool)) != NULL)
+            serve(worker, worker->job);
     if (worker->has_clone)
         clone_destroy(&worker->clone);
     return NULL;
@@ -143,14 +221,16 @@ static unsigned start_workers(struct pool *pool, unsigned count)
     for (; started < count; started++) {
         struct worker *worker = &pool->workers[started];
         worker->pool = pool;
+        worker->number = started + 1;
         pool->starting++;
         int rc = pthread_create(&worker->thread, NULL, worker_main, worker);
         if (rc != 0) {
             pool->starting--;
-            fprintf(stderr, "kiln: %s: starting worker %u: %s\n", pool->snapshot.name,
-                    started + 1, strerror(rc));
+            report("%s: starting worker %u: %s", pool->snapshot.name, worker->number,
+                   strerror(rc));
             break;
         }
+        pthread_setname_np(worker->thread, WORKER_THREAD_NAME);
     }
     return started;
 }
@@ -169,7 +249,7 @@ static struct pool *pool_alloc(const struct pool_options *options)
 {
     struct pool *pool = calloc(1, sizeof *pool + options->workers * sizeof(struct worker));
     if (pool == NULL) {
-        fprintf(stderr, "kiln: %s: out of memory\n", options->name);
+        report("%s: out of memory", options->name);
         return NULL;
     }
     pool->timeout_ms = options->timeout_ms;
@@ -188,11 +268,13 @@ static void pool_free(struct pool *pool)
     free(pool);
 }
 
-struct pool *pool_open(const struct pool_options *options)
+/* Boots the function to READY.  What its constructors write to stdout is
+ * taken, then dropped: a refused write would leave stdout's error flag set
+ * in every request.  Their stderr goes to the log. */
+static int take_snapshot(struct pool *pool, const struct pool_options *options)
 {
-    struct pool *pool = pool_alloc(options);
-    if (pool == NULL)
-        return NULL;
+    struct request_io io;
+    request_io_start(&io, options->name, NULL, 0, CONSTRUCTOR_OUTPUT_MAX);
     struct snapshot_options snap = {
         .image_path = options->image_path,
         .image_name = options->image_name,
@@ -201,8 +283,21 @@ struct pool *pool_open(const struct pool_options *options)
         .timeout_ms = options->timeout_ms,
         .argc = options->argc,
         .argv = options->argv,
+        .io = request_io_guest(&io),
+        .cache_dir = options->cache_dir,
     };
-    if (snapshot_take(&pool->snapshot, &snap) != 0) {
+    int rc = snapshot_take(&pool->snapshot, &snap);
+    request_io_finish(&io);
+    free(io.output);
+    return rc;
+}
+
+struct pool *pool_open(const struct pool_options *options)
+{
+    struct pool *pool = pool_alloc(options);
+    if (pool == NULL)
+        return NULL;
+    if (take_snapshot(pool, options) != 0 || catch_forbidden_calls() != 0) {
         pool_free(pool);
         return NULL;
     }
@@ -218,6 +313,12 @@ void pool_submit(struct pool *pool, struct pool_job *job)
 {
     job->next = NULL;
     pthread_mutex_lock(&pool->lock);
+    if (pool->live_workers == 0) {
+        pthread_mutex_unlock(&pool->lock);
+        job->outcome = POOL_FAILED;
+        job->done(job);
+        return;
+    }
     if (pool->tail != NULL)
         pool->tail->next = job;
     else

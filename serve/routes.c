@@ -35,6 +35,7 @@ void route_free(struct route *route)
 {
     free(route->copy);
     free(route->built);
+    free(route->program);
     *route = (struct route){0};
 }
 
@@ -49,10 +50,10 @@ static bool matches(const char *prefix, size_t len, const char *path)
     return strncmp(path, prefix, len) == 0 && (path[len] == '\0' || path[len] == '/');
 }
 
-struct route *routes_match(struct route *routes, size_t count, const char *path,
-                           const char **path_info)
+const struct route *routes_match(const struct route *routes, size_t count, const char *path,
+                                 const char **path_info)
 {
-    struct route *best = NULL;
+    const struct route *best = NULL;
     size_t best_len = 0;
     for (size_t i = 0; i < count; i++) {
         size_t len = strlen(routes[i].prefix);

@@ -11,10 +11,10 @@
 #include <unistd.h>
 
 #include "cgi.h"
-#include "clock.h"
+#include "common/clock.h"
 #include "http_answer.h"
 #include "http_request.h"
-#include "log_line.h"
+#include "common/report.h"
 #include "pool.h"
 
 #define NAME_SIZE 256
@@ -24,7 +24,8 @@
 
 struct http_server {
     struct MHD_Daemon *daemon;
-    struct route *routes;
+    const struct route *routes;
+    struct pool *const *pools;
     size_t route_count;
     uint64_t max_body;
     const char *host;
@@ -46,7 +47,7 @@ struct exchange {
     int64_t start_ns;
     char *uri;
     char *method;
-    struct route *route;
+    const struct route *route;
     bool started;
     bool too_large;
     bool job_done;
@@ -168,7 +169,7 @@ static enum MHD_Result run(struct exchange *ex, const char *url, const char *ver
         .done = on_job_done,
     };
     MHD_suspend_connection(ex->connection);
-    pool_submit(ex->route->pool, &ex->job);
+    pool_submit(server->pools[ex->route - server->routes], &ex->job);
     return MHD_YES;
 }
 
@@ -228,10 +229,10 @@ static void log_access(const struct exchange *ex)
 {
     int64_t us = (clock_ns(CLOCK_MONOTONIC) - ex->start_ns) / NS_PER_US;
     if (ex->answer.status == 0)
-        log_line("kiln: #%" PRIu64 ": %s %s: no answer (bad request or client gone) %" PRId64
+        report("#%" PRIu64 ": %s %s: no answer (bad request or client gone) %" PRId64
                  " us", ex->id, ex->method ? ex->method : "-", ex->uri, us);
     else
-        log_line("kiln: %s: %s %s %u %" PRIu64 " bytes %" PRId64 " us", ex->name, ex->method,
+        report("%s: %s %s %u %" PRIu64 " bytes %" PRId64 " us", ex->name, ex->method,
                  ex->uri, ex->answer.status, ex->answer.bytes, us);
 }
 
@@ -263,7 +264,7 @@ static void on_library_message(void *cls, const char *fmt, va_list ap)
     char message[512];
     (void)cls;
     vsnprintf(message, sizeof message, fmt, ap);
-    log_line("kiln: http: %s", message);
+    report("http: %s", message);
 }
 
 union listen_address {
@@ -311,11 +312,12 @@ struct http_server *http_server_start(const struct http_server_options *options)
 {
     struct http_server *server = calloc(1, sizeof *server);
     if (server == NULL) {
-        log_line("kiln: serve: out of memory");
+        report("serve: out of memory");
         return NULL;
     }
     *server = (struct http_server){
         .routes = options->routes,
+        .pools = options->pools,
         .route_count = options->route_count,
         .max_body = options->max_body,
         .host = options->host,
@@ -324,7 +326,7 @@ struct http_server *http_server_start(const struct http_server_options *options)
     pthread_cond_init(&server->idle, NULL);
     server->daemon = start_daemon(server, options);
     if (server->daemon == NULL) {
-        log_line("kiln: serve: cannot listen on %s%s%s:%u", options->ipv6 ? "[" : "",
+        report("serve: cannot listen on %s%s%s:%u", options->ipv6 ? "[" : "",
                  options->host, options->ipv6 ? "]" : "", options->port);
         http_server_stop(server);
         return NULL;

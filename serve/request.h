@@ -6,9 +6,11 @@
 #ifndef KILN_REQUEST_H
 #define KILN_REQUEST_H
 
-#include "clone.h"
+#include "monitor/clone.h"
 #include "pool.h"
+#include "request_io.h"
 
-void request_run(struct clone *clone, struct pool_job *job);
+/* io is the clone's stdio (clone_create()), started anew for the job. */
+void request_run(struct clone *clone, struct request_io *io, struct pool_job *job);
 
 #endif

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log_line.h"
+#include "common/report.h"
 
 #define FIRST_OUTPUT_CAPACITY 4096
 
@@ -17,7 +17,7 @@ void request_io_start(struct request_io *io, const char *name, const uint8_t *bo
 
 static void flush_log_line(struct request_io *io)
 {
-    log_line("kiln: %s: stderr: %.*s", io->name, (int)io->log_size, io->log_line);
+    report("%s: stderr: %.*s", io->name, (int)io->log_size, io->log_line);
     io->log_size = 0;
 }
 
@@ -67,18 +67,28 @@ static int64_t write_output(struct request_io *io, const uint8_t *bytes, uint64_
     return (int64_t)len;
 }
 
-int64_t request_io_write(struct request_io *io, uint32_t fd, const uint8_t *bytes, uint64_t len)
+/* fd 1 or 2: bytes taken, or -errno (-ENOSPC past the output limit). */
+static int64_t write_fd(void *context, uint32_t fd, const uint8_t *bytes, uint64_t len)
 {
+    struct request_io *io = context;
     return fd == 1 ? write_output(io, bytes, len) : write_log(io, bytes, len);
 }
 
-int64_t request_io_read(struct request_io *io, uint8_t *buf, uint64_t len)
+/* The body's next bytes; 0 at its end.  The body is all here: no wait. */
+static int64_t read_body(void *context, uint8_t *buf, uint64_t len, int64_t deadline_ns)
 {
+    struct request_io *io = context;
+    (void)deadline_ns;
     uint64_t left = io->body_size - io->body_read;
     uint64_t n = len < left ? len : left;
     memcpy(buf, io->body + io->body_read, n);
     io->body_read += n;
     return (int64_t)n;
+}
+
+struct guest_io request_io_guest(struct request_io *io)
+{
+    return (struct guest_io){.write = write_fd, .read = read_body, .context = io, .finishes = true};
 }
 
 void request_io_finish(struct request_io *io)

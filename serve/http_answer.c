@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "cgi.h"
-#include "log_line.h"
+#include "common/report.h"
 
 #define ERROR_SIZE 256
 #define TEXT_PLAIN "text/plain; charset=utf-8"
@@ -40,7 +40,7 @@ struct MHD_Response *http_answer_error(unsigned status, struct http_answer *answ
 static struct MHD_Response *malformed(const struct pool_job *job, const char *why,
                                       struct http_answer *answer)
 {
-    log_line("kiln: %s: the function's answer is not CGI: %s", job->name, why);
+    report("%s: the function's answer is not CGI: %s", job->name, why);
     return http_answer_error(MHD_HTTP_BAD_GATEWAY, answer);
 }
 
@@ -51,7 +51,7 @@ static struct MHD_Response *from_cgi(struct pool_job *job, struct http_answer *a
     if (cgi_parse_response(job->output, job->output_size, &cgi, why, sizeof why) != 0)
         return malformed(job, why, answer);
     if (job->exit_status != 0)
-        log_line("kiln: %s: the function exited with status %d", job->name, job->exit_status);
+        report("%s: the function exited with status %d", job->name, job->exit_status);
     struct MHD_Response *response = MHD_create_response_from_buffer(
         cgi.body_size, (void *)cgi.body, MHD_RESPMEM_MUST_COPY);
     if (response == NULL)

@@ -11,7 +11,9 @@
 #include <unistd.h>
 
 #include "atomic_file.h"
+#include "file_io.h"
 #include "mapped_file.h"
+#include "report.h"
 
 #define FOLDER_MODE  0700 /* as the XDG base directory spec asks */
 #define RECORD_MODE  0600
@@ -32,16 +34,14 @@ int cache_entry_path(char *path, size_t path_size, const char *root, const char 
     int len = snprintf(path, path_size, "%s/%s/%s%s", root, folder, hex, suffix);
     if (len >= 0 && (size_t)len < path_size)
         return 0;
-    fprintf(stderr, "kiln: %s: cache directory path too long\n", root);
-    return -1;
+    return report("%s: cache directory path too long", root);
 }
 
 static int make_folder(const char *folder)
 {
     if (mkdir(folder, FOLDER_MODE) == 0 || errno == EEXIST)
         return 0;
-    fprintf(stderr, "kiln: %s: cannot create the cache folder: %s\n", folder, strerror(errno));
-    return -1;
+    return report("%s: cannot create the cache folder: %s", folder, strerror(errno));
 }
 
 int cache_entry_make_folder(const char *path)
@@ -67,9 +67,9 @@ int cache_entry_make_folder(const char *path)
 
 void cache_entry_drop(const char *path, const char *why)
 {
-    fprintf(stderr, "kiln: %s: corrupt cache entry (%s); removed, rebuilding it\n", path, why);
+    report("%s: corrupt cache entry (%s); removed, rebuilding it", path, why);
     if (unlink(path) != 0 && errno != ENOENT)
-        fprintf(stderr, "kiln: %s: cannot remove: %s\n", path, strerror(errno));
+        report("%s: cannot remove: %s", path, strerror(errno));
 }
 
 int cache_record_write(const char *path, const void *payload, size_t size)
@@ -110,15 +110,8 @@ static int read_fd(int fd, uint8_t **bytes, size_t *size)
     *bytes = malloc(file_size + 1);
     if (*bytes == NULL)
         return -ENOMEM;
-    *size = 0;
-    while (*size < file_size) {
-        ssize_t got = read(fd, *bytes + *size, file_size - *size);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got <= 0)
-            break;
-        *size += (size_t)got;
-    }
+    ssize_t got = read_all(fd, *bytes, file_size);
+    *size = got > 0 ? (size_t)got : 0;
     return 0;
 }
 
@@ -143,10 +136,8 @@ int cache_record_read(const char *path, struct cache_record *record)
     if (rc == -ENOENT)
         return 0;
     bool not_a_record = rc == -EINVAL || rc == -EISDIR;
-    if (rc != 0 && !not_a_record) {
-        fprintf(stderr, "kiln: %s: cannot read the cache entry: %s\n", path, strerror(-rc));
-        return -1;
-    }
+    if (rc != 0 && !not_a_record)
+        return report("%s: cannot read the cache entry: %s", path, strerror(-rc));
     const char *fault =
         not_a_record ? "not a kiln cache record" : record_fault(record->bytes, size);
     if (fault != NULL) {

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "monitor/guest_io.h"
+
 /* Longer stderr lines are cut into pieces of this many bytes. */
 #define REQUEST_LOG_LINE_MAX 1024
 
@@ -31,11 +33,8 @@ struct request_io {
 void request_io_start(struct request_io *io, const char *name, const uint8_t *body,
                       uint64_t body_size, uint64_t output_limit);
 
-/* fd 1 or 2: bytes taken, or -errno (-ENOSPC past the output limit). */
-int64_t request_io_write(struct request_io *io, uint32_t fd, const uint8_t *bytes, uint64_t len);
-
-/* The body's next bytes; 0 at its end. */
-int64_t request_io_read(struct request_io *io, uint8_t *buf, uint64_t len);
+/* The guest's stdio behind io: what a function's VM is made with. */
+struct guest_io request_io_guest(struct request_io *io);
 
 /* Logs a last stderr line that had no newline. */
 void request_io_finish(struct request_io *io);

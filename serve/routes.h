@@ -8,15 +8,13 @@
 
 #include <stddef.h>
 
-struct pool;
-
 struct route {
     char *copy;         /* of "/PATH=TARGET"; prefix and target point into it */
     const char *prefix; /* no trailing '/': "/hello"; "" for "/" */
     const char *target; /* an image, or a .c file to build */
     const char *image;  /* what is served: target, or built */
     char *built;        /* the build cache's image of a .c target */
-    struct pool *pool;
+    char *program;      /* the function's argv[0] */
 };
 
 /* Parses "/PATH=TARGET".  Returns 0, or -1 with the reason in error. */
@@ -29,7 +27,7 @@ const char *route_name(const struct route *route);
 
 /* The route for path, or NULL; *path_info is the rest of path after the
  * route's prefix ("" or starting with '/'). */
-struct route *routes_match(struct route *routes, size_t count, const char *path,
-                           const char **path_info);
+const struct route *routes_match(const struct route *routes, size_t count, const char *path,
+                                 const char **path_info);
 
 #endif

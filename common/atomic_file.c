@@ -9,19 +9,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "file_io.h"
+#include "report.h"
+
 #define TEMP_SUFFIX ATOMIC_FILE_TEMP_MARK "XXXXXX"
 
 int atomic_file_create(const char *path, char *temp, size_t temp_size)
 {
     int len = snprintf(temp, temp_size, "%s%s", path, TEMP_SUFFIX);
-    if (len < 0 || (size_t)len >= temp_size) {
-        fprintf(stderr, "kiln: %s: path too long\n", path);
-        return -1;
-    }
+    if (len < 0 || (size_t)len >= temp_size)
+        return report("%s: path too long", path);
     int fd = mkostemp(temp, O_CLOEXEC);
     if (fd < 0)
-        fprintf(stderr, "kiln: %s: cannot create a temporary file next to it: %s\n", path,
-                strerror(errno));
+        report("%s: cannot create a temporary file next to it: %s", path, strerror(errno));
     return fd;
 }
 
@@ -29,25 +29,9 @@ int atomic_file_commit(const char *temp, const char *path)
 {
     if (rename(temp, path) == 0)
         return 0;
-    fprintf(stderr, "kiln: %s: cannot write: %s\n", path, strerror(errno));
+    report("%s: cannot write: %s", path, strerror(errno));
     unlink(temp);
     return -1;
-}
-
-static int write_part(int fd, const struct iovec *part)
-{
-    const char *bytes = part->iov_base;
-    size_t left = part->iov_len;
-    while (left > 0) {
-        ssize_t written = write(fd, bytes, left);
-        if (written < 0 && errno == EINTR)
-            continue;
-        if (written < 0)
-            return -1;
-        bytes += written;
-        left -= (size_t)written;
-    }
-    return 0;
 }
 
 static int fill(int fd, mode_t mode, const struct iovec *parts, size_t count)
@@ -57,7 +41,7 @@ static int fill(int fd, mode_t mode, const struct iovec *parts, size_t count)
     if (fchmod(fd, mode & ~umask_bits) != 0)
         return -1;
     for (size_t i = 0; i < count; i++)
-        if (write_part(fd, &parts[i]) != 0)
+        if (write_all(fd, parts[i].iov_base, parts[i].iov_len) != (ssize_t)parts[i].iov_len)
             return -1;
     return 0;
 }
@@ -72,7 +56,7 @@ int atomic_file_write(const char *path, mode_t mode, const struct iovec *parts, 
     int saved = errno;
     close(fd);
     if (rc != 0) {
-        fprintf(stderr, "kiln: %s: cannot write: %s\n", path, strerror(saved));
+        report("%s: cannot write: %s", path, strerror(saved));
         unlink(temp);
         return -1;
     }

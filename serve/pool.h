@@ -24,6 +24,7 @@ struct pool_options {
     unsigned workers;
     int argc;            /* the function's argv, the same for every job */
     char *const *argv;
+    const char *cache_dir; /* the caches (boot, CPUID, seccomp) to use; NULL: none */
 };
 
 enum pool_outcome {
@@ -60,8 +61,10 @@ struct pool_stats {
     uint64_t rebuilds;    /* VMs made anew after a failed job */
 };
 
-/* Snapshots the image and starts the workers, each with its VM ready;
- * NULL if that failed (reported). */
+/* Snapshots the image and starts the workers, each with its VM ready and
+ * confined by its seccomp filter (syscall_filter.h); NULL if that failed
+ * (reported).  A worker that makes a forbidden system call says so in the
+ * log and stops, failing its job. */
 struct pool *pool_open(const struct pool_options *options);
 
 void pool_submit(struct pool *pool, struct pool_job *job);

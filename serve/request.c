@@ -1,15 +1,14 @@
 #include "request.h"
 
-#include <stdio.h>
 #include <string.h>
 #include <x86intrin.h>
 
 #include <kiln/abi.h>
 
-#include "boot_info.h"
-#include "exits.h"
-#include "request_io.h"
-#include "timeout.h"
+#include "common/report.h"
+#include "monitor/boot_info.h"
+#include "monitor/exits.h"
+#include "monitor/timeout.h"
 
 /* The environment as struct kiln_hc_ready lays it out: pointers, NULL,
  * then the strings; 0 if it does not fit the snapshot's block. */
@@ -62,29 +61,25 @@ static enum pool_outcome outcome_of(const struct vm *vm, const struct request_io
     return POOL_FAILED;
 }
 
-static void run_function(struct clone *clone, struct pool_job *job)
+static void run_function(struct clone *clone, struct request_io *io, struct pool_job *job)
 {
     struct vm *vm = &clone->vm;
-    struct request_io io;
-    request_io_start(&io, job->name, job->body, job->body_size, POOL_OUTPUT_MAX);
+    request_io_start(io, job->name, job->body, job->body_size, POOL_OUTPUT_MAX);
     vm->name = job->name;
-    vm->request_io = &io;
     if (timeout_start(vm) == 0)
         exits_run(vm);
     timeout_cancel(vm);
-    request_io_finish(&io);
+    request_io_finish(io);
     vm->name = clone->snapshot->name; /* the job's name goes with the job */
-    vm->request_io = NULL;
-    job->outcome = outcome_of(vm, &io);
+    job->outcome = outcome_of(vm, io);
     job->exit_status = vm->result.status;
-    job->output = io.output;
-    job->output_size = io.output_size;
+    job->output = io->output;
+    job->output_size = io->output_size;
     if (job->outcome == POOL_OUTPUT_TOO_LARGE)
-        fprintf(stderr, "kiln: %s: the function wrote more than %u bytes to stdout\n", job->name,
-                POOL_OUTPUT_MAX);
+        report("%s: the function wrote more than %u bytes to stdout", job->name, POOL_OUTPUT_MAX);
 }
 
-void request_run(struct clone *clone, struct pool_job *job)
+void request_run(struct clone *clone, struct request_io *io, struct pool_job *job)
 {
     uint64_t env_size = environment_size(clone->snapshot, job->env);
     job->output = NULL;
@@ -96,5 +91,5 @@ void request_run(struct clone *clone, struct pool_job *job)
     }
     write_environment(clone, job->env, env_size);
     answer_ready(clone);
-    run_function(clone, job);
+    run_function(clone, io, job);
 }

@@ -1,0 +1,111 @@
+#include "option_parser.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "option_values.h"
+#include "options.h"
+
+const struct option_spec help_option = {'h', "help", NULL};
+const struct option_spec mem_option = {OPT_MEM, "mem", "a size (e.g. 64M, 1G)"};
+const struct option_spec timeout_option = {OPT_TIMEOUT, "timeout", "a number of seconds"};
+
+int refuse(struct parser *parser, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(parser->error, parser->error_size, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int unknown_option(struct parser *parser, const char *arg)
+{
+    return refuse(parser, "unknown option \"%s\" (see kiln %s --help)", arg, parser->command);
+}
+
+/* getopt_long's view of the table.  A leading "-" returns the arguments
+ * that are not options in their place, so that getopt moves nothing and
+ * what follows "--" stays as given; then ":" tells a missing value from an
+ * unknown option, and keeps getopt from printing. */
+void parser_start(struct parser *parser)
+{
+    char *letter = parser->letters;
+    struct option *name = parser->names;
+    *letter++ = '-';
+    *letter++ = ':';
+    for (size_t i = 0; i < OPTIONS_MAX && (*parser->specs)[i] != NULL; i++) {
+        const struct option_spec *spec = (*parser->specs)[i];
+        int has_arg = spec->value != NULL ? required_argument : no_argument;
+        if (spec->code < OPT_NO_LETTER) {
+            *letter++ = (char)spec->code;
+            if (has_arg == required_argument)
+                *letter++ = ':';
+        }
+        if (spec->name != NULL)
+            *name++ = (struct option){spec->name, has_arg, NULL, spec->code};
+    }
+    *letter = '\0';
+    *name = (struct option){0};
+    parser->at = 1;
+    optind = 0; /* glibc starts afresh, forgetting an earlier parse */
+}
+
+static const struct option_spec *find_spec(const struct parser *parser, int code)
+{
+    const struct option_spec *const *spec = *parser->specs;
+    while ((*spec)->code != code)
+        spec++;
+    return *spec;
+}
+
+/* getopt_long also reads "-vO2" as "-v -O2" and "--me" as "--mem"; kiln
+ * never did (an abbreviation would change meaning once a new option starts
+ * the same way).  So arg, the argument getopt read spec from, must hold it
+ * alone: "-c" or "-cVALUE" (c is arg[1], since no parse reads on past the
+ * first letter of an argument), "--name" or "--name=VALUE". */
+static bool spelled_out(const char *arg, const struct option_spec *spec)
+{
+    if (arg[1] != '-')
+        return arg[2] == '\0' || spec->value != NULL;
+    size_t len = strcspn(arg + 2, "=");
+    return strlen(spec->name) == len && strncmp(arg + 2, spec->name, len) == 0;
+}
+
+int next_option(struct parser *parser, const char **value)
+{
+    int code = getopt_long(parser->argc, parser->argv, parser->letters, parser->names, NULL);
+    *value = optarg;
+    if (code == -1)
+        return 0;
+    const char *arg = parser->argv[parser->at];
+    parser->at = optind;
+    if (code == OPT_OPERAND)
+        return code;
+    if (code == '?')
+        return unknown_option(parser, arg);
+    const struct option_spec *spec = find_spec(parser, code == ':' ? optopt : code);
+    if (!spelled_out(arg, spec))
+        return unknown_option(parser, arg);
+    if (code == ':')
+        return refuse(parser, "%s needs %s", arg, spec->value);
+    return code;
+}
+
+int mem_value(struct parser *parser, const char *value, uint64_t *bytes)
+{
+    char why[OPTIONS_ERROR_SIZE];
+    if (parse_mem_size(value, bytes, why, sizeof why) < 0)
+        return refuse(parser, "--mem: %s", why);
+    return 0;
+}
+
+int timeout_value(struct parser *parser, const char *value, uint64_t *ms)
+{
+    char why[OPTIONS_ERROR_SIZE];
+    if (parse_timeout(value, ms, why, sizeof why) < 0)
+        return refuse(parser, "--timeout: %s", why);
+    return 0;
+}

@@ -1,0 +1,145 @@
+#include "serve_options.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "option_parser.h"
+#include "option_values.h"
+
+enum {
+    OPT_LISTEN = OPT_COMMAND_FIRST,
+    OPT_ROUTE,
+    OPT_WORKERS,
+    OPT_MAX_BODY,
+};
+
+static const struct option_spec verbose_option = {'v', "verbose", NULL};
+static const struct option_spec listen_option = {OPT_LISTEN, "listen", "ADDR:PORT"};
+static const struct option_spec route_option = {OPT_ROUTE, "route",
+                                                "/PATH=IMAGE.kiln or /PATH=APP.c"};
+static const struct option_spec workers_option = {OPT_WORKERS, "workers", "a number"};
+static const struct option_spec max_body_option = {OPT_MAX_BODY, "max-body",
+                                                   "a size (e.g. 64K, 1M)"};
+
+static const struct option_spec *const serve_options[OPTIONS_MAX] = {
+    &help_option,    &verbose_option, &listen_option, &route_option,
+    &workers_option, &timeout_option, &mem_option,    &max_body_option,
+};
+
+/* Option handlers return 0, or -1 with the reason in the parser's error. */
+static int listen_value(struct parser *parser, const char *value, struct serve_args *args)
+{
+    char why[OPTIONS_ERROR_SIZE];
+    if (parse_listen(value, args->host, sizeof args->host, &args->port, why, sizeof why) < 0)
+        return refuse(parser, "--listen: %s", why);
+    args->ipv6 = value[0] == '[';
+    return 0;
+}
+
+static int add_route(struct parser *parser, struct serve_args *args, const char *spec)
+{
+    char why[OPTIONS_ERROR_SIZE];
+    struct route *route = &args->routes[args->route_count];
+    if (route_parse(spec, route, why, sizeof why) < 0)
+        return refuse(parser, "--route: %s", why);
+    args->route_count++;
+    for (size_t i = 0; i + 1 < args->route_count; i++)
+        if (strcmp(args->routes[i].prefix, route->prefix) == 0)
+            return refuse(parser, "--route: two routes for \"%s\"", route_name(route));
+    return 0;
+}
+
+static int workers_value(struct parser *parser, const char *value, uint64_t *workers)
+{
+    char why[OPTIONS_ERROR_SIZE];
+    if (parse_count(value, 1, SERVE_WORKERS_MAX, workers, why, sizeof why) < 0)
+        return refuse(parser, "--workers: %s", why);
+    return 0;
+}
+
+static int max_body_value(struct parser *parser, const char *value, uint64_t *bytes)
+{
+    if (parse_size(value, bytes) < 0)
+        return refuse(parser, "--max-body: \"%s\" is not a size (e.g. 64K, 1M)", value);
+    return 0;
+}
+
+static int serve_option(struct parser *parser, int code, const char *value, struct serve_args *args)
+{
+    switch (code) {
+    case OPT_OPERAND:
+        return refuse(parser, "unexpected argument \"%s\" (routes are given with --route)", value);
+    case 'v':
+        args->verbose = true;
+        return 0;
+    case OPT_LISTEN:
+        return listen_value(parser, value, args);
+    case OPT_ROUTE:
+        return add_route(parser, args, value);
+    case OPT_WORKERS:
+        return workers_value(parser, value, &args->workers);
+    case OPT_TIMEOUT:
+        return timeout_value(parser, value, &args->timeout_ms);
+    case OPT_MEM:
+        return mem_value(parser, value, &args->mem_size);
+    default: /* OPT_MAX_BODY */
+        return max_body_value(parser, value, &args->max_body);
+    }
+}
+
+static int parse_serve_line(struct parser *parser, struct serve_args *args)
+{
+    const char *value;
+    int code;
+    while ((code = next_option(parser, &value)) > 0) {
+        if (code == 'h') {
+            args->help = true;
+            return 0;
+        }
+        if (serve_option(parser, code, value, args) < 0)
+            return -1;
+    }
+    if (code < 0)
+        return -1;
+    /* getopt takes "--" for the end of the options, but kiln serve takes
+     * nothing else for it to set apart: it stays the unknown option it was. */
+    if (parser->at < parser->argc)
+        return unknown_option(parser, parser->argv[parser->at]);
+    if (args->route_count == 0)
+        return refuse(parser, "no --route given (see kiln serve --help)");
+    return 0;
+}
+
+int options_parse_serve(int argc, char **argv, struct serve_args *args, char *error,
+                        size_t error_size)
+{
+    struct parser parser = {.argc = argc,
+                            .argv = argv,
+                            .command = "serve",
+                            .specs = &serve_options,
+                            .error = error,
+                            .error_size = error_size};
+    parser_start(&parser);
+    *args = (struct serve_args){
+        .host = SERVE_DEFAULT_HOST,
+        .port = SERVE_DEFAULT_PORT,
+        .timeout_ms = SERVE_DEFAULT_TIMEOUT_MS,
+        .max_body = SERVE_DEFAULT_MAX_BODY,
+    };
+    args->routes = calloc((size_t)argc, sizeof *args->routes);
+    if (args->routes == NULL)
+        return refuse(&parser, "out of memory");
+    if (parse_serve_line(&parser, args) < 0) {
+        options_free_serve(args);
+        return -1;
+    }
+    return 0;
+}
+
+void options_free_serve(struct serve_args *args)
+{
+    for (size_t i = 0; i < args->route_count; i++)
+        route_free(&args->routes[i]);
+    free(args->routes);
+    *args = (struct serve_args){0};
+}
