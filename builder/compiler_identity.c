@@ -7,8 +7,8 @@
 #include <sys/stat.h>
 
 #include "common/cache_entry.h"
-#include "compiler.h"
 #include "common/content_hash.h"
+#include "compiler.h"
 
 #define NANOSECONDS 1000000000ll
 

@@ -13,8 +13,8 @@
 #include <stddef.h>
 
 #include "builder.h"
-#include "compiler_identity.h"
 #include "common/content_hash.h"
+#include "compiler_identity.h"
 
 struct input_hash {
     struct content_hasher hasher; /* through the sources */

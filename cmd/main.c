@@ -10,10 +10,10 @@ static const struct command {
     const char *name;
     int (*run)(int argc, char **argv);
 } commands[] = {
-    {"build", cmd_build},       {"run", cmd_run},   {"serve", cmd_serve_exec},
-    {"new", cmd_new},           {"version", cmd_version},
-    {"--version", cmd_version}, {"help", cmd_help}, {"--help", cmd_help},
-    {"-h", cmd_help},           {"cache", cmd_cache},
+    {"build", cmd_build}, {"run", cmd_run},         {"serve", cmd_serve_exec},
+    {"new", cmd_new},     {"version", cmd_version}, {"--version", cmd_version},
+    {"help", cmd_help},   {"--help", cmd_help},     {"-h", cmd_help},
+    {"cache", cmd_cache},
 };
 
 int main(int argc, char **argv)

@@ -5,7 +5,6 @@
 
 #include "common/paths.h"
 
-
 /* The last component of path, without suffix when it ends in it. */
 static void stem(const char *path, const char *suffix, const char **start, size_t *len)
 {

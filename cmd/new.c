@@ -22,8 +22,8 @@
 #include "help.h"
 #include "runtime_dir.h"
 
-#define COPY_CHUNK 65536
-#define NEW_DIR_MODE 0777
+#define COPY_CHUNK    65536
+#define NEW_DIR_MODE  0777
 #define NEW_FILE_MODE 0666
 
 static bool is_help(const char *arg)

@@ -11,7 +11,7 @@
 #include <kiln/abi.h>
 
 #define MS_PER_SECOND 1000
-#define PORT_MAX 65535
+#define PORT_MAX      65535
 
 static const struct size_unit {
     const char *suffix;
@@ -182,7 +182,8 @@ int parse_listen(const char *text, char *host, size_t host_size, uint16_t *port,
     const char *port_text;
     const char *p;
     uint64_t value;
-    if (!split_listen(text, host, host_size, &port_text) || !numeric_address(host, text[0] == '[')) {
+    if (!split_listen(text, host, host_size, &port_text) ||
+        !numeric_address(host, text[0] == '[')) {
         snprintf(error, error_size, "\"%s\" is not ADDR:PORT (e.g. 127.0.0.1:8080, [::1]:8080)",
                  text);
         return -1;

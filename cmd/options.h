@@ -40,7 +40,7 @@ struct run_args {
     size_t env_count;
     char **program_args; /* what follows "--" */
     size_t program_arg_count;
-    bool trace_boot;             /* --trace-boot */
+    bool trace_boot; /* --trace-boot */
     bool help;
 };
 

@@ -17,8 +17,8 @@
 #include "exit_codes.h"
 #include "help.h"
 #include "names.h"
-#include "serve_options.h"
 #include "serve/server.h"
+#include "serve_options.h"
 
 /* What route serves: its target, or the build cache's image of a .c
  * target; and the function's name. */

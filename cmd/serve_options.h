@@ -12,22 +12,22 @@
 #include "options.h"
 #include "serve/routes.h"
 
-#define SERVE_DEFAULT_HOST "127.0.0.1"
-#define SERVE_DEFAULT_PORT 8080
+#define SERVE_DEFAULT_HOST       "127.0.0.1"
+#define SERVE_DEFAULT_PORT       8080
 #define SERVE_DEFAULT_TIMEOUT_MS 10000
-#define SERVE_DEFAULT_MAX_BODY (1u << 20)
-#define SERVE_WORKERS_MAX 256
-#define SERVE_HOST_SIZE 64
+#define SERVE_DEFAULT_MAX_BODY   (1u << 20)
+#define SERVE_WORKERS_MAX        256
+#define SERVE_HOST_SIZE          64
 
 struct serve_args {
     char host[SERVE_HOST_SIZE]; /* numeric, IPv6 without brackets */
     uint16_t port;              /* 0: any free port */
     bool ipv6;
-    struct route *routes;       /* in the order given */
+    struct route *routes; /* in the order given */
     size_t route_count;
-    uint64_t workers;           /* per route; 0: one per CPU */
-    uint64_t timeout_ms;        /* 0: none */
-    uint64_t mem_size;          /* 0: each image's own default */
+    uint64_t workers;    /* per route; 0: one per CPU */
+    uint64_t timeout_ms; /* 0: none */
+    uint64_t mem_size;   /* 0: each image's own default */
     uint64_t max_body;
     bool verbose;
     bool help;

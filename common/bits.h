@@ -10,7 +10,7 @@
 #include <stdlib.h>
 
 /* x rounded up to a multiple of a, a power of two. */
-#define ALIGN_UP(x, a) (((x) + (a) - 1) & ~((uint64_t)(a) - 1))
+#define ALIGN_UP(x, a) (((x) + (a)-1) & ~((uint64_t)(a)-1))
 
 #define BITMAP_WORD_BITS 64
 

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#define NS_PER_S 1000000000ll
+#define NS_PER_S  1000000000ll
 #define NS_PER_MS 1000000ll
 
 int64_t clock_ns(clockid_t clock);

@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 #define PATH_SOURCE_SUFFIX ".c"
-#define PATH_IMAGE_SUFFIX ".kiln"
+#define PATH_IMAGE_SUFFIX  ".kiln"
 
 /* Whether name ends in suffix, after at least one other character. */
 bool path_has_suffix(const char *name, const char *suffix);

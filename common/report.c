@@ -5,7 +5,7 @@
 
 #include "file_io.h"
 
-#define PREFIX "kiln: "
+#define PREFIX      "kiln: "
 #define REPLACEMENT '?'
 
 static void add_v(struct report_text *text, const char *fmt, va_list ap)

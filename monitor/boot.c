@@ -35,8 +35,7 @@ static uint64_t write_initial_stack(struct vm *vm, const struct image *image, in
     }
     uint64_t rsp = initial_stack_build(&vm->mem, vm->mem.size, &stack);
     if (rsp == 0)
-        report("%s: arguments and environment exceed %llu KiB", vm->name,
-               INITIAL_STACK_MAX >> 10);
+        report("%s: arguments and environment exceed %llu KiB", vm->name, INITIAL_STACK_MAX >> 10);
     return rsp;
 }
 
@@ -75,4 +74,3 @@ int boot_guest(struct vm *vm, const struct prepared_image *prepared, int argc, c
     trace_mark(vm->trace, TRACE_REGISTERS);
     return 0;
 }
-

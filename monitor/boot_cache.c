@@ -17,9 +17,9 @@
 #include "common/file_io.h"
 #include "common/report.h"
 
-#define BOOT_MAGIC     "KILNBOOT"
-#define BOOT_FORMAT    1 /* bump when the header or the layout changes */
-#define ENTRY_MODE     0600
+#define BOOT_MAGIC  "KILNBOOT"
+#define BOOT_FORMAT 1 /* bump when the header or the layout changes */
+#define ENTRY_MODE  0600
 
 struct boot_segment {
     uint64_t gpa;
@@ -214,8 +214,8 @@ int boot_cache_map(const struct boot_entry *entry, const struct image *image,
                    const struct guest_mem *mem)
 {
     int rc = mem->shared ? copy_content(entry, mem)
-                         : guest_mem_map_file(mem, KILN_IMAGE_BASE, entry->content_size,
-                                              entry->fd, BOOT_HEADER_SIZE);
+                         : guest_mem_map_file(mem, KILN_IMAGE_BASE, entry->content_size, entry->fd,
+                                              BOOT_HEADER_SIZE);
     if (rc != 0)
         return report("%s: cannot map the boot cache's memory: %s", image->name, strerror(-rc));
     return 0;

@@ -11,20 +11,20 @@
 #include "descriptors.h"
 #include "msrs.h"
 
-#define CR0_PE (1ull << 0)
-#define CR0_MP (1ull << 1)
-#define CR0_ET (1ull << 4)
-#define CR0_NE (1ull << 5)
-#define CR0_WP (1ull << 16)
-#define CR0_PG (1ull << 31)
-#define CR4_PAE (1ull << 5)
-#define CR4_OSFXSR (1ull << 9)
-#define CR4_OSXMMEXCPT (1ull << 10)
-#define CR4_FSGSBASE (1ull << 16)
-#define EFER_SCE (1ull << 0)
-#define EFER_LME (1ull << 8)
-#define EFER_LMA (1ull << 10)
-#define EFER_NXE (1ull << 11)
+#define CR0_PE          (1ull << 0)
+#define CR0_MP          (1ull << 1)
+#define CR0_ET          (1ull << 4)
+#define CR0_NE          (1ull << 5)
+#define CR0_WP          (1ull << 16)
+#define CR0_PG          (1ull << 31)
+#define CR4_PAE         (1ull << 5)
+#define CR4_OSFXSR      (1ull << 9)
+#define CR4_OSXMMEXCPT  (1ull << 10)
+#define CR4_FSGSBASE    (1ull << 16)
+#define EFER_SCE        (1ull << 0)
+#define EFER_LME        (1ull << 8)
+#define EFER_LMA        (1ull << 10)
+#define EFER_NXE        (1ull << 11)
 #define RFLAGS_RESERVED (1ull << 1)
 
 /* SYSCALL loads CS/SS from STAR[47:32]; SYSRET from STAR[63:48]. */
@@ -35,8 +35,14 @@
 static struct kvm_segment flat_segment(uint16_t selector, uint8_t type, uint8_t dpl)
 {
     return (struct kvm_segment){
-        .base = 0, .limit = 0xffffffff, .selector = selector, .type = type,
-        .present = 1, .dpl = dpl, .s = 1, .g = 1,
+        .base = 0,
+        .limit = 0xffffffff,
+        .selector = selector,
+        .type = type,
+        .present = 1,
+        .dpl = dpl,
+        .s = 1,
+        .g = 1,
     };
 }
 
@@ -51,8 +57,11 @@ static int set_sregs(const struct vm *vm, const struct cpu_start *start)
     sregs.ss.db = 1;
     sregs.ds = sregs.es = sregs.fs = sregs.gs = flat_segment(0, 3, 3);
     sregs.tr = (struct kvm_segment){
-        .base = KILN_TSS_GPA, .limit = TSS_LIMIT, .selector = KILN_TSS_SEL,
-        .type = 11, .present = 1,
+        .base = KILN_TSS_GPA,
+        .limit = TSS_LIMIT,
+        .selector = KILN_TSS_SEL,
+        .type = 11,
+        .present = 1,
     };
     sregs.gdt = (struct kvm_dtable){.base = KILN_GDT_GPA, .limit = GDT_LIMIT};
     sregs.idt = (struct kvm_dtable){.base = KILN_IDT_GPA, .limit = IDT_LIMIT};

@@ -8,10 +8,10 @@
 #include "common/report.h"
 #include "symbols.h"
 
-#define VECTOR_PAGE_FAULT 14
-#define PF_PRESENT 0x1
-#define PF_WRITE 0x2
-#define PF_FETCH 0x10
+#define VECTOR_PAGE_FAULT  14
+#define PF_PRESENT         0x1
+#define PF_WRITE           0x2
+#define PF_FETCH           0x10
 #define REGISTERS_PER_LINE 4
 
 /* What the exception stub leaves at RSP, lowest address first. */
@@ -33,16 +33,26 @@ struct named_register {
 const char *crash_exception_name(uint64_t vector)
 {
     static const char *const names[KILN_EXCEPTION_VECTORS] = {
-        [0] = "divide error (#DE)",          [1] = "debug exception (#DB)",
-        [2] = "non-maskable interrupt",      [3] = "breakpoint (#BP)",
-        [4] = "overflow (#OF)",              [5] = "bound range exceeded (#BR)",
-        [6] = "invalid opcode (#UD)",        [7] = "device not available (#NM)",
-        [8] = "double fault (#DF)",          [10] = "invalid TSS (#TS)",
-        [11] = "segment not present (#NP)",  [12] = "stack-segment fault (#SS)",
-        [13] = "general protection fault (#GP)", [14] = "page fault (#PF)",
-        [16] = "x87 floating-point error (#MF)", [17] = "alignment check (#AC)",
-        [18] = "machine check (#MC)",        [19] = "SIMD floating-point exception (#XM)",
-        [20] = "virtualization exception (#VE)", [21] = "control protection (#CP)",
+        [0] = "divide error (#DE)",
+        [1] = "debug exception (#DB)",
+        [2] = "non-maskable interrupt",
+        [3] = "breakpoint (#BP)",
+        [4] = "overflow (#OF)",
+        [5] = "bound range exceeded (#BR)",
+        [6] = "invalid opcode (#UD)",
+        [7] = "device not available (#NM)",
+        [8] = "double fault (#DF)",
+        [10] = "invalid TSS (#TS)",
+        [11] = "segment not present (#NP)",
+        [12] = "stack-segment fault (#SS)",
+        [13] = "general protection fault (#GP)",
+        [14] = "page fault (#PF)",
+        [16] = "x87 floating-point error (#MF)",
+        [17] = "alignment check (#AC)",
+        [18] = "machine check (#MC)",
+        [19] = "SIMD floating-point exception (#XM)",
+        [20] = "virtualization exception (#VE)",
+        [21] = "control protection (#CP)",
     };
     if (vector < KILN_EXCEPTION_VECTORS && names[vector])
         return names[vector];
@@ -98,11 +108,13 @@ static void add_exception_registers(struct report_text *text, const struct kvm_r
                                     const struct exception_frame *frame, uint64_t cr2)
 {
     const struct named_register registers[] = {
-        {"rax", r->rax},     {"rbx", r->rbx},       {"rcx", r->rcx},  {"rdx", r->rdx},
-        {"rsi", r->rsi},     {"rdi", r->rdi},       {"rbp", r->rbp},  {"rsp", frame->rsp},
-        {"r8", r->r8},       {"r9", r->r9},         {"r10", r->r10},  {"r11", r->r11},
-        {"r12", r->r12},     {"r13", r->r13},       {"r14", r->r14},  {"r15", r->r15},
-        {"rip", frame->rip}, {"rflags", frame->rflags}, {"cs", frame->cs}, {"cr2", cr2},
+        {"rax", r->rax},   {"rbx", r->rbx},     {"rcx", r->rcx},
+        {"rdx", r->rdx},   {"rsi", r->rsi},     {"rdi", r->rdi},
+        {"rbp", r->rbp},   {"rsp", frame->rsp}, {"r8", r->r8},
+        {"r9", r->r9},     {"r10", r->r10},     {"r11", r->r11},
+        {"r12", r->r12},   {"r13", r->r13},     {"r14", r->r14},
+        {"r15", r->r15},   {"rip", frame->rip}, {"rflags", frame->rflags},
+        {"cs", frame->cs}, {"cr2", cr2},
     };
     add_registers(text, registers, sizeof registers / sizeof registers[0]);
 }

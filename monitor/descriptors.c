@@ -4,12 +4,12 @@
 
 #include <kiln/abi.h>
 
-#define TSS_RSP0 4
-#define TSS_IST1 36
-#define TSS_IOMAP_BASE 102
+#define TSS_RSP0           4
+#define TSS_IST1           36
+#define TSS_IOMAP_BASE     102
 #define TSS_TYPE_AVAILABLE 0x9ull
-#define GATE_INTERRUPT 0x8E00ull /* present, DPL 0, 64-bit interrupt gate */
-#define GATE_IST1 1ull
+#define GATE_INTERRUPT     0x8E00ull /* present, DPL 0, 64-bit interrupt gate */
+#define GATE_IST1          1ull
 
 static void write_tss(const struct guest_mem *mem)
 {

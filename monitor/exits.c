@@ -26,8 +26,10 @@ static void on_mmio(struct vm *vm)
     }
     if (!run->mmio.is_write || run->mmio.len != KILN_DOORBELL_SLOT ||
         offset % KILN_DOORBELL_SLOT != 0) {
-        vm_crash(vm, "malformed doorbell access at 0x%lx: a %u-byte %s (a call is an aligned "
-                     "4-byte write)", addr, run->mmio.len, run->mmio.is_write ? "write" : "read");
+        vm_crash(vm,
+                 "malformed doorbell access at 0x%lx: a %u-byte %s (a call is an aligned "
+                 "4-byte write)",
+                 addr, run->mmio.len, run->mmio.is_write ? "write" : "read");
         return;
     }
     uint32_t gpa;

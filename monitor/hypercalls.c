@@ -33,7 +33,8 @@ static void *guest_range(struct vm *vm, const char *call, const char *what, uint
 {
     const char *refused = range_refused(vm, gpa, len);
     if (refused == NULL)
-        return for_write ? guest_mem_for_write(&vm->mem, gpa, len) : guest_mem_at(&vm->mem, gpa, len);
+        return for_write ? guest_mem_for_write(&vm->mem, gpa, len)
+                         : guest_mem_at(&vm->mem, gpa, len);
     vm_crash(vm, "%s hypercall: %s at 0x%lx (%lu bytes) %s", call, what, gpa, len, refused);
     return NULL;
 }
@@ -143,8 +144,8 @@ static void hc_memory(struct vm *vm, uint32_t gpa)
         return;
     struct kiln_hc_memory range = *args;
     if (range.start > range.end || range.end > vm->mem.size) {
-        vm_crash(vm, "MEMORY hypercall: range 0x%lx-0x%lx is not inside guest memory",
-                 range.start, range.end);
+        vm_crash(vm, "MEMORY hypercall: range 0x%lx-0x%lx is not inside guest memory", range.start,
+                 range.end);
         return;
     }
     if (ram_back(vm, range.start, range.end) != 0) {

@@ -130,7 +130,8 @@ static int read_program_headers(struct image *image, Elf *elf)
     size_t count;
     if (elf_getphdrnum(elf, &count) != 0 || count == 0)
         return reject(image, "no program headers");
-    if (count > UINT16_MAX || count * sizeof(Elf64_Phdr) > image->size - (size_t)(image->phdrs - image->bytes))
+    if (count > UINT16_MAX ||
+        count * sizeof(Elf64_Phdr) > image->size - (size_t)(image->phdrs - image->bytes))
         return reject(image, "program headers lie past the end of the file (truncated?)");
     image->phdr_count = (uint16_t)count;
     int notes = 0;
@@ -175,8 +176,10 @@ static int check_note(struct image *image)
                       note->abi_version, KILN_ABI_VERSION);
     if (note->default_mem < KILN_MEM_MIN || note->default_mem > KILN_MEM_MAX ||
         note->default_mem % KILN_MEM_ALIGN != 0)
-        return reject(image, "KILN note asks for %lu bytes of memory, not a 2 MiB multiple "
-                             "between 16 MiB and 4 GiB", note->default_mem);
+        return reject(image,
+                      "KILN note asks for %lu bytes of memory, not a 2 MiB multiple "
+                      "between 16 MiB and 4 GiB",
+                      note->default_mem);
     if (!executable_segment_holding(image, image->entry, 1))
         return reject(image, "entry point 0x%lx is not in an executable segment", image->entry);
     if (!executable_segment_holding(image, note->syscall_entry, 1))
@@ -242,8 +245,10 @@ bool image_holds_code(const struct image *image, uint64_t addr)
 int image_check_fits(const struct image *image, uint64_t ram_limit)
 {
     if (image->end > ram_limit)
-        return reject(image, "needs memory up to 0x%lx, past the stack's guard page at 0x%lx "
-                             "(give it more with --mem)", image->end, ram_limit);
+        return reject(image,
+                      "needs memory up to 0x%lx, past the stack's guard page at 0x%lx "
+                      "(give it more with --mem)",
+                      image->end, ram_limit);
     return 0;
 }
 

@@ -12,8 +12,8 @@
 
 #include <kiln/abi.h>
 
-#include "guest_mem.h"
 #include "common/mapped_file.h"
+#include "guest_mem.h"
 
 #define IMAGE_MAX_SEGMENTS 8
 
@@ -26,11 +26,11 @@ struct image_segment {
 };
 
 struct image {
-    const char *name;    /* for messages: the path the user gave */
-    uint8_t *bytes;      /* the whole file; NULL when it came from the boot cache */
+    const char *name; /* for messages: the path the user gave */
+    uint8_t *bytes;   /* the whole file; NULL when it came from the boot cache */
     size_t size;
     uint64_t entry;
-    uint64_t end;        /* one past the last byte any segment occupies */
+    uint64_t end; /* one past the last byte any segment occupies */
     struct image_segment segments[IMAGE_MAX_SEGMENTS];
     unsigned segment_count;
     const uint8_t *phdrs; /* the program headers, for AT_PHDR */

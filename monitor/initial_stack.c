@@ -5,13 +5,13 @@
 
 #include <kiln/abi.h>
 
-#define AUXV_PAIRS 12
-#define ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a) - 1))
+#define AUXV_PAIRS       12
+#define ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a)-1))
 
 struct stack_writer {
     uint8_t *host; /* host address of guest-physical `base` */
     uint64_t base;
-    uint64_t top;  /* grows down from stack_top */
+    uint64_t top; /* grows down from stack_top */
 };
 
 static uint64_t push_bytes(struct stack_writer *w, const void *bytes, uint64_t len)
@@ -37,8 +37,7 @@ static int count_strings(char *const *strings)
     return count;
 }
 
-static void push_strings(struct stack_writer *w, char *const *strings, int count,
-                         uint64_t *gpas)
+static void push_strings(struct stack_writer *w, char *const *strings, int count, uint64_t *gpas)
 {
     for (int i = count - 1; i >= 0; i--)
         gpas[i] = push_bytes(w, strings[i], strlen(strings[i]) + 1);
@@ -71,10 +70,18 @@ uint64_t initial_stack_build(const struct guest_mem *mem, uint64_t stack_top,
     push_strings(&w, in->argv, in->argc, argv);
     words[0] = (uint64_t)in->argc;
     const uint64_t aux[2 * AUXV_PAIRS] = {
-        AT_PHDR,  phdr_gpa,       AT_PHENT,  in->phdr_size, AT_PHNUM,  in->phdr_count,
-        AT_PAGESZ, KILN_PAGE_SIZE, AT_ENTRY, in->entry,     AT_RANDOM, random_gpa,
-        AT_UID,   0,              AT_EUID,   0,             AT_GID,    0,
-        AT_EGID,  0,              AT_SECURE, 0,             AT_NULL,   0,
+        AT_PHDR,   phdr_gpa,
+        AT_PHENT,  in->phdr_size,
+        AT_PHNUM,  in->phdr_count,
+        AT_PAGESZ, KILN_PAGE_SIZE,
+        AT_ENTRY,  in->entry,
+        AT_RANDOM, random_gpa,
+        AT_UID,    0,
+        AT_EUID,   0,
+        AT_GID,    0,
+        AT_EGID,   0,
+        AT_SECURE, 0,
+        AT_NULL,   0,
     };
     memcpy(auxv, aux, sizeof aux);
     return rsp;

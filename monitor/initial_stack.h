@@ -16,12 +16,12 @@
 struct initial_stack {
     int argc;
     char *const *argv;
-    char *const *envp;      /* NULL-terminated */
-    const uint8_t *phdrs;   /* copied here, since no segment need hold them */
+    char *const *envp;    /* NULL-terminated */
+    const uint8_t *phdrs; /* copied here, since no segment need hold them */
     uint16_t phdr_count;
     uint16_t phdr_size;
     uint64_t entry;
-    uint8_t random[16];     /* AT_RANDOM: musl's stack-protector canary */
+    uint8_t random[16]; /* AT_RANDOM: musl's stack-protector canary */
 };
 
 /* Writes the stack below stack_top and returns the initial RSP, or 0 if

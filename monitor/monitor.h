@@ -13,18 +13,18 @@
 
 struct monitor_options {
     const char *image_path;
-    const char *name;      /* what messages call the program; NULL: image_path */
-    uint64_t mem_size;     /* bytes of guest RAM; 0: the image's default */
-    uint64_t timeout_ms;   /* 0: no limit */
-    int argc;              /* argv[0] is the program's name in the guest */
+    const char *name;    /* what messages call the program; NULL: image_path */
+    uint64_t mem_size;   /* bytes of guest RAM; 0: the image's default */
+    uint64_t timeout_ms; /* 0: no limit */
+    int argc;            /* argv[0] is the program's name in the guest */
     char *const *argv;
-    char *const *envp;     /* NULL-terminated; the guest's whole environment */
-    const char *cache_dir; /* the cache's root, for the boot cache; NULL: none */
+    char *const *envp;                     /* NULL-terminated; the guest's whole environment */
+    const char *cache_dir;                 /* the cache's root, for the boot cache; NULL: none */
     const struct content_hash *image_hash; /* of the image file, if known; NULL: hashed here */
     bool verbose;                          /* say whether the boot cache had the image */
-    bool trace_boot;       /* print where the time went on stderr */
-    bool confine;          /* seccomp before the run loop (syscall_filter.h): for a
-                              process that does nothing after the run but exit */
+    bool trace_boot;                       /* print where the time went on stderr */
+    bool confine;                          /* seccomp before the run loop (syscall_filter.h): for a
+                                              process that does nothing after the run but exit */
 };
 
 enum monitor_outcome {

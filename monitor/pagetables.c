@@ -3,17 +3,17 @@
 #include <kiln/abi.h>
 
 #define LARGE_PAGE (2ull << 20)
-#define GIB (1ull << 30)
-#define ENTRIES 512
+#define GIB        (1ull << 30)
+#define ENTRIES    512
 
 /* One page each, in this order, from KILN_PAGE_TABLES_GPA. */
 enum table_page {
     PML4,
     PDPT,
-    PD_FIRST,                                      /* one per GiB of RAM */
+    PD_FIRST, /* one per GiB of RAM */
     PD_DOORBELL = PD_FIRST + KILN_MEM_MAX / GIB,
-    PT_LOW,                                        /* the first 2 MiB */
-    PT_GUARD,                                      /* the 2 MiB holding the guard */
+    PT_LOW,   /* the first 2 MiB */
+    PT_GUARD, /* the 2 MiB holding the guard */
     TABLE_PAGES,
 };
 _Static_assert(KILN_PAGE_TABLES_GPA + TABLE_PAGES * KILN_PAGE_SIZE <= KILN_PAGE_TABLES_END,

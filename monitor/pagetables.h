@@ -12,11 +12,11 @@
 
 #include "guest_mem.h"
 
-#define PTE_PRESENT 0x1ull
-#define PTE_WRITABLE 0x2ull
-#define PTE_USER 0x4ull
-#define PTE_LARGE 0x80ull
-#define PTE_NO_EXECUTE (1ull << 63)
+#define PTE_PRESENT      0x1ull
+#define PTE_WRITABLE     0x2ull
+#define PTE_USER         0x4ull
+#define PTE_LARGE        0x80ull
+#define PTE_NO_EXECUTE   (1ull << 63)
 #define PTE_ADDRESS_MASK 0x000ffffffffff000ull
 
 /* Writes the tables for mem->size bytes of RAM and the doorbell; returns

@@ -17,8 +17,7 @@ int prepared_image_open(struct prepared_image *prepared, const struct monitor_op
     uint8_t *bytes = prepared->file.bytes;
     size_t size = prepared->file.size;
     if (prepared->cache_dir != NULL) {
-        prepared->hash =
-            options->image_hash ? *options->image_hash : content_hash_of(bytes, size);
+        prepared->hash = options->image_hash ? *options->image_hash : content_hash_of(bytes, size);
         if (boot_cache_open(&prepared->cached, &prepared->image, prepared->cache_dir,
                             &prepared->hash, name, prepared->verbose)) {
             prepared->image.bytes = bytes;

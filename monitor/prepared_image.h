@@ -11,9 +11,9 @@
 
 #include "boot_cache.h"
 #include "common/content_hash.h"
+#include "common/mapped_file.h"
 #include "guest_mem.h"
 #include "image.h"
-#include "common/mapped_file.h"
 #include "monitor.h"
 
 struct prepared_image {

@@ -72,8 +72,7 @@ static uint64_t grown_low_end(const struct ram_backing *backing, uint64_t end)
     return min_u64(max_u64(ALIGN_UP(end, RAM_BACKING_STEP), doubled), backing->high_start);
 }
 
-static uint64_t grown_high_start(const struct ram_backing *backing, uint64_t start,
-                                 uint64_t size)
+static uint64_t grown_high_start(const struct ram_backing *backing, uint64_t start, uint64_t size)
 {
     uint64_t backed = size - backing->high_start;
     uint64_t doubled = backing->high_start - min_u64(backed, backing->high_start);

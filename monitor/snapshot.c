@@ -52,7 +52,8 @@ static int check_ready(const struct snapshot *snap, const struct vm *vm)
         return 0;
     if (vm->result.outcome == MONITOR_EXITED)
         report("%s: the program exited (status %d) without making READY: was it built by an "
-               "older kiln?", snap->name, vm->result.status);
+               "older kiln?",
+               snap->name, vm->result.status);
     return -1;
 }
 
@@ -78,7 +79,8 @@ static int keep_ready_args(struct snapshot *snap, const struct vm *vm)
     if (args->block % sizeof(uint64_t) != 0 || args->size < sizeof(uint64_t) ||
         guest_mem_at(&vm->mem, args->block, args->size) == NULL) {
         return report("%s: READY's environment block (0x%lx, %lu bytes) is not 8-byte aligned "
-                      "guest RAM", snap->name, args->block, args->size);
+                      "guest RAM",
+                      snap->name, args->block, args->size);
     }
     snap->ready_args = vm->ready_args;
     snap->env_block = args->block;
@@ -114,8 +116,8 @@ static int open_kvm(struct snapshot *snap)
 static int boot_and_save(struct snapshot *snap, const struct snapshot_options *options)
 {
     struct prepared_image *image = &snap->image;
-    struct monitor_options image_options = {
-        .image_path = options->image_path, .cache_dir = options->cache_dir};
+    struct monitor_options image_options = {.image_path = options->image_path,
+                                            .cache_dir = options->cache_dir};
     if (prepared_image_open(image, &image_options, options->image_name) != 0)
         return -1;
     snap->mem_size = options->mem_size ? options->mem_size : image->image.note.default_mem;

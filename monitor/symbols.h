@@ -16,8 +16,8 @@
 
 struct symbols {
     Elf *elf;
-    Elf_Data *table;     /* NULL: the image has no symbol table */
-    size_t names;        /* section index of the table's strings */
+    Elf_Data *table; /* NULL: the image has no symbol table */
+    size_t names;    /* section index of the table's strings */
     size_t count;
 };
 

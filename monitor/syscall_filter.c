@@ -16,7 +16,7 @@
 #include "common/cache_entry.h"
 #include "common/report.h"
 
-#define ARGS_MAX 2
+#define ARGS_MAX  2
 #define RULES_MAX 64
 
 /* One allowed call, when its first count arguments compare as args say.
@@ -43,12 +43,21 @@ struct program {
  * the deadline), the timeout's timer and signals, the allocator (crash
  * reports read the symbol table through libelf), teardown and exit. */
 static const int any_arguments[] = {
-    SCMP_SYS(poll),          SCMP_SYS(clock_gettime),  SCMP_SYS(clock_nanosleep),
-    SCMP_SYS(gettimeofday),  SCMP_SYS(rt_sigreturn),   SCMP_SYS(rt_sigprocmask),
-    SCMP_SYS(rt_sigtimedwait), SCMP_SYS(timer_settime), SCMP_SYS(timer_delete),
+    SCMP_SYS(poll),
+    SCMP_SYS(clock_gettime),
+    SCMP_SYS(clock_nanosleep),
+    SCMP_SYS(gettimeofday),
+    SCMP_SYS(rt_sigreturn),
+    SCMP_SYS(rt_sigprocmask),
+    SCMP_SYS(rt_sigtimedwait),
+    SCMP_SYS(timer_settime),
+    SCMP_SYS(timer_delete),
     SCMP_SYS(brk),
-    SCMP_SYS(munmap),        SCMP_SYS(mremap),         SCMP_SYS(close),
-    SCMP_SYS(exit),          SCMP_SYS(exit_group),
+    SCMP_SYS(munmap),
+    SCMP_SYS(mremap),
+    SCMP_SYS(close),
+    SCMP_SYS(exit),
+    SCMP_SYS(exit_group),
 };
 
 /* What the run loop asks of the vCPU: running it, and a crash report's
@@ -59,19 +68,34 @@ static const unsigned long vcpu_requests[] = {KVM_RUN, KVM_GET_REGS, KVM_GET_SRE
  * (futexes), free memory, and rebuild its VM after a failed job on a
  * thread timer of its own, from the snapshot's /dev/kvm. */
 static const int worker_any_arguments[] = {
-    SCMP_SYS(futex),   SCMP_SYS(madvise),      SCMP_SYS(sched_yield),
-    SCMP_SYS(gettid),  SCMP_SYS(timer_create), SCMP_SYS(rt_sigaction),
+    SCMP_SYS(futex),  SCMP_SYS(madvise),      SCMP_SYS(sched_yield),
+    SCMP_SYS(gettid), SCMP_SYS(timer_create), SCMP_SYS(rt_sigaction),
 };
 
 /* What a worker asks of KVM: make a VM from the snapshot's state, run
  * it, report its crashes, reset it from the dirty log.  On any
  * descriptor, for a rebuilt VM's descriptors are new ones. */
 static const unsigned long worker_requests[] = {
-    KVM_CREATE_VM,       KVM_CHECK_EXTENSION,  KVM_ENABLE_CAP,      KVM_SET_USER_MEMORY_REGION,
-    KVM_CREATE_VCPU,     KVM_GET_VCPU_MMAP_SIZE, KVM_SET_CPUID2,    KVM_SET_SIGNAL_MASK,
-    KVM_RUN,             KVM_GET_REGS,         KVM_SET_REGS,        KVM_GET_SREGS,
-    KVM_SET_SREGS,       KVM_GET_MSRS,         KVM_SET_MSRS,        KVM_SET_XSAVE,
-    KVM_SET_XCRS,        KVM_SET_DEBUGREGS,    KVM_SET_VCPU_EVENTS, KVM_GET_DIRTY_LOG,
+    KVM_CREATE_VM,
+    KVM_CHECK_EXTENSION,
+    KVM_ENABLE_CAP,
+    KVM_SET_USER_MEMORY_REGION,
+    KVM_CREATE_VCPU,
+    KVM_GET_VCPU_MMAP_SIZE,
+    KVM_SET_CPUID2,
+    KVM_SET_SIGNAL_MASK,
+    KVM_RUN,
+    KVM_GET_REGS,
+    KVM_SET_REGS,
+    KVM_GET_SREGS,
+    KVM_SET_SREGS,
+    KVM_GET_MSRS,
+    KVM_SET_MSRS,
+    KVM_SET_XSAVE,
+    KVM_SET_XCRS,
+    KVM_SET_DEBUGREGS,
+    KVM_SET_VCPU_EVENTS,
+    KVM_GET_DIRTY_LOG,
     KVM_CLEAR_DIRTY_LOG,
 };
 

@@ -13,7 +13,7 @@
 #include "common/report.h"
 
 #define KERNEL_SIGSET_BYTES 8
-#define MS_PER_S 1000
+#define MS_PER_S            1000
 
 static void ignore_alarm(int signo)
 {
@@ -112,4 +112,3 @@ bool timeout_expired(const struct vm *vm)
 {
     return vm->deadline_ns != 0 && clock_ns(CLOCK_MONOTONIC) >= vm->deadline_ns;
 }
-

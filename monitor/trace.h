@@ -11,17 +11,17 @@
 #include <kiln/abi.h>
 
 enum trace_phase {
-    TRACE_IMAGE,        /* open, map and check the image */
-    TRACE_VM_CREATE,    /* open /dev/kvm, KVM_CREATE_VM, reserve guest RAM */
-    TRACE_VCPU_CREATE,  /* KVM_CREATE_VCPU and its shared page */
-    TRACE_MEMORY,       /* load the image, KVM_SET_USER_MEMORY_REGION */
-    TRACE_LAYOUT,       /* tables, stack, boot info */
-    TRACE_CPUID,        /* KVM_GET_SUPPORTED_CPUID, KVM_SET_CPUID2 */
-    TRACE_REGISTERS,    /* sregs, MSRs, regs, TSC */
-    TRACE_CONFINE,      /* writing the caches, the seccomp filter */
-    TRACE_GUEST,        /* inside KVM_RUN */
-    TRACE_EXITS,        /* serving exits */
-    TRACE_TEARDOWN,     /* closing the VM */
+    TRACE_IMAGE,       /* open, map and check the image */
+    TRACE_VM_CREATE,   /* open /dev/kvm, KVM_CREATE_VM, reserve guest RAM */
+    TRACE_VCPU_CREATE, /* KVM_CREATE_VCPU and its shared page */
+    TRACE_MEMORY,      /* load the image, KVM_SET_USER_MEMORY_REGION */
+    TRACE_LAYOUT,      /* tables, stack, boot info */
+    TRACE_CPUID,       /* KVM_GET_SUPPORTED_CPUID, KVM_SET_CPUID2 */
+    TRACE_REGISTERS,   /* sregs, MSRs, regs, TSC */
+    TRACE_CONFINE,     /* writing the caches, the seccomp filter */
+    TRACE_GUEST,       /* inside KVM_RUN */
+    TRACE_EXITS,       /* serving exits */
+    TRACE_TEARDOWN,    /* closing the VM */
     TRACE_PHASES,
 };
 
@@ -30,10 +30,10 @@ enum trace_phase {
 struct trace {
     int64_t last_ns;
     int64_t started_ns;
-    int64_t startup_cpu_ns;  /* the process's CPU time before trace_start */
+    int64_t startup_cpu_ns; /* the process's CPU time before trace_start */
     int64_t phase_ns[TRACE_PHASES];
-    uint32_t exits[TRACE_EXIT_REASONS];      /* by KVM exit reason */
-    uint32_t hypercalls[KILN_HC_COUNT];      /* doorbell exits by call */
+    uint32_t exits[TRACE_EXIT_REASONS]; /* by KVM exit reason */
+    uint32_t hypercalls[KILN_HC_COUNT]; /* doorbell exits by call */
 };
 
 void trace_start(struct trace *trace);

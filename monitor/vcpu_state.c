@@ -9,9 +9,16 @@
 #include "msrs.h"
 
 static const uint32_t saved_msrs[VCPU_STATE_MSRS] = {
-    MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP, MSR_IA32_DEBUGCTL,
-    MSR_IA32_PAT,         MSR_STAR,              MSR_LSTAR,             MSR_CSTAR,
-    MSR_SYSCALL_MASK,     MSR_KERNEL_GS_BASE,
+    MSR_IA32_SYSENTER_CS,
+    MSR_IA32_SYSENTER_ESP,
+    MSR_IA32_SYSENTER_EIP,
+    MSR_IA32_DEBUGCTL,
+    MSR_IA32_PAT,
+    MSR_STAR,
+    MSR_LSTAR,
+    MSR_CSTAR,
+    MSR_SYSCALL_MASK,
+    MSR_KERNEL_GS_BASE,
 };
 
 static int fail(const struct vm *vm, const char *what)

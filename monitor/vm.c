@@ -24,7 +24,7 @@
 #include "timeout.h"
 
 #define KVM_DEVICE "/dev/kvm"
-#define MS_PER_S 1000
+#define MS_PER_S   1000
 
 uint64_t vm_stack_guard(uint64_t mem_size)
 {
@@ -37,7 +37,8 @@ static int check_memory(const struct image *image, uint64_t mem_size)
 {
     if (mem_size < KILN_MEM_MIN || mem_size > KILN_MEM_MAX || mem_size % KILN_MEM_ALIGN != 0)
         return report("%s: guest memory of %lu bytes is not a 2 MiB multiple between 16 MiB "
-                      "and 4 GiB", image->name, mem_size);
+                      "and 4 GiB",
+                      image->name, mem_size);
     return image_check_fits(image, vm_stack_guard(mem_size));
 }
 
@@ -173,9 +174,8 @@ int vm_create(struct vm *vm, const struct vm_config *config)
         .trace = config->trace,
         .cache_dir = config->cache_dir,
     };
-    if (check_memory(config->image, config->mem_size) != 0 ||
-        open_vm(vm, config->kvm_fd) != 0 || map_ram(vm, config) != 0 ||
-        back_ram(vm, config->ram) != 0 || create_vcpu(vm) != 0 ||
+    if (check_memory(config->image, config->mem_size) != 0 || open_vm(vm, config->kvm_fd) != 0 ||
+        map_ram(vm, config) != 0 || back_ram(vm, config->ram) != 0 || create_vcpu(vm) != 0 ||
         set_cpuid(vm, config->cpuid) != 0)
         return -1;
     return vm->timeout_ms != 0 ? timeout_attach(vm) : 0;

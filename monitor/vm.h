@@ -27,28 +27,28 @@ struct ram_backing {
 struct image;
 
 struct vm {
-    const char *name;         /* the image, for messages */
+    const char *name;          /* the image, for messages */
     const struct image *image; /* for naming code addresses in crash reports */
     int kvm_fd;
-    bool owns_kvm_fd;         /* opened for this VM, closed with it */
+    bool owns_kvm_fd; /* opened for this VM, closed with it */
     int vm_fd;
     int vcpu_fd;
-    struct kvm_run *run;      /* the vCPU's shared exit page */
+    struct kvm_run *run; /* the vCPU's shared exit page */
     size_t run_size;
     struct guest_mem mem;
     struct ram_backing backing;
-    struct guest_io io;       /* the guest's fds 0, 1 and 2 */
-    uint64_t stack_guard;     /* guest-physical page below the stack */
-    int64_t deadline_ns;      /* CLOCK_MONOTONIC when the guest's time is up; 0: never */
+    struct guest_io io;   /* the guest's fds 0, 1 and 2 */
+    uint64_t stack_guard; /* guest-physical page below the stack */
+    int64_t deadline_ns;  /* CLOCK_MONOTONIC when the guest's time is up; 0: never */
     uint64_t timeout_ms;
-    timer_t timer;            /* signals the thread that runs the vCPU */
+    timer_t timer; /* signals the thread that runs the vCPU */
     bool has_timer;
-    bool serving;             /* kiln serve: the guest makes READY before main */
-    uint32_t ready_args;      /* READY's argument block, once the guest made it */
+    bool serving;        /* kiln serve: the guest makes READY before main */
+    uint32_t ready_args; /* READY's argument block, once the guest made it */
     bool stopped;
     struct monitor_result result;
-    struct trace *trace;      /* NULL unless --trace-boot */
-    const char *cache_dir;    /* the cache's root; NULL: none */
+    struct trace *trace;   /* NULL unless --trace-boot */
+    const char *cache_dir; /* the cache's root; NULL: none */
 };
 
 /* Where a VM's RAM comes from and how KVM has it. */
@@ -68,24 +68,23 @@ enum vm_ram {
 struct vm_config {
     const char *name;
     const struct image *image;
-    uint64_t mem_size;         /* bytes of guest RAM, checked against the image */
+    uint64_t mem_size; /* bytes of guest RAM, checked against the image */
     enum vm_ram ram;
-    int ram_fd;                /* VM_RAM_SHARED and VM_RAM_CLONED */
+    int ram_fd;                  /* VM_RAM_SHARED and VM_RAM_CLONED */
     const uint64_t *ram_present; /* VM_RAM_CLONED: a bitmap of ram_fd's pages */
     struct guest_io io;
-    uint64_t timeout_ms;       /* per run; 0: none */
-    int kvm_fd;                /* an open /dev/kvm to share; -1: open one */
+    uint64_t timeout_ms;            /* per run; 0: none */
+    int kvm_fd;                     /* an open /dev/kvm to share; -1: open one */
     const struct kvm_cpuid2 *cpuid; /* the guest's CPUID; NULL: what KVM supports */
-    const char *cache_dir;     /* the caches (CPUID, seccomp) to use; NULL: none */
+    const char *cache_dir;          /* the caches (CPUID, seccomp) to use; NULL: none */
     struct trace *trace;
-    bool serving;              /* READY is taken */
-    uint32_t ready_args;       /* a clone's: READY made already */
+    bool serving;        /* READY is taken */
+    uint32_t ready_args; /* a clone's: READY made already */
 };
 
 /* The fields every VM starts with: no descriptors, and a failure until
  * its run says otherwise. */
-#define VM_UNOPENED                                                                      \
-    .kvm_fd = -1, .vm_fd = -1, .vcpu_fd = -1, .result = {.outcome = MONITOR_FAILED}
+#define VM_UNOPENED .kvm_fd = -1, .vm_fd = -1, .vcpu_fd = -1, .result = {.outcome = MONITOR_FAILED}
 
 /* The guest-physical page below the stack of a guest with mem_size bytes:
  * nothing of the image may reach it. */

@@ -41,13 +41,13 @@ struct free_range {
 
 struct memory_state {
     bool ready;
-    uint64_t heap_start;       /* the lowest break */
-    uint64_t arena_end;        /* one past mmap's highest page */
-    uint64_t brk;              /* the program break, byte-exact as on Linux */
-    uint64_t brk_high;         /* pages below this may hold old brk data */
-    uint64_t mmap_low;         /* lowest page of the mmap region */
-    uint64_t mmap_touched_low; /* pages from this up may hold old mmap data */
-    uint64_t backed_low_end;   /* RAM the monitor backs: below this... */
+    uint64_t heap_start;        /* the lowest break */
+    uint64_t arena_end;         /* one past mmap's highest page */
+    uint64_t brk;               /* the program break, byte-exact as on Linux */
+    uint64_t brk_high;          /* pages below this may hold old brk data */
+    uint64_t mmap_low;          /* lowest page of the mmap region */
+    uint64_t mmap_touched_low;  /* pages from this up may hold old mmap data */
+    uint64_t backed_low_end;    /* RAM the monitor backs: below this... */
     uint64_t backed_high_start; /* ...and from this up */
     uint32_t free_count;
     struct free_range free[FREE_RANGE_SLOTS]; /* sorted, never touching */

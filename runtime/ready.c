@@ -15,7 +15,7 @@
 
 /* Big enough for every header libmicrohttpd accepts (its whole request
  * memory is 32 KiB) and the CGI variables; untouched pages cost nothing. */
-#define REQUEST_ENV_SIZE (64 * 1024)
+#define REQUEST_ENV_SIZE   (64 * 1024)
 #define STDOUT_BUFFER_SIZE (64 * 1024)
 
 extern char **__environ;

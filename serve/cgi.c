@@ -11,12 +11,12 @@
 
 #include <kiln/version.h>
 
-#define HTTP_PREFIX "HTTP_"
-#define HEADER_JOIN ", "
-#define STATUS_OK 200
-#define STATUS_FOUND 302
-#define STATUS_MIN 200
-#define STATUS_MAX 599
+#define HTTP_PREFIX   "HTTP_"
+#define HEADER_JOIN   ", "
+#define STATUS_OK     200
+#define STATUS_FOUND  302
+#define STATUS_MIN    200
+#define STATUS_MAX    599
 #define STATUS_DIGITS 3
 
 /* add_fixed()'s twelve variables and add_body()'s two. */
@@ -42,8 +42,8 @@ static void add(struct env_builder *env, const char *name, const char *value)
 
 static bool usable_header_name(const char *name)
 {
-    if (*name == '\0' || strcasecmp(name, "Proxy") == 0 ||
-        strcasecmp(name, "Content-Type") == 0 || strcasecmp(name, "Content-Length") == 0)
+    if (*name == '\0' || strcasecmp(name, "Proxy") == 0 || strcasecmp(name, "Content-Type") == 0 ||
+        strcasecmp(name, "Content-Length") == 0)
         return false;
     for (; *name; name++)
         if (!isalnum((unsigned char)*name) && *name != '-')
@@ -145,7 +145,7 @@ void cgi_environment_free(char **env)
 }
 
 __attribute__((format(printf, 3, 4))) static int malformed(char *error, size_t error_size,
-                                                            const char *fmt, ...)
+                                                           const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -182,8 +182,8 @@ static int parse_status(const char *value, unsigned *status, char *error, size_t
     if (value[STATUS_DIGITS] != '\0' && value[STATUS_DIGITS] != ' ')
         return malformed(error, error_size, "Status \"%s\" is not a 3-digit code", value);
     if (code < STATUS_MIN || code > STATUS_MAX)
-        return malformed(error, error_size, "Status %u is not between %d and %d", code,
-                         STATUS_MIN, STATUS_MAX);
+        return malformed(error, error_size, "Status %u is not between %d and %d", code, STATUS_MIN,
+                         STATUS_MAX);
     *status = code;
     return 0;
 }

@@ -6,8 +6,8 @@
 #include "cgi.h"
 #include "common/report.h"
 
-#define ERROR_SIZE 256
-#define TEXT_PLAIN "text/plain; charset=utf-8"
+#define ERROR_SIZE          256
+#define TEXT_PLAIN          "text/plain; charset=utf-8"
 #define INTERNAL_ERROR_TEXT "500 Internal Server Error\n"
 
 static const struct error_text {
@@ -52,8 +52,8 @@ static struct MHD_Response *from_cgi(struct pool_job *job, struct http_answer *a
         return malformed(job, why, answer);
     if (job->exit_status != 0)
         report("%s: the function exited with status %d", job->name, job->exit_status);
-    struct MHD_Response *response = MHD_create_response_from_buffer(
-        cgi.body_size, (void *)cgi.body, MHD_RESPMEM_MUST_COPY);
+    struct MHD_Response *response =
+        MHD_create_response_from_buffer(cgi.body_size, (void *)cgi.body, MHD_RESPMEM_MUST_COPY);
     if (response == NULL)
         return NULL;
     for (size_t i = 0; i < cgi.header_count; i++) {

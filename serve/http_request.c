@@ -34,7 +34,7 @@ static void client_address(struct MHD_Connection *connection, char *host, size_t
     if (info == NULL || info->client_addr == NULL)
         return;
     socklen_t len = info->client_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-                                                              : sizeof(struct sockaddr_in);
+                                                             : sizeof(struct sockaddr_in);
     getnameinfo(info->client_addr, len, host, (socklen_t)host_size, port, (socklen_t)port_size,
                 NI_NUMERICHOST | NI_NUMERICSERV);
 }
@@ -44,7 +44,8 @@ static void client_address(struct MHD_Connection *connection, char *host, size_t
 static void server_name(struct MHD_Connection *connection, const char *fallback, char *name,
                         size_t size)
 {
-    const char *host = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+    const char *host =
+        MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
     if (host == NULL || *host == '\0')
         host = fallback;
     const char *end = host[0] == '[' ? strchr(host, ']') : strchr(host, ':');
@@ -76,8 +77,8 @@ char **http_request_environment(struct MHD_Connection *connection,
         .server_port = port,
         .remote_addr = remote_host,
         .remote_port = remote_port,
-        .content_type = MHD_lookup_connection_value(connection, MHD_HEADER_KIND,
-                                                    MHD_HTTP_HEADER_CONTENT_TYPE),
+        .content_type =
+            MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE),
         .content_length = request->body_size,
         .headers = list.headers,
         .header_count = list.count,

@@ -12,15 +12,15 @@
 
 #include "cgi.h"
 #include "common/clock.h"
+#include "common/report.h"
 #include "http_answer.h"
 #include "http_request.h"
-#include "common/report.h"
 #include "pool.h"
 
-#define NAME_SIZE 256
-#define FIRST_BODY_CAPACITY 4096
+#define NAME_SIZE                 256
+#define FIRST_BODY_CAPACITY       4096
 #define IDLE_CONNECTION_TIMEOUT_S 60
-#define NS_PER_US 1000
+#define NS_PER_US                 1000
 
 struct http_server {
     struct MHD_Daemon *daemon;
@@ -181,9 +181,8 @@ static enum MHD_Result answer(struct exchange *ex)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **context)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **context)
 {
     struct exchange *ex = *context;
     (void)cls;
@@ -229,11 +228,11 @@ static void log_access(const struct exchange *ex)
 {
     int64_t us = (clock_ns(CLOCK_MONOTONIC) - ex->start_ns) / NS_PER_US;
     if (ex->answer.status == 0)
-        report("#%" PRIu64 ": %s %s: no answer (bad request or client gone) %" PRId64
-                 " us", ex->id, ex->method ? ex->method : "-", ex->uri, us);
+        report("#%" PRIu64 ": %s %s: no answer (bad request or client gone) %" PRId64 " us", ex->id,
+               ex->method ? ex->method : "-", ex->uri, us);
     else
-        report("%s: %s %s %u %" PRIu64 " bytes %" PRId64 " us", ex->name, ex->method,
-                 ex->uri, ex->answer.status, ex->answer.bytes, us);
+        report("%s: %s %s %u %" PRIu64 " bytes %" PRId64 " us", ex->name, ex->method, ex->uri,
+               ex->answer.status, ex->answer.bytes, us);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *connection, void **context,
@@ -297,9 +296,9 @@ static struct MHD_Daemon *start_daemon(struct http_server *server,
     /* The logger first, or libmicrohttpd logs the options before it itself. */
     return MHD_start_daemon(
         flags, options->port, NULL, NULL, on_request, server, MHD_OPTION_EXTERNAL_LOGGER,
-        on_library_message, server, MHD_OPTION_SOCK_ADDR, &address.any,
-        MHD_OPTION_URI_LOG_CALLBACK, on_uri, server, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-        server, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_CONNECTION_TIMEOUT_S, MHD_OPTION_END);
+        on_library_message, server, MHD_OPTION_SOCK_ADDR, &address.any, MHD_OPTION_URI_LOG_CALLBACK,
+        on_uri, server, MHD_OPTION_NOTIFY_COMPLETED, on_completed, server,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_CONNECTION_TIMEOUT_S, MHD_OPTION_END);
 }
 
 static uint16_t bound_port(struct MHD_Daemon *daemon)
@@ -326,8 +325,8 @@ struct http_server *http_server_start(const struct http_server_options *options)
     pthread_cond_init(&server->idle, NULL);
     server->daemon = start_daemon(server, options);
     if (server->daemon == NULL) {
-        report("serve: cannot listen on %s%s%s:%u", options->ipv6 ? "[" : "",
-                 options->host, options->ipv6 ? "]" : "", options->port);
+        report("serve: cannot listen on %s%s%s:%u", options->ipv6 ? "[" : "", options->host,
+               options->ipv6 ? "]" : "", options->port);
         http_server_stop(server);
         return NULL;
     }

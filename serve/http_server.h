@@ -19,7 +19,7 @@
 struct http_server_options {
     const char *host; /* numeric */
     bool ipv6;
-    uint16_t port;    /* 0: any free port */
+    uint16_t port; /* 0: any free port */
     const struct route *routes;
     struct pool *const *pools; /* routes[i]'s is pools[i] */
     size_t route_count;

@@ -33,13 +33,13 @@
 struct worker {
     struct pool *pool;
     pthread_t thread;
-    unsigned number;         /* from 1, for messages */
+    unsigned number; /* from 1, for messages */
     bool has_clone;
     struct clone clone;
-    struct request_io io;    /* the clone's stdio */
-    struct pool_job *job;    /* the job it runs, until handed back */
-    sigjmp_buf forbidden;    /* where a forbidden system call lands */
-    bool stopping;           /* after one: the calls it makes while stopping fail */
+    struct request_io io; /* the clone's stdio */
+    struct pool_job *job; /* the job it runs, until handed back */
+    sigjmp_buf forbidden; /* where a forbidden system call lands */
+    bool stopping;        /* after one: the calls it makes while stopping fail */
 };
 
 struct pool {
@@ -53,7 +53,7 @@ struct pool {
     bool closing;
     unsigned starting;
     unsigned failed_starts;
-    unsigned live_workers;   /* not stopped by a forbidden call */
+    unsigned live_workers; /* not stopped by a forbidden call */
     struct pool_stats stats;
     unsigned worker_count;
     struct worker workers[];
@@ -109,8 +109,8 @@ static void count_rebuild(struct pool *pool)
 static bool make_clone(struct worker *worker)
 {
     const struct pool *pool = worker->pool;
-    worker->has_clone = clone_create(&worker->clone, &pool->snapshot,
-                                     request_io_guest(&worker->io), pool->timeout_ms) == 0;
+    worker->has_clone = clone_create(&worker->clone, &pool->snapshot, request_io_guest(&worker->io),
+                                     pool->timeout_ms) == 0;
     return worker->has_clone;
 }
 
@@ -170,7 +170,8 @@ static void on_forbidden_call(int signo, siginfo_t *info, void *context)
         return;
     worker->stopping = true;
     report("%s: VM worker %u made system call %d, which its seccomp filter forbids; the worker "
-           "stops", worker->pool->snapshot.name, worker->number, info->si_syscall);
+           "stops",
+           worker->pool->snapshot.name, worker->number, info->si_syscall);
     siglongjmp(worker->forbidden, 1);
 }
 
@@ -226,8 +227,7 @@ static unsigned start_workers(struct pool *pool, unsigned count)
         int rc = pthread_create(&worker->thread, NULL, worker_main, worker);
         if (rc != 0) {
             pool->starting--;
-            report("%s: starting worker %u: %s", pool->snapshot.name, worker->number,
-                   strerror(rc));
+            report("%s: starting worker %u: %s", pool->snapshot.name, worker->number, strerror(rc));
             break;
         }
         pthread_setname_np(worker->thread, WORKER_THREAD_NAME);

@@ -18,11 +18,11 @@
 struct pool_options {
     const char *image_path;
     const char *image_name; /* what messages about the image call it */
-    const char *name;    /* the route, for messages; must outlive the pool */
-    uint64_t mem_size;   /* bytes of guest RAM per VM; 0: the image's default */
-    uint64_t timeout_ms; /* per job, and for start-up; 0: none */
+    const char *name;       /* the route, for messages; must outlive the pool */
+    uint64_t mem_size;      /* bytes of guest RAM per VM; 0: the image's default */
+    uint64_t timeout_ms;    /* per job, and for start-up; 0: none */
     unsigned workers;
-    int argc;            /* the function's argv, the same for every job */
+    int argc; /* the function's argv, the same for every job */
     char *const *argv;
     const char *cache_dir; /* the caches (boot, CPUID, seccomp) to use; NULL: none */
 };

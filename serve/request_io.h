@@ -21,7 +21,7 @@ struct request_io {
     const uint8_t *body;
     uint64_t body_size;
     uint64_t body_read;
-    uint8_t *output;        /* malloc'd; the caller takes it when done */
+    uint8_t *output; /* malloc'd; the caller takes it when done */
     uint64_t output_size;
     uint64_t output_capacity;
     uint64_t output_limit;

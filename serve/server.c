@@ -35,8 +35,8 @@ static struct pool *open_pool(const struct route *route, const struct server_opt
     int64_t start = clock_ns(CLOCK_MONOTONIC);
     struct pool *opened = pool_open(&pool);
     if (opened != NULL)
-        report("%s: %u VMs of %s ready in %.1f ms", route_name(route), pool.workers,
-               route->target, (double)(clock_ns(CLOCK_MONOTONIC) - start) / NS_PER_MS);
+        report("%s: %u VMs of %s ready in %.1f ms", route_name(route), pool.workers, route->target,
+               (double)(clock_ns(CLOCK_MONOTONIC) - start) / NS_PER_MS);
     return opened;
 }
 
@@ -46,7 +46,8 @@ static void report_stats(const struct route *route, struct pool *pool)
     pool_stats(pool, &stats);
     uint64_t resets = stats.resets ? stats.resets : 1;
     report("%s: %" PRIu64 " requests; %" PRIu64 " resets, %.1f us and %.1f pages each on "
-           "average; %" PRIu64 " VMs rebuilt", route_name(route), stats.jobs, stats.resets,
+           "average; %" PRIu64 " VMs rebuilt",
+           route_name(route), stats.jobs, stats.resets,
            (double)stats.reset_ns / NS_PER_US / (double)resets,
            (double)stats.reset_pages / (double)resets, stats.rebuilds);
 }

@@ -15,15 +15,15 @@
 struct server_options {
     const char *host; /* numeric, IPv6 without brackets */
     bool ipv6;
-    uint16_t port;    /* 0: any free port */
+    uint16_t port;              /* 0: any free port */
     const struct route *routes; /* each with its image */
     size_t route_count;
-    unsigned workers;  /* VMs per route */
+    unsigned workers; /* VMs per route */
     uint64_t timeout_ms;
     uint64_t mem_size; /* 0: each image's own default */
     uint64_t max_body;
     const char *cache_dir; /* NULL: no caches */
-    bool verbose;      /* each route's stats at the end */
+    bool verbose;          /* each route's stats at the end */
 };
 
 /* Opens every route's pool, listens, and on SIGINT or SIGTERM lets the

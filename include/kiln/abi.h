@@ -10,66 +10,66 @@
 #define KILN_ABI_VERSION 1
 
 /* Guest-physical layout.  Guest virtual == guest physical (identity map). */
-#define KILN_PAGE_SIZE 0x1000
-#define KILN_GDT_GPA 0x1000          /* GDT, then the TSS in the same page */
-#define KILN_TSS_GPA 0x1800
-#define KILN_IDT_GPA 0x2000          /* 256 gates of 16 bytes */
-#define KILN_BOOT_INFO_GPA 0x3000
-#define KILN_RING0_STACK_GPA 0x4000  /* IST1 and RSP0: pages 0x4000-0x5fff */
+#define KILN_PAGE_SIZE       0x1000
+#define KILN_GDT_GPA         0x1000 /* GDT, then the TSS in the same page */
+#define KILN_TSS_GPA         0x1800
+#define KILN_IDT_GPA         0x2000 /* 256 gates of 16 bytes */
+#define KILN_BOOT_INFO_GPA   0x3000
+#define KILN_RING0_STACK_GPA 0x4000 /* IST1 and RSP0: pages 0x4000-0x5fff */
 #define KILN_RING0_STACK_TOP 0x6000
 #define KILN_PAGE_TABLES_GPA 0x10000 /* up to 16 pages of page tables */
 #define KILN_PAGE_TABLES_END 0x20000
-#define KILN_IMAGE_BASE 0x100000     /* below this only the monitor writes */
+#define KILN_IMAGE_BASE      0x100000 /* below this only the monitor writes */
 
 /* Guest RAM: one slot from 0; all of it below 4 GiB so that every
  * argument-struct address fits the doorbell's 32 bits. */
-#define KILN_MEM_MIN (16ull << 20)
-#define KILN_MEM_MAX (4ull << 30)
+#define KILN_MEM_MIN     (16ull << 20)
+#define KILN_MEM_MAX     (4ull << 30)
 #define KILN_MEM_DEFAULT (128ull << 20)
-#define KILN_MEM_ALIGN (2ull << 20)
-#define KILN_STACK_SIZE (8ull << 20) /* at the top of RAM, guard page below */
+#define KILN_MEM_ALIGN   (2ull << 20)
+#define KILN_STACK_SIZE  (8ull << 20) /* at the top of RAM, guard page below */
 
 /* The doorbell: unbacked guest-physical range just past the largest RAM.
  * A 4-byte write of an argument struct's address to slot nr exits to the
  * monitor as MMIO, from ring 3, with no ring-0 code involved. */
-#define KILN_DOORBELL_GPA 0x100000000ull
+#define KILN_DOORBELL_GPA  0x100000000ull
 #define KILN_DOORBELL_SLOT 4
 
 /* Segment selectors (GDT layout of the monitor). */
 #define KILN_KERNEL_CS 0x08
 #define KILN_KERNEL_DS 0x10
-#define KILN_USER_DS 0x1b
-#define KILN_USER_CS 0x23
-#define KILN_TSS_SEL 0x28
+#define KILN_USER_DS   0x1b
+#define KILN_USER_CS   0x23
+#define KILN_TSS_SEL   0x28
 
 /* Ring-0 exception stubs: one per vector, KILN_EXCEPTION_STUB_SIZE apart.
  * Each pushes (error code,) vector, then writes to this port, leaving the
  * frame vector, error, rip, cs, rflags, rsp, ss at RSP for the monitor. */
-#define KILN_EXCEPTION_VECTORS 32
+#define KILN_EXCEPTION_VECTORS   32
 #define KILN_EXCEPTION_STUB_SIZE 16
-#define KILN_EXCEPTION_PORT 0x4b
+#define KILN_EXCEPTION_PORT      0x4b
 
 /* The KILN ELF note (PT_NOTE): name "KILN", type KILN_NOTE_TYPE. */
 #define KILN_NOTE_NAME "KILN"
 #define KILN_NOTE_TYPE 1
 
 /* Hypercall numbers: append only. */
-#define KILN_HC_WRITE 0
-#define KILN_HC_READ 1
+#define KILN_HC_WRITE    0
+#define KILN_HC_READ     1
 #define KILN_HC_WALLTIME 2
-#define KILN_HC_SLEEP 3
-#define KILN_HC_EXIT 4
-#define KILN_HC_ABORT 5
-#define KILN_HC_MEMORY 6
-#define KILN_HC_READY 7
-#define KILN_HC_FINISH 8
-#define KILN_HC_COUNT 9
+#define KILN_HC_SLEEP    3
+#define KILN_HC_EXIT     4
+#define KILN_HC_ABORT    5
+#define KILN_HC_MEMORY   6
+#define KILN_HC_READY    7
+#define KILN_HC_FINISH   8
+#define KILN_HC_COUNT    9
 
 /* kiln_boot_info.flags */
 #define KILN_BOOT_SERVE 0x1 /* kiln serve: make READY just before main */
 
 /* Reasons an ABORT hypercall gives. */
-#define KILN_ABORT_SIGNAL 1  /* the program raised a fatal signal: detail = signo */
+#define KILN_ABORT_SIGNAL  1 /* the program raised a fatal signal: detail = signo */
 #define KILN_ABORT_RUNTIME 2 /* the runtime hit an impossible state: detail = code */
 
 #ifndef __ASSEMBLER__
@@ -88,14 +88,14 @@ _Static_assert(sizeof(struct kiln_note) == 32, "kiln_note layout");
 /* Written by the monitor at KILN_BOOT_INFO_GPA before the first instruction. */
 struct kiln_boot_info {
     uint32_t abi_version;
-    uint32_t flags;          /* KILN_BOOT_* */
-    uint64_t mem_size;       /* bytes of guest RAM, from guest-physical 0 */
-    uint64_t heap_start;     /* first page after the image: brk/mmap from here */
-    uint64_t stack_bottom;   /* lowest usable stack byte; guard page below */
-    uint64_t stack_top;      /* one past the highest stack byte (== mem_size) */
-    uint64_t tsc_hz;         /* guest TSC frequency */
-    uint64_t boot_tsc;       /* guest TSC when the clocks below were read */
-    int64_t boot_realtime_ns; /* host CLOCK_REALTIME at boot_tsc */
+    uint32_t flags;            /* KILN_BOOT_* */
+    uint64_t mem_size;         /* bytes of guest RAM, from guest-physical 0 */
+    uint64_t heap_start;       /* first page after the image: brk/mmap from here */
+    uint64_t stack_bottom;     /* lowest usable stack byte; guard page below */
+    uint64_t stack_top;        /* one past the highest stack byte (== mem_size) */
+    uint64_t tsc_hz;           /* guest TSC frequency */
+    uint64_t boot_tsc;         /* guest TSC when the clocks below were read */
+    int64_t boot_realtime_ns;  /* host CLOCK_REALTIME at boot_tsc */
     int64_t boot_monotonic_ns; /* host CLOCK_MONOTONIC at boot_tsc */
     /* RAM below backed_low_end and from backed_high_start up is usable;
      * the MEMORY call makes more of the middle usable. */
@@ -109,7 +109,7 @@ _Static_assert(sizeof(struct kiln_boot_info) == 128, "kiln_boot_info layout");
 struct kiln_hc_io {
     uint32_t fd;
     uint32_t pad;
-    uint64_t buf;    /* guest-physical */
+    uint64_t buf; /* guest-physical */
     uint64_t len;
     int64_t result;
 };

@@ -13,13 +13,13 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define RAM_SIZE (2u << 20)
-#define PML4_GPA 0x1000
-#define PDPT_GPA 0x2000
-#define PD_GPA 0x3000
-#define CODE_GPA 0x8000
+#define RAM_SIZE              (2u << 20)
+#define PML4_GPA              0x1000
+#define PDPT_GPA              0x2000
+#define PD_GPA                0x3000
+#define CODE_GPA              0x8000
 #define PAGE_PRESENT_WRITABLE 0x3
-#define PAGE_LARGE 0x80
+#define PAGE_LARGE            0x80
 
 static int fail(const char *what)
 {
@@ -42,16 +42,16 @@ static int enter_long_mode(int vcpu)
     struct kvm_sregs sregs;
     if (ioctl(vcpu, KVM_GET_SREGS, &sregs) != 0)
         return -1;
-    struct kvm_segment code = {.limit = 0xffffffff, .selector = 0x8, .type = 11, .present = 1,
-                               .s = 1, .l = 1, .g = 1};
-    struct kvm_segment data = {.limit = 0xffffffff, .selector = 0x10, .type = 3, .present = 1,
-                               .s = 1, .db = 1, .g = 1};
+    struct kvm_segment code = {
+        .limit = 0xffffffff, .selector = 0x8, .type = 11, .present = 1, .s = 1, .l = 1, .g = 1};
+    struct kvm_segment data = {
+        .limit = 0xffffffff, .selector = 0x10, .type = 3, .present = 1, .s = 1, .db = 1, .g = 1};
     sregs.cs = code;
     sregs.ds = sregs.es = sregs.fs = sregs.gs = sregs.ss = data;
     sregs.cr3 = PML4_GPA;
-    sregs.cr4 = 1u << 5;                       /* PAE */
-    sregs.cr0 = 1u | 1u << 31;                 /* PE, PG */
-    sregs.efer = 1u << 8 | 1u << 10;           /* LME, LMA */
+    sregs.cr4 = 1u << 5;             /* PAE */
+    sregs.cr0 = 1u | 1u << 31;       /* PE, PG */
+    sregs.efer = 1u << 8 | 1u << 10; /* LME, LMA */
     return ioctl(vcpu, KVM_SET_SREGS, &sregs);
 }
 
@@ -69,15 +69,15 @@ int main(void)
         return fail("creating the VM");
     write_page_tables(ram);
     memcpy(ram + CODE_GPA, code, sizeof code);
-    struct kvm_userspace_memory_region slot = {
-        .memory_size = RAM_SIZE, .userspace_addr = (uint64_t)(uintptr_t)ram};
-    int vcpu = ioctl(vm, KVM_SET_USER_MEMORY_REGION, &slot) == 0
-                   ? ioctl(vm, KVM_CREATE_VCPU, 0) : -1;
+    struct kvm_userspace_memory_region slot = {.memory_size = RAM_SIZE,
+                                               .userspace_addr = (uint64_t)(uintptr_t)ram};
+    int vcpu =
+        ioctl(vm, KVM_SET_USER_MEMORY_REGION, &slot) == 0 ? ioctl(vm, KVM_CREATE_VCPU, 0) : -1;
     int run_size = ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
-    struct kvm_run *run = vcpu < 0 || run_size <= 0
-                              ? MAP_FAILED
-                              : mmap(NULL, (size_t)run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-                                     vcpu, 0);
+    struct kvm_run *run =
+        vcpu < 0 || run_size <= 0
+            ? MAP_FAILED
+            : mmap(NULL, (size_t)run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
     if (run == MAP_FAILED || enter_long_mode(vcpu) != 0)
         return fail("creating the vCPU");
     struct kvm_regs regs = {.rip = CODE_GPA, .rsp = RAM_SIZE, .rflags = 2};

@@ -19,8 +19,7 @@ __attribute__((constructor)) static void remember_main_thread(void)
     main_thread = pthread_self();
 }
 
-int timer_settime(timer_t timer, int flags, const struct itimerspec *value,
-                  struct itimerspec *old)
+int timer_settime(timer_t timer, int flags, const struct itimerspec *value, struct itimerspec *old)
 {
     int (*real)(timer_t, int, const struct itimerspec *, struct itimerspec *) =
         (int (*)(timer_t, int, const struct itimerspec *, struct itimerspec *))dlsym(

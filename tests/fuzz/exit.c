@@ -7,8 +7,8 @@
  */
 #include <string.h>
 
-#include "monitor/exits.h"
 #include "fake_vm.h"
+#include "monitor/exits.h"
 
 #define EXIT_DETAIL_SIZE 64
 

@@ -70,9 +70,10 @@ int main(void)
         const char *query;
         void (*answer)(void);
     } answers[] = {
-        {"created", created}, {"redirect", redirect}, {"crash", crash}, {"spin", spin},
-        {"malformed", malformed}, {"logs", logs}, {"abort", abort},
-        {"slow", slow}, {"big", big}, {"overwrite", overwrite},
+        {"created", created},     {"redirect", redirect},   {"crash", crash},
+        {"spin", spin},           {"malformed", malformed}, {"logs", logs},
+        {"abort", abort},         {"slow", slow},           {"big", big},
+        {"overwrite", overwrite},
     };
     const char *query = getenv("QUERY_STRING");
     for (size_t i = 0; query && i < sizeof answers / sizeof answers[0]; i++)

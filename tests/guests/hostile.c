@@ -349,15 +349,18 @@ static void abort_looping_frames(void)
     static uint64_t frame[SELF_LOOP_WORDS];
     frame[0] = (uint64_t)(uintptr_t)frame;
     frame[1] = (uint64_t)(uintptr_t)abort_looping_frames;
-    struct kiln_hc_abort args = {.reason = 77, .detail = 1, .rip = UINT64_MAX,
-                                 .rsp = UINT64_MAX, .rbp = (uint64_t)(uintptr_t)frame};
+    struct kiln_hc_abort args = {.reason = 77,
+                                 .detail = 1,
+                                 .rip = UINT64_MAX,
+                                 .rsp = UINT64_MAX,
+                                 .rbp = (uint64_t)(uintptr_t)frame};
     kiln_hypercall(KILN_HC_ABORT, (uint32_t)(uintptr_t)&args);
 }
 
 static void abort_wrapping_frames(void)
 {
-    struct kiln_hc_abort args = {.reason = KILN_ABORT_SIGNAL, .detail = 6, .rip = 0,
-                                 .rsp = 0, .rbp = UINT64_MAX - 7};
+    struct kiln_hc_abort args = {
+        .reason = KILN_ABORT_SIGNAL, .detail = 6, .rip = 0, .rsp = 0, .rbp = UINT64_MAX - 7};
     kiln_hypercall(KILN_HC_ABORT, (uint32_t)(uintptr_t)&args);
 }
 

@@ -6,14 +6,15 @@
 #include "monitor/backtrace.h"
 
 /* A guest with code at 1 MiB and its stack at the top of 4 MiB of RAM. */
-#define RAM (4ull << 20)
+#define RAM          (4ull << 20)
 #define STACK_BOTTOM (3ull << 20)
-#define CODE KILN_IMAGE_BASE
-#define CODE_SIZE 0x1000
+#define CODE         KILN_IMAGE_BASE
+#define CODE_SIZE    0x1000
 
 static struct guest_mem mem;
 static struct image image = {
-    .segments = {{.gpa = CODE, .file_size = CODE_SIZE, .mem_size = CODE_SIZE, .flags = PF_R | PF_X}},
+    .segments =
+        {{.gpa = CODE, .file_size = CODE_SIZE, .mem_size = CODE_SIZE, .flags = PF_R | PF_X}},
     .segment_count = 1,
 };
 static const struct backtrace_bounds bounds = {

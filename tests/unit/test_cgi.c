@@ -4,12 +4,9 @@
 #include "serve/cgi.h"
 
 static const struct cgi_header some_headers[] = {
-    {"Host", "example.test:8080"},
-    {"X-Forwarded-For", "10.0.0.1"},
-    {"x-forwarded-for", "10.0.0.2"},
-    {"Content-Type", "text/plain"},
-    {"Proxy", "http://evil.test"},
-    {"X_Sneaky", "1"},
+    {"Host", "example.test:8080"},   {"X-Forwarded-For", "10.0.0.1"},
+    {"x-forwarded-for", "10.0.0.2"}, {"Content-Type", "text/plain"},
+    {"Proxy", "http://evil.test"},   {"X_Sneaky", "1"},
 };
 
 static const struct cgi_request request = {

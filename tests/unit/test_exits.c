@@ -8,7 +8,7 @@
 
 /* Exits a guest cannot be made to cause at will: each must end the run in
  * one line, never take the monitor down. */
-#define RAM (2ull << 20)
+#define RAM      (2ull << 20)
 #define ARGS_GPA KILN_IMAGE_BASE
 
 static struct kvm_run run;
@@ -91,8 +91,9 @@ Test(exits, port_io_other_than_the_exception_port_is_a_crash)
 Test(exits, mmio_outside_the_doorbell_is_a_crash)
 {
     run.mmio.phys_addr = RAM + KILN_PAGE_SIZE;
-    serve(KVM_EXIT_MMIO, MONITOR_CRASHED,
-          "kiln: app.kiln: guest crashed: access to 0x201000, memory the program never allocated\n");
+    serve(
+        KVM_EXIT_MMIO, MONITOR_CRASHED,
+        "kiln: app.kiln: guest crashed: access to 0x201000, memory the program never allocated\n");
 }
 
 Test(exits, a_doorbell_write_serves_the_call)

@@ -10,10 +10,10 @@
 /* A smallest valid kiln image, made by hand so each test can break one
  * thing: one executable segment at 1 MiB holding the whole file, and the
  * KILN note inside it. */
-#define FILE_SIZE 0x1000
+#define FILE_SIZE   0x1000
 #define NOTE_OFFSET 0x200
-#define CODE_GPA KILN_IMAGE_BASE
-#define PHDRS 2
+#define CODE_GPA    KILN_IMAGE_BASE
+#define PHDRS       2
 
 struct __attribute__((packed)) elf_note {
     Elf64_Nhdr header;
@@ -42,14 +42,24 @@ static void make_valid_image(void)
     ehdr->e_ehsize = sizeof(Elf64_Ehdr);
     ehdr->e_phentsize = sizeof(Elf64_Phdr);
     ehdr->e_phnum = PHDRS;
-    phdr[0] = (Elf64_Phdr){.p_type = PT_LOAD, .p_flags = PF_R | PF_X, .p_offset = 0,
-                           .p_vaddr = CODE_GPA, .p_paddr = CODE_GPA, .p_filesz = FILE_SIZE,
-                           .p_memsz = FILE_SIZE, .p_align = KILN_PAGE_SIZE};
-    phdr[1] = (Elf64_Phdr){.p_type = PT_NOTE, .p_flags = PF_R, .p_offset = NOTE_OFFSET,
-                           .p_vaddr = CODE_GPA + NOTE_OFFSET, .p_filesz = sizeof *note,
-                           .p_memsz = sizeof *note, .p_align = 4};
+    phdr[0] = (Elf64_Phdr){.p_type = PT_LOAD,
+                           .p_flags = PF_R | PF_X,
+                           .p_offset = 0,
+                           .p_vaddr = CODE_GPA,
+                           .p_paddr = CODE_GPA,
+                           .p_filesz = FILE_SIZE,
+                           .p_memsz = FILE_SIZE,
+                           .p_align = KILN_PAGE_SIZE};
+    phdr[1] = (Elf64_Phdr){.p_type = PT_NOTE,
+                           .p_flags = PF_R,
+                           .p_offset = NOTE_OFFSET,
+                           .p_vaddr = CODE_GPA + NOTE_OFFSET,
+                           .p_filesz = sizeof *note,
+                           .p_memsz = sizeof *note,
+                           .p_align = 4};
     note->header = (Elf64_Nhdr){.n_namesz = sizeof KILN_NOTE_NAME,
-                                .n_descsz = sizeof(struct kiln_note), .n_type = KILN_NOTE_TYPE};
+                                .n_descsz = sizeof(struct kiln_note),
+                                .n_type = KILN_NOTE_TYPE};
     memcpy(note->name, KILN_NOTE_NAME, sizeof KILN_NOTE_NAME);
     note->desc = (struct kiln_note){
         .abi_version = KILN_ABI_VERSION,
@@ -229,6 +239,7 @@ Test(image_rejects, an_image_larger_than_the_ram_below_the_stack, .init = cr_red
     cr_assert_eq(parse(sizeof file), 0);
     cr_assert_eq(image_check_fits(&image, KILN_IMAGE_BASE), -1);
     fflush(stderr);
-    cr_assert_stderr_eq_str("kiln: app.kiln: needs memory up to 0x101000, past the stack's guard page at "
-                            "0x100000 (give it more with --mem)\n");
+    cr_assert_stderr_eq_str(
+        "kiln: app.kiln: needs memory up to 0x101000, past the stack's guard page at "
+        "0x100000 (give it more with --mem)\n");
 }

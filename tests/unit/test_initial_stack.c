@@ -27,8 +27,14 @@ static void teardown(void)
 static struct initial_stack stack_for(char **args, int count, char **env)
 {
     return (struct initial_stack){
-        .argc = count, .argv = args, .envp = env, .phdrs = phdrs, .phdr_count = 2,
-        .phdr_size = sizeof(Elf64_Phdr), .entry = 0x100abc, .random = {0xaa, 0xbb},
+        .argc = count,
+        .argv = args,
+        .envp = env,
+        .phdrs = phdrs,
+        .phdr_count = 2,
+        .phdr_size = sizeof(Elf64_Phdr),
+        .entry = 0x100abc,
+        .random = {0xaa, 0xbb},
     };
 }
 
@@ -85,8 +91,9 @@ Test(initial_stack, gives_the_auxiliary_vector_musl_needs)
     cr_assert_eq(auxv_value(auxv, AT_PHNUM), 2);
     cr_assert_eq(auxv_value(auxv, AT_PHENT), sizeof(Elf64_Phdr));
     cr_assert_eq(auxv_value(auxv, AT_ENTRY), 0x100abc);
-    cr_assert_eq(memcmp(guest_mem_at(&mem, auxv_value(auxv, AT_PHDR), sizeof phdrs), phdrs,
-                        sizeof phdrs), 0);
+    cr_assert_eq(
+        memcmp(guest_mem_at(&mem, auxv_value(auxv, AT_PHDR), sizeof phdrs), phdrs, sizeof phdrs),
+        0);
     cr_assert_eq(auxv_value(auxv, AT_PHDR) % 8, 0);
     const uint8_t *random = guest_mem_at(&mem, auxv_value(auxv, AT_RANDOM), 16);
     cr_assert_eq(random[0], 0xaa);

@@ -46,10 +46,21 @@ Test(musl_command, a_compile_is_exactly_this)
 {
     const char *sources[] = {"app.c"};
     struct build_options options = {.sources = sources, .source_count = 1, .runtime_dir = "rt"};
-    const char *expected[] = {
-        "musl-gcc", "-static",    "-no-pie",    "-O2", "-fno-omit-frame-pointer",
-        "-ffile-prefix-map=/home/me/app=.",  "-c",  "app.c",      "-o",
-        "/tmp/s/0.o", "-MD",      "-MF",        "/tmp/s/0.d",  "-MT",  "deps"};
+    const char *expected[] = {"musl-gcc",
+                              "-static",
+                              "-no-pie",
+                              "-O2",
+                              "-fno-omit-frame-pointer",
+                              "-ffile-prefix-map=/home/me/app=.",
+                              "-c",
+                              "app.c",
+                              "-o",
+                              "/tmp/s/0.o",
+                              "-MD",
+                              "-MF",
+                              "/tmp/s/0.d",
+                              "-MT",
+                              "deps"};
     compile(&options, 0);
     expect_exactly(expected, COUNT(expected));
 }

@@ -5,7 +5,7 @@
 #include "monitor/guest_mem.h"
 #include "monitor/pagetables.h"
 
-#define MEM (32ull << 20)
+#define MEM   (32ull << 20)
 #define GUARD (MEM - KILN_STACK_SIZE - KILN_PAGE_SIZE)
 
 static struct guest_mem mem;

@@ -39,9 +39,20 @@ Test(serve_options, one_route_serves_with_defaults)
 
 Test(serve_options, every_option_is_read)
 {
-    char *argv[] = {"serve",       "--listen=0.0.0.0:9000", "--route", "/a=a.kiln",
-                    "--route=/b=b.c", "--workers", "3",     "--timeout", "0.5",
-                    "--mem",       "64M",                   "--max-body", "4K", "-v"};
+    char *argv[] = {"serve",
+                    "--listen=0.0.0.0:9000",
+                    "--route",
+                    "/a=a.kiln",
+                    "--route=/b=b.c",
+                    "--workers",
+                    "3",
+                    "--timeout",
+                    "0.5",
+                    "--mem",
+                    "64M",
+                    "--max-body",
+                    "4K",
+                    "-v"};
     struct serve_args args = parsed(ARGC(argv), argv);
     cr_assert_str_eq(args.host, "0.0.0.0");
     cr_assert_eq(args.port, 9000);

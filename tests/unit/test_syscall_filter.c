@@ -8,8 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "scratch_dir.h"
 #include "monitor/syscall_filter.h"
+#include "scratch_dir.h"
 
 /* The descriptors the filter is made for; /dev/null stands in for the
  * vCPU, whose ioctls are then refused by the kernel, not the filter. */
