@@ -55,7 +55,7 @@ FUZZ_CALLS := write read walltime sleep exit abort memory ready finish
 FUZZ_TARGETS := image exit $(addprefix hypercall_,$(FUZZ_CALLS))
 FUZZ_OBJ := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(wildcard common/*.c monitor/*.c) tests/fuzz/fake_vm.c)
 
-.PHONY: all deps demo test unit e2e bench fuzz fuzz-build clean format
+.PHONY: all deps demo test unit e2e bench fuzz fuzz-build clean format format-check
 all: $(KILN) $(KILN_SERVE) $(RUNTIME) $(TEMPLATES)
 
 deps:
@@ -143,6 +143,10 @@ test: deps all unit e2e fuzz-build
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
+
+# CI fails on any tracked C file that `make format` would change.
+format-check: deps
+	clang-format --dry-run -Werror $$(git ls-files '*.c' '*.h')
 
 clean:
 	rm -rf $(BUILD)
