@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stddef.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -53,7 +52,7 @@ _Static_assert(sizeof(struct boot_header) == 360, "boot_header layout");
 static void say(bool verbose, const char *what, const char *path)
 {
     if (verbose)
-        fprintf(stderr, "kiln: boot cache: %s, %s\n", what, path);
+        report("boot cache: %s, %s", what, path);
 }
 
 /* Memory up to the page holding the last byte any segment takes from the
