@@ -94,6 +94,21 @@ int next_option(struct parser *parser, const char **value)
     return code;
 }
 
+int read_options(struct parser *parser, option_taker *take, void *args, bool *help)
+{
+    const char *value;
+    int code;
+    while ((code = next_option(parser, &value)) > 0) {
+        if (code == 'h') {
+            *help = true;
+            return 0;
+        }
+        if (take(parser, code, value, args) < 0)
+            return -1;
+    }
+    return code;
+}
+
 int mem_value(struct parser *parser, const char *value, uint64_t *bytes)
 {
     char why[OPTIONS_ERROR_SIZE];

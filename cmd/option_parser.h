@@ -7,6 +7,7 @@
 #define KILN_OPTION_PARSER_H
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -57,6 +58,15 @@ void parser_start(struct parser *parser);
  * "--" that ended them, or argc), or -1 with the reason in the parser's
  * error. */
 int next_option(struct parser *parser, const char **value);
+
+/* What one command does with an option or an operand (next_option()'s
+ * code and value) for its args: 0, or -1 refused. */
+typedef int option_taker(struct parser *parser, int code, const char *value, void *args);
+
+/* Reads the options until they end, each through take; stops at -h or
+ * --help, setting *help.  Returns 0, or -1 with the reason in the parser's
+ * error. */
+int read_options(struct parser *parser, option_taker *take, void *args, bool *help);
 
 /* Writes the reason into the parser's error; returns -1. */
 int refuse(struct parser *parser, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -113,8 +113,9 @@ static void free_compile(struct compile_args *compile)
     free(compile->libs);
 }
 
-static int build_option(struct parser *parser, int code, const char *value, struct build_args *args)
+static int build_option(struct parser *parser, int code, const char *value, void *taken)
 {
+    struct build_args *args = taken;
     switch (code) {
     case OPT_OPERAND:
         args->compile.sources[args->compile.source_count++] = value;
@@ -132,18 +133,10 @@ static int build_option(struct parser *parser, int code, const char *value, stru
 static int parse_build_line(struct parser *parser, struct build_args *args)
 {
     struct compile_args *compile = &args->compile;
-    const char *value;
-    int code;
-    while ((code = next_option(parser, &value)) > 0) {
-        if (code == 'h') {
-            args->help = true;
-            return 0;
-        }
-        if (build_option(parser, code, value, args) < 0)
-            return -1;
-    }
-    if (code < 0)
+    if (read_options(parser, build_option, args, &args->help) < 0)
         return -1;
+    if (args->help)
+        return 0;
     for (int i = parser->at + 1; i < parser->argc; i++) /* what follows "--" */
         compile->sources[compile->source_count++] = parser->argv[i];
     if (compile->source_count == 0)
@@ -209,8 +202,9 @@ static int run_target(struct parser *parser, const char *arg, struct run_args *a
     return 0;
 }
 
-static int run_option(struct parser *parser, int code, const char *value, struct run_args *args)
+static int run_option(struct parser *parser, int code, const char *value, void *taken)
 {
+    struct run_args *args = taken;
     switch (code) {
     case OPT_OPERAND:
         return run_target(parser, value, args);
@@ -230,18 +224,10 @@ static int run_option(struct parser *parser, int code, const char *value, struct
 
 static int parse_run_line(struct parser *parser, struct run_args *args)
 {
-    const char *value;
-    int code;
-    while ((code = next_option(parser, &value)) > 0) {
-        if (code == 'h') {
-            args->help = true;
-            return 0;
-        }
-        if (run_option(parser, code, value, args) < 0)
-            return -1;
-    }
-    if (code < 0)
+    if (read_options(parser, run_option, args, &args->help) < 0)
         return -1;
+    if (args->help)
+        return 0;
     if (parser->at < parser->argc) {
         args->program_args = parser->argv + parser->at + 1;
         args->program_arg_count = (size_t)(parser->argc - parser->at - 1);

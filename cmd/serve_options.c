@@ -64,8 +64,9 @@ static int max_body_value(struct parser *parser, const char *value, uint64_t *by
     return 0;
 }
 
-static int serve_option(struct parser *parser, int code, const char *value, struct serve_args *args)
+static int serve_option(struct parser *parser, int code, const char *value, void *taken)
 {
+    struct serve_args *args = taken;
     switch (code) {
     case OPT_OPERAND:
         return refuse(parser, "unexpected argument \"%s\" (routes are given with --route)", value);
@@ -89,18 +90,10 @@ static int serve_option(struct parser *parser, int code, const char *value, stru
 
 static int parse_serve_line(struct parser *parser, struct serve_args *args)
 {
-    const char *value;
-    int code;
-    while ((code = next_option(parser, &value)) > 0) {
-        if (code == 'h') {
-            args->help = true;
-            return 0;
-        }
-        if (serve_option(parser, code, value, args) < 0)
-            return -1;
-    }
-    if (code < 0)
+    if (read_options(parser, serve_option, args, &args->help) < 0)
         return -1;
+    if (args->help)
+        return 0;
     /* getopt takes "--" for the end of the options, but kiln serve takes
      * nothing else for it to set apart: it stays the unknown option it was. */
     if (parser->at < parser->argc)
