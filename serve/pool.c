@@ -160,7 +160,9 @@ static void serve(struct worker *worker, struct pool_job *job)
 
 /* A system call outside the worker's filter: the worker may be in a
  * guest's hands.  It says so in one line and stops; its job fails as a
- * crash does.  While it stops, a forbidden call just fails (ENOSYS). */
+ * crash does.  While it stops, a forbidden call just fails (ENOSYS).  The
+ * signal comes from the worker's own call, never from inside report(),
+ * whose one write the filter allows. */
 static void on_forbidden_call(int signo, siginfo_t *info, void *context)
 {
     struct worker *worker = this_worker;
