@@ -55,7 +55,7 @@ FUZZ_CALLS := write read walltime sleep exit abort memory ready finish
 FUZZ_TARGETS := image exit $(addprefix hypercall_,$(FUZZ_CALLS))
 FUZZ_OBJ := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(wildcard common/*.c monitor/*.c) tests/fuzz/fake_vm.c)
 
-.PHONY: all deps demo test unit e2e bench fuzz fuzz-build clean format format-check
+.PHONY: all deps demo test unit e2e bench bench-serve fuzz fuzz-build clean format format-check
 all: $(KILN) $(KILN_SERVE) $(RUNTIME) $(TEMPLATES)
 
 deps:
@@ -103,6 +103,10 @@ $(BUILD)/bench/%: tests/bench/%.c
 # Boot against the KVM floor; kiln serve against lighttpd CGI under wrk.
 bench: all $(BUILD)/bench/kvm-floor $(BUILD)/bench/interleave
 	tests/bench/boot
+	tests/bench/serve
+
+# kiln serve alone, for work on serving.
+bench-serve: all
 	tests/bench/serve
 
 # clang comes from Debian through make deps, before the first object.
