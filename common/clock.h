@@ -7,6 +7,8 @@
 
 #define NS_PER_S  1000000000ll
 #define NS_PER_MS 1000000ll
+#define NS_PER_US 1000ll
+#define MS_PER_S  1000ll
 
 int64_t clock_ns(clockid_t clock);
 

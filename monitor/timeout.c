@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <time.h>
@@ -13,7 +12,6 @@
 #include "common/report.h"
 
 #define KERNEL_SIGSET_BYTES 8
-#define MS_PER_S            1000
 
 static void ignore_alarm(int signo)
 {

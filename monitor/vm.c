@@ -17,6 +17,7 @@
 
 #include <kiln/abi.h>
 
+#include "common/clock.h"
 #include "common/report.h"
 #include "cpuid_cache.h"
 #include "image.h"
@@ -24,7 +25,6 @@
 #include "timeout.h"
 
 #define KVM_DEVICE "/dev/kvm"
-#define MS_PER_S   1000
 
 uint64_t vm_stack_guard(uint64_t mem_size)
 {

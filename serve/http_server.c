@@ -20,7 +20,6 @@
 #define NAME_SIZE                 256
 #define FIRST_BODY_CAPACITY       4096
 #define IDLE_CONNECTION_TIMEOUT_S 60
-#define NS_PER_US                 1000
 
 struct http_server {
     struct MHD_Daemon *daemon;

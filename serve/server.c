@@ -16,8 +16,6 @@
 #include "http_server.h"
 #include "pool.h"
 
-#define NS_PER_US 1000
-
 static struct pool *open_pool(const struct route *route, const struct server_options *options)
 {
     char *const argv[] = {(char *)route->program, NULL};
