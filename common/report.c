@@ -1,6 +1,8 @@
 #include "report.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "file_io.h"
@@ -79,4 +81,9 @@ int report(const char *fmt, ...)
     report_v(fmt, ap);
     va_end(ap);
     return -1;
+}
+
+int report_errno(const char *name, const char *what)
+{
+    return report("%s: %s: %s", name, what, strerror(errno));
 }

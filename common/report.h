@@ -20,6 +20,9 @@
 int report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int report_v(const char *fmt, va_list ap);
 
+/* report() of "NAME: WHAT: " and errno's text: a call that failed. */
+int report_errno(const char *name, const char *what);
+
 /* A report of several lines, built up and then written at once. */
 struct report_text {
     char bytes[REPORT_MAX];

@@ -11,11 +11,6 @@
 #include "common/report.h"
 #include "vcpu_state.h"
 
-static int fail(const struct clone *clone, const char *what)
-{
-    return report("%s: %s: %s", clone->vm.name, what, strerror(errno));
-}
-
 static uint64_t page_count(const struct clone *clone)
 {
     return clone->vm.mem.size / KILN_PAGE_SIZE;
@@ -27,7 +22,7 @@ static int take_dirty_log(struct clone *clone)
 {
     struct kvm_dirty_log log = {.slot = 0, .dirty_bitmap = clone->dirty};
     if (ioctl(clone->vm.vm_fd, KVM_GET_DIRTY_LOG, &log) != 0)
-        return fail(clone, "KVM_GET_DIRTY_LOG");
+        return report_errno(clone->vm.name, "KVM_GET_DIRTY_LOG");
     struct kvm_clear_dirty_log clear = {
         .slot = 0,
         .num_pages = (uint32_t)page_count(clone),
@@ -35,7 +30,7 @@ static int take_dirty_log(struct clone *clone)
         .dirty_bitmap = clone->dirty,
     };
     if (ioctl(clone->vm.vm_fd, KVM_CLEAR_DIRTY_LOG, &clear) != 0)
-        return fail(clone, "KVM_CLEAR_DIRTY_LOG");
+        return report_errno(clone->vm.name, "KVM_CLEAR_DIRTY_LOG");
     return 0;
 }
 

@@ -28,18 +28,13 @@
 
 #define ALL_SEALS (F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL)
 
-static int fail(const struct snapshot *snap, const char *what)
-{
-    return report("%s: %s: %s", snap->name, what, strerror(errno));
-}
-
 static int create_memfd(struct snapshot *snap)
 {
     snap->memfd = memfd_create("kiln-snapshot", MFD_CLOEXEC | MFD_ALLOW_SEALING);
     if (snap->memfd < 0)
-        return fail(snap, "creating the snapshot's memory");
+        return report_errno(snap->name, "creating the snapshot's memory");
     if (ftruncate(snap->memfd, (off_t)snap->mem_size) != 0)
-        return fail(snap, "sizing the snapshot's memory");
+        return report_errno(snap->name, "sizing the snapshot's memory");
     return 0;
 }
 
@@ -155,14 +150,14 @@ static int find_present_pages(struct snapshot *snap)
 {
     snap->present = bitmap_new(snap->mem_size / KILN_PAGE_SIZE);
     if (snap->present == NULL)
-        return fail(snap, "allocating the snapshot's page map");
+        return report_errno(snap->name, "allocating the snapshot's page map");
     for (off_t at = 0;;) {
         off_t data = lseek(snap->memfd, at, SEEK_DATA);
         if (data < 0)
-            return errno == ENXIO ? 0 : fail(snap, "finding the snapshot's pages");
+            return errno == ENXIO ? 0 : report_errno(snap->name, "finding the snapshot's pages");
         off_t hole = lseek(snap->memfd, data, SEEK_HOLE);
         if (hole < 0)
-            return fail(snap, "finding the snapshot's pages");
+            return report_errno(snap->name, "finding the snapshot's pages");
         mark_present(snap, (uint64_t)data, (uint64_t)hole);
         at = hole;
     }
@@ -171,10 +166,10 @@ static int find_present_pages(struct snapshot *snap)
 static int seal_and_map(struct snapshot *snap)
 {
     if (fcntl(snap->memfd, F_ADD_SEALS, ALL_SEALS) != 0)
-        return fail(snap, "sealing the snapshot");
+        return report_errno(snap->name, "sealing the snapshot");
     void *mem = mmap(NULL, snap->mem_size, PROT_READ, MAP_SHARED | MAP_NORESERVE, snap->memfd, 0);
     if (mem == MAP_FAILED)
-        return fail(snap, "mapping the snapshot");
+        return report_errno(snap->name, "mapping the snapshot");
     snap->mem = mem;
     return 0;
 }

@@ -21,18 +21,13 @@ static const uint32_t saved_msrs[VCPU_STATE_MSRS] = {
     MSR_KERNEL_GS_BASE,
 };
 
-static int fail(const struct vm *vm, const char *what)
-{
-    return report("%s: %s: %s", vm->name, what, strerror(errno));
-}
-
 static int finish_exit(const struct vm *vm)
 {
     vm->run->immediate_exit = 1;
     int rc = ioctl(vm->vcpu_fd, KVM_RUN, 0);
     vm->run->immediate_exit = 0;
     if (rc == 0 || errno != EINTR)
-        return fail(vm, "completing the last exit");
+        return report_errno(vm->name, "completing the last exit");
     return 0;
 }
 
@@ -50,7 +45,7 @@ static int alloc_xsave(const struct vm *vm, struct vcpu_state *state, unsigned l
     }
     state->xsave = calloc(1, bytes);
     if (state->xsave == NULL)
-        return fail(vm, "allocating the XSAVE area");
+        return report_errno(vm->name, "allocating the XSAVE area");
     return 0;
 }
 
@@ -61,7 +56,7 @@ static int msrs_ioctl(const struct vm *vm, unsigned long request, const char *wh
     if (done == VCPU_STATE_MSRS)
         return 0;
     if (done < 0)
-        return fail(vm, what);
+        return report_errno(vm->name, what);
     return report("%s: %s: KVM refused MSR 0x%x", vm->name, what, saved_msrs[done]);
 }
 
@@ -77,7 +72,7 @@ static int save_msrs(const struct vm *vm, struct vcpu_state *state)
 static int save_events(const struct vm *vm, struct vcpu_state *state)
 {
     if (ioctl(vm->vcpu_fd, KVM_GET_VCPU_EVENTS, &state->events) != 0)
-        return fail(vm, "KVM_GET_VCPU_EVENTS");
+        return report_errno(vm->name, "KVM_GET_VCPU_EVENTS");
     state->events.flags |= KVM_VCPUEVENT_VALID_NMI_PENDING;
     return 0;
 }
@@ -89,15 +84,15 @@ int vcpu_state_save(const struct vm *vm, struct vcpu_state *state)
     if (finish_exit(vm) != 0 || alloc_xsave(vm, state, &get_xsave) != 0)
         return -1;
     if (ioctl(vm->vcpu_fd, KVM_GET_REGS, &state->regs) != 0)
-        return fail(vm, "KVM_GET_REGS");
+        return report_errno(vm->name, "KVM_GET_REGS");
     if (ioctl(vm->vcpu_fd, KVM_GET_SREGS, &state->sregs) != 0)
-        return fail(vm, "KVM_GET_SREGS");
+        return report_errno(vm->name, "KVM_GET_SREGS");
     if (ioctl(vm->vcpu_fd, get_xsave, state->xsave) != 0)
-        return fail(vm, "KVM_GET_XSAVE");
+        return report_errno(vm->name, "KVM_GET_XSAVE");
     if (ioctl(vm->vcpu_fd, KVM_GET_XCRS, &state->xcrs) != 0)
-        return fail(vm, "KVM_GET_XCRS");
+        return report_errno(vm->name, "KVM_GET_XCRS");
     if (ioctl(vm->vcpu_fd, KVM_GET_DEBUGREGS, &state->debugregs) != 0)
-        return fail(vm, "KVM_GET_DEBUGREGS");
+        return report_errno(vm->name, "KVM_GET_DEBUGREGS");
     if (save_events(vm, state) != 0)
         return -1;
     return save_msrs(vm, state);
@@ -112,7 +107,7 @@ int vcpu_state_load_user(const struct vm *vm, const struct vcpu_state *state)
     vm->run->s.regs.events = state->events;
     vm->run->kvm_dirty_regs = SYNCED_REGS;
     if (ioctl(vm->vcpu_fd, KVM_SET_XSAVE, state->xsave) != 0)
-        return fail(vm, "KVM_SET_XSAVE");
+        return report_errno(vm->name, "KVM_SET_XSAVE");
     return 0;
 }
 
@@ -126,11 +121,11 @@ int vcpu_state_load(const struct vm *vm, const struct vcpu_state *state)
                       "(KVM_CAP_SYNC_REGS), which kiln serve needs",
                       vm->name);
     if (ioctl(vm->vcpu_fd, KVM_SET_XCRS, &state->xcrs) != 0)
-        return fail(vm, "KVM_SET_XCRS");
+        return report_errno(vm->name, "KVM_SET_XCRS");
     if (msrs_ioctl(vm, KVM_SET_MSRS, "KVM_SET_MSRS", (void *)&state->msrs) != 0)
         return -1;
     if (ioctl(vm->vcpu_fd, KVM_SET_DEBUGREGS, &state->debugregs) != 0)
-        return fail(vm, "KVM_SET_DEBUGREGS");
+        return report_errno(vm->name, "KVM_SET_DEBUGREGS");
     return vcpu_state_load_user(vm, state);
 }
 

@@ -210,14 +210,20 @@ void vm_time_out(struct vm *vm)
     vm_stop(vm, MONITOR_TIMED_OUT, 0);
 }
 
-void vm_crash_start(struct report_text *text, const struct vm *vm, const char *fmt, ...)
+static void crash_start_v(struct report_text *text, const struct vm *vm, const char *fmt,
+                          va_list ap)
 {
     char what[REPORT_MAX];
+    vsnprintf(what, sizeof what, fmt, ap);
+    report_text_start(text, "%s: guest crashed: %s", vm->name, what);
+}
+
+void vm_crash_start(struct report_text *text, const struct vm *vm, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
+    crash_start_v(text, vm, fmt, ap);
     va_end(ap);
-    report_text_start(text, "%s: guest crashed: %s", vm->name, what);
 }
 
 void vm_crash_end(struct vm *vm, struct report_text *text)
@@ -228,12 +234,10 @@ void vm_crash_end(struct vm *vm, struct report_text *text)
 
 void vm_crash(struct vm *vm, const char *fmt, ...)
 {
-    char what[REPORT_MAX];
+    struct report_text text;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
+    crash_start_v(&text, vm, fmt, ap);
     va_end(ap);
-    struct report_text text;
-    vm_crash_start(&text, vm, "%s", what);
     vm_crash_end(vm, &text);
 }
