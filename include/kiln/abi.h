@@ -7,7 +7,7 @@
 #ifndef KILN_ABI_H
 #define KILN_ABI_H
 
-#define KILN_ABI_VERSION 1
+#define KILN_ABI_VERSION 2
 
 /* Guest-physical layout.  Guest virtual == guest physical (identity map). */
 #define KILN_PAGE_SIZE       0x1000
@@ -63,7 +63,15 @@
 #define KILN_HC_MEMORY   6
 #define KILN_HC_READY    7
 #define KILN_HC_FINISH   8
-#define KILN_HC_COUNT    9
+#define KILN_HC_OPEN     9  /* volumes: see "Volumes" below */
+#define KILN_HC_CLOSE    10
+#define KILN_HC_PREAD    11
+#define KILN_HC_PWRITE   12
+#define KILN_HC_STAT     13
+#define KILN_HC_DIRENTS  14
+#define KILN_HC_FILE     15
+#define KILN_HC_PATH     16
+#define KILN_HC_COUNT    17
 
 /* kiln_boot_info.flags */
 #define KILN_BOOT_SERVE 0x1 /* kiln serve: make READY just before main */
@@ -71,6 +79,52 @@
 /* Reasons an ABORT hypercall gives. */
 #define KILN_ABORT_SIGNAL  1 /* the program raised a fatal signal: detail = signo */
 #define KILN_ABORT_RUNTIME 2 /* the runtime hit an impossible state: detail = code */
+
+/* The embedded files: one read-only blob in the image's .kiln_files
+ * section (its own PT_LOAD, page-aligned), which the runtime reads in
+ * place between the linker's __kiln_files_start and __kiln_files_end.  An
+ * image without files has an empty section.  After the header come
+ * entry_count entries in breadth-first order: entry 0 is the root, and the
+ * children of a folder are consecutive and sorted bytewise by name, so a
+ * lookup is one binary search per path component.  Names are not
+ * NUL-terminated.  File data starts on a page boundary (relative to the
+ * header, itself page-aligned), so mmap of a file can use its pages. */
+#define KILN_FILES_MAGIC    0x31534c49464e4c4bull /* "KLNFILS1", little-endian */
+#define KILN_FILES_SECTION  ".kiln_files"
+#define KILN_FILES_NAME_MAX 255
+
+/* Volumes: host folders given with kiln run -v HOST:GUEST[:ro], served by
+ * the monitor.  The runtime resolves a path down to a volume's GUEST
+ * folder and hands the rest (relative, as the program wrote it) to the
+ * monitor, which resolves it beneath HOST whatever its ".." and symlinks
+ * say. */
+#define KILN_VOLUME_MAX       16
+#define KILN_VOLUME_READ_ONLY 0x1 /* kiln_volume.flags: writes answer EROFS */
+#define KILN_PATH_MAX         4096 /* bytes of a path, NUL included, as Linux */
+#define KILN_HANDLES_MAX      256  /* open volume files per VM: more is EMFILE */
+
+/* KILN_HC_STAT flags */
+#define KILN_STAT_HANDLE   0x1 /* stat the open handle, not a path */
+#define KILN_STAT_NOFOLLOW 0x2 /* lstat: a final symlink is not followed */
+
+/* KILN_HC_FILE operations on an open handle */
+#define KILN_FILE_TRUNCATE 1 /* arg: the new size */
+#define KILN_FILE_SYNC     2
+#define KILN_FILE_REWIND   3 /* a folder: the next DIRENTS starts over */
+
+/* KILN_HC_PATH operations on paths beneath a volume */
+#define KILN_PATH_MKDIR    1 /* mode */
+#define KILN_PATH_UNLINK   2
+#define KILN_PATH_RMDIR    3
+#define KILN_PATH_RENAME   4 /* path -> path2 (same volume); flags: RENAME_* */
+#define KILN_PATH_SYMLINK  5 /* path: the new link; path2: its target text */
+#define KILN_PATH_READLINK 6 /* path2/path2_len: the buffer; result: bytes */
+#define KILN_PATH_TRUNCATE 7 /* arg[0]: the new size */
+#define KILN_PATH_UTIMENS  8 /* arg[0], arg[1]: atime, mtime (ns or KILN_TIME_*); flags: AT_SYMLINK_NOFOLLOW */
+#define KILN_PATH_CHMOD    9 /* mode */
+
+#define KILN_TIME_NOW  0x7fffffffffffffffll
+#define KILN_TIME_OMIT 0x7ffffffffffffffell
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -101,7 +155,8 @@ struct kiln_boot_info {
      * the MEMORY call makes more of the middle usable. */
     uint64_t backed_low_end;
     uint64_t backed_high_start;
-    uint64_t reserved[5];
+    uint64_t volumes; /* guest-physical struct kiln_volume_table, or 0 */
+    uint64_t reserved[4];
 };
 _Static_assert(sizeof(struct kiln_boot_info) == 128, "kiln_boot_info layout");
 
@@ -178,6 +233,149 @@ struct kiln_hc_finish {
     uint64_t len;
 };
 _Static_assert(sizeof(struct kiln_hc_finish) == 24, "kiln_hc_finish layout");
+
+/* The embedded files' header, at __kiln_files_start. */
+struct kiln_files_header {
+    uint64_t magic;       /* KILN_FILES_MAGIC */
+    uint32_t entry_count; /* at least 1: the root */
+    uint32_t pad;
+    uint64_t names_offset; /* from the header */
+    uint64_t names_size;
+    uint64_t size; /* of the whole blob, file data included */
+    uint64_t reserved;
+};
+_Static_assert(sizeof(struct kiln_files_header) == 48, "kiln_files_header layout");
+
+/* One file, folder or symlink.  Hard links are entries that share ino
+ * and data. */
+struct kiln_files_entry {
+    uint32_t mode;        /* S_IFREG, S_IFDIR or S_IFLNK, and permission bits */
+    uint32_t parent;      /* the containing folder's index; the root's is 0 */
+    uint32_t name_offset; /* into the names; the root's name is empty */
+    uint32_t name_len;    /* 1 to KILN_FILES_NAME_MAX, 0 for the root */
+    uint32_t first_child; /* folders: index of the first child */
+    uint32_t child_count; /* folders: how many */
+    uint32_t nlink;       /* folders: 2 + subfolders; files: their links */
+    uint32_t ino;         /* 1 + the index of the first entry with this data */
+    uint64_t size;        /* files: bytes; symlinks: the target's length */
+    uint64_t data_offset; /* from the header: file bytes or symlink target */
+};
+_Static_assert(sizeof(struct kiln_files_entry) == 48, "kiln_files_entry layout");
+
+/* boot_info.volumes points here: written by the monitor next to the
+ * initial stack when the run has volumes or a working folder. */
+struct kiln_volume {
+    uint32_t flags;    /* KILN_VOLUME_* */
+    uint32_t path_len; /* of the guest folder, no NUL */
+    uint64_t path;     /* guest-physical: absolute, normalized, not "/" */
+};
+_Static_assert(sizeof(struct kiln_volume) == 16, "kiln_volume layout");
+
+struct kiln_volume_table {
+    uint32_t count;       /* volumes[0..count): the index is the volume's number */
+    uint32_t workdir_len; /* 0: the program starts in "/" */
+    uint64_t workdir;     /* guest-physical, absolute */
+    struct kiln_volume volumes[KILN_VOLUME_MAX];
+};
+_Static_assert(sizeof(struct kiln_volume_table) == 16 + 16 * KILN_VOLUME_MAX,
+               "kiln_volume_table layout");
+
+/* A file's metadata as the monitor reports it for a volume. */
+struct kiln_stat {
+    uint64_t ino;
+    uint64_t size;
+    uint64_t blocks; /* of 512 bytes */
+    uint32_t mode;
+    uint32_t nlink;
+    int64_t atime_ns;
+    int64_t mtime_ns;
+    int64_t ctime_ns;
+};
+_Static_assert(sizeof(struct kiln_stat) == 56, "kiln_stat layout");
+
+/* OPEN: path, relative to the volume's folder, with Linux's x86-64 open
+ * flags (O_CREAT, O_EXCL, O_TRUNC, O_APPEND, O_DIRECTORY, O_NOFOLLOW...)
+ * and mode.  result: a handle (0 to KILN_HANDLES_MAX - 1), or -errno. */
+struct kiln_hc_open {
+    uint32_t volume;
+    uint32_t flags;
+    uint32_t mode;
+    uint32_t pad;
+    uint64_t path; /* guest-physical, path_len bytes, no NUL needed */
+    uint64_t path_len;
+    int64_t result;
+};
+_Static_assert(sizeof(struct kiln_hc_open) == 40, "kiln_hc_open layout");
+
+/* CLOSE: the handle is free again.  result: 0 or -errno. */
+struct kiln_hc_close {
+    uint32_t handle;
+    uint32_t pad;
+    int64_t result;
+};
+_Static_assert(sizeof(struct kiln_hc_close) == 16, "kiln_hc_close layout");
+
+/* PREAD and PWRITE: at offset, whatever the handle's O_APPEND says (the
+ * runtime keeps positions).  result: bytes, or -errno. */
+struct kiln_hc_file_io {
+    uint32_t handle;
+    uint32_t pad;
+    uint64_t buf; /* guest-physical */
+    uint64_t len;
+    uint64_t offset;
+    int64_t result;
+};
+_Static_assert(sizeof(struct kiln_hc_file_io) == 40, "kiln_hc_file_io layout");
+
+/* STAT: of a path beneath a volume or, with KILN_STAT_HANDLE, of a handle.
+ * result: 0 with *stat written, or -errno. */
+struct kiln_hc_stat {
+    uint32_t volume;
+    uint32_t handle;
+    uint32_t flags; /* KILN_STAT_* */
+    uint32_t pad;
+    uint64_t path; /* guest-physical */
+    uint64_t path_len;
+    uint64_t stat; /* guest-physical struct kiln_stat */
+    int64_t result;
+};
+_Static_assert(sizeof(struct kiln_hc_stat) == 48, "kiln_hc_stat layout");
+
+/* DIRENTS: the folder handle's next entries as Linux's getdents64 writes
+ * them (struct linux_dirent64).  result: bytes, 0 at the end, or -errno. */
+struct kiln_hc_dirents {
+    uint32_t handle;
+    uint32_t pad;
+    uint64_t buf; /* guest-physical */
+    uint64_t len;
+    int64_t result;
+};
+_Static_assert(sizeof(struct kiln_hc_dirents) == 32, "kiln_hc_dirents layout");
+
+/* FILE: a KILN_FILE_* operation on a handle.  result: 0 or -errno. */
+struct kiln_hc_file {
+    uint32_t handle;
+    uint32_t op;
+    uint64_t arg;
+    int64_t result;
+};
+_Static_assert(sizeof(struct kiln_hc_file) == 24, "kiln_hc_file layout");
+
+/* PATH: a KILN_PATH_* operation on paths beneath a volume.  result: 0
+ * (READLINK: bytes) or -errno. */
+struct kiln_hc_path {
+    uint32_t op;
+    uint32_t volume;
+    uint32_t mode;
+    uint32_t flags;
+    uint64_t path; /* guest-physical */
+    uint64_t path_len;
+    uint64_t path2; /* guest-physical */
+    uint64_t path2_len;
+    int64_t arg[2];
+    int64_t result;
+};
+_Static_assert(sizeof(struct kiln_hc_path) == 72, "kiln_hc_path layout");
 
 /* Ring the doorbell of call nr with the guest-physical address of its
  * argument struct, which must lie at its type's natural alignment.  The

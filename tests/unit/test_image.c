@@ -221,7 +221,7 @@ Test(image_rejects, another_abi_version, .init = cr_redirect_stderr)
 {
     make_valid_image();
     note->desc.abi_version = KILN_ABI_VERSION + 1;
-    expect_rejected("kiln: app.kiln: built for kiln ABI 2; this kiln runs ABI 1 (rebuild the "
+    expect_rejected("kiln: app.kiln: built for kiln ABI 3; this kiln runs ABI 2 (rebuild the "
                     "image)\n");
 }
 
