@@ -7,12 +7,16 @@ BUILD := build
 WARN := -Wall -Wextra -Werror
 CFLAGS ?= -O2 -g
 HOST_CFLAGS := -std=c11 $(WARN) -pthread -D_GNU_SOURCE -Iinclude -I. -MMD -MP
-HOST_LIBS := -lelf -lz -lxxhash -lseccomp -pthread
+HOST_LIBS := -larchive -ljansson -lelf -lz -lxxhash -lseccomp -pthread
 # kiln links statically: a dynamic kiln spent ~250 us per run in the loader
 # (ld.so, libelf, libz, libxxhash, libseccomp, relocations): more than a tenth of a boot.
 # libmicrohttpd cannot link statically (GnuTLS needs p11-kit's shared
 # object), so kiln serve is a second program, kiln-serve, that kiln runs.
 KILN_LDFLAGS := -static
+# What libarchive's static archive needs (pkg-config --static less
+# libxml2): kiln leaves out the xar format, the only one that uses
+# libxml2, whose static link brings ICU and made kiln 34 MB larger.
+KILN_LIBS := -larchive -lnettle -lacl -llzma -lzstd -llz4 -lbz2 $(HOST_LIBS)
 SERVE_LIBS := $(HOST_LIBS) -lmicrohttpd
 
 # The runtime runs inside the guest: freestanding, no SSE (the SYSCALL
@@ -34,6 +38,10 @@ LIB_OBJ := $(COMMON_OBJ) $(MONITOR_OBJ) $(BUILDER_OBJ) $(CMD_OBJ)
 RUNTIME_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard runtime/*.c)) \
 	$(patsubst %.S,$(BUILD)/%.o,$(wildcard runtime/*.S))
 UNIT_SRC := $(wildcard tests/unit/*.c)
+# The runtime's file layer (the embedded tree, nodes, the path walk) is
+# plain C the unit tests link too, compiled hosted; tests/unit/fs_fixture.c
+# gives it the page source and clock the guest's memory.c and clock.c do.
+RUNTIME_HOST_OBJ := $(patsubst %.c,$(BUILD)/host/%.o,runtime/embedded.c $(wildcard runtime/fs_*.c))
 
 KILN := $(BUILD)/kiln
 KILN_SERVE := $(BUILD)/kiln-serve
@@ -51,18 +59,19 @@ FUZZ_TEST_SECONDS ?= 3
 FUZZ_CFLAGS := -std=c11 $(WARN) -Wno-gnu-variable-sized-type-not-at-end -g -O1 -pthread -D_GNU_SOURCE \
 	-Iinclude -I. -Itests/fuzz \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined -MMD -MP
-FUZZ_CALLS := write read walltime sleep exit abort memory ready finish
+FUZZ_CALLS := write read walltime sleep exit abort memory ready finish \
+	open close pread pwrite stat dirents file path
 FUZZ_TARGETS := image exit $(addprefix hypercall_,$(FUZZ_CALLS))
 FUZZ_OBJ := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(wildcard common/*.c monitor/*.c) tests/fuzz/fake_vm.c)
 
-.PHONY: all deps demo test unit e2e bench bench-serve fuzz fuzz-build clean format format-check
+.PHONY: all deps demo test unit e2e bench bench-files bench-serve fuzz fuzz-build clean format format-check
 all: $(KILN) $(KILN_SERVE) $(RUNTIME) $(TEMPLATES)
 
 deps:
 	@.ci/deps
 
 $(KILN): $(BUILD)/cmd/main.o $(LIB_OBJ)
-	$(CC) $(CFLAGS) $(KILN_LDFLAGS) -o $@ $^ $(HOST_LIBS)
+	$(CC) $(CFLAGS) $(KILN_LDFLAGS) -o $@ $^ $(KILN_LIBS)
 
 $(KILN_SERVE): $(BUILD)/cmd/serve_main.o $(SERVE_OBJ) $(LIB_OBJ)
 	$(CC) $(CFLAGS) -o $@ $^ $(SERVE_LIBS)
@@ -75,6 +84,10 @@ $(BUILD)/%.o: %.c
 $(BUILD)/runtime/%.o: runtime/%.c
 	@mkdir -p $(@D)
 	$(MUSL_CC) $(RUNTIME_CFLAGS) -c -o $@ $<
+
+$(BUILD)/host/runtime/%.o: runtime/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -std=c11 $(WARN) -Iinclude -MMD -MP -c -o $@ $<
 
 $(BUILD)/runtime/%.o: runtime/%.S
 	@mkdir -p $(@D)
@@ -92,7 +105,7 @@ $(BUILD)/templates/%: templates/%
 	@mkdir -p $(@D)
 	cp $< $@
 
-$(BUILD)/tests/unit: $(UNIT_SRC) $(SERVE_OBJ) $(LIB_OBJ)
+$(BUILD)/tests/unit: $(UNIT_SRC) $(SERVE_OBJ) $(LIB_OBJ) $(RUNTIME_HOST_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(HOST_CFLAGS) -o $@ $(filter %.c %.o,$^) $(SERVE_LIBS) -lcriterion
 
@@ -103,7 +116,12 @@ $(BUILD)/bench/%: tests/bench/%.c
 # Boot against the KVM floor; kiln serve against lighttpd CGI under wrk.
 bench: all $(BUILD)/bench/kvm-floor $(BUILD)/bench/interleave
 	tests/bench/boot
+	tests/bench/files
 	tests/bench/serve
+
+# Embedded files and volumes alone, for work on files.
+bench-files: all $(BUILD)/bench/interleave
+	tests/bench/files
 
 # kiln serve alone, for work on serving.
 bench-serve: all
@@ -139,7 +157,21 @@ demo: deps all
 unit: $(BUILD)/tests/unit
 	$(BUILD)/tests/unit
 
-e2e: all
+# SQLite's amalgamation and an image of it for the e2e tests; built here,
+# before tests/kvm-path, because compiling 9 MB of C inside the nested VM
+# (under software emulation) takes minutes.
+SQLITE_DIR := $(BUILD)/third_party/sqlite
+SQLITE_IMAGE := $(BUILD)/tests/sqlite_files.kiln
+SQLITE_CFLAGS := -O1 -I$(SQLITE_DIR) -DSQLITE_THREADSAFE=0 -DSQLITE_OMIT_LOAD_EXTENSION
+
+$(SQLITE_DIR)/sqlite3.c: tests/third_party/fetch-sqlite
+	tests/third_party/fetch-sqlite $(SQLITE_DIR)
+
+$(SQLITE_IMAGE): tests/guests/sqlite_files.c $(SQLITE_DIR)/sqlite3.c $(KILN) $(RUNTIME)
+	@mkdir -p $(@D)
+	KILN_CACHE_DIR=$(BUILD)/cache $(KILN) build $(SQLITE_CFLAGS) $< $(SQLITE_DIR)/sqlite3.c -o $@
+
+e2e: all $(SQLITE_IMAGE)
 	@tests/kvm-path test bats tests/e2e
 
 test: deps all unit e2e fuzz-build

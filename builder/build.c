@@ -1,7 +1,8 @@
 /*
  * builder_build_cached: the image from the build cache, or built into it.
  * Each source is compiled in a scratch folder under $TMPDIR (its object
- * and the list of headers it read), then all are linked into a temporary
+ * and the list of headers it read), the embedded files are assembled
+ * there into one more object, then all are linked into a temporary
  * file in the cache, which is renamed into place once its name, the input
  * hash, is known: a failed or interrupted build leaves no entry behind.
  */
@@ -20,6 +21,7 @@
 #include "common/report.h"
 #include "compiler.h"
 #include "compiler_identity.h"
+#include "embedded_files.h"
 #include "header_list.h"
 #include "input_hash.h"
 #include "inputs.h"
@@ -47,6 +49,7 @@ static void scratch_remove(struct scratch *scratch)
     }
     free(scratch->objects);
     free(scratch->depfiles);
+    embedded_files_remove(scratch->dir);
     rmdir(scratch->dir);
 }
 
@@ -95,17 +98,22 @@ static int run(struct musl_command *command, int filled, bool verbose)
 }
 
 static int compile_and_link(const struct build_options *options, const char *cwd,
-                            const struct scratch *scratch, const char *output)
+                            const struct scratch *scratch, const struct files_blob *files,
+                            const char *output)
 {
     struct musl_command command;
+    char files_object[PATH_MAX];
     for (size_t i = 0; i < options->source_count; i++) {
         int filled = musl_command_compile(&command, options, cwd, i, scratch->objects[i],
                                           scratch->depfiles[i]);
         if (run(&command, filled, options->verbose) != 0)
             return -1;
     }
-    int filled =
-        musl_command_link(&command, options, (const char *const *)scratch->objects, output);
+    if (files->size > 0 && embedded_files_object(files, scratch->dir, options->verbose,
+                                                 files_object, sizeof files_object) != 0)
+        return -1;
+    int filled = musl_command_link(&command, options, (const char *const *)scratch->objects,
+                                   files->size > 0 ? files_object : NULL, output);
     return run(&command, filled, options->verbose);
 }
 
@@ -120,8 +128,8 @@ static int gather_headers(const struct build_options *options, const char *cwd,
 }
 
 static int build_with(const struct build_options *options, const char *cwd,
-                      const struct scratch *scratch, const struct input_hash *inputs,
-                      struct built_image *image)
+                      const struct scratch *scratch, const struct files_blob *files,
+                      const struct input_hash *inputs, struct built_image *image)
 {
     char base[PATH_MAX], temp[PATH_MAX];
     struct header_list headers = {0};
@@ -131,7 +139,7 @@ static int build_with(const struct build_options *options, const char *cwd,
     if (fd < 0)
         return -1;
     close(fd);
-    int rc = compile_and_link(options, cwd, scratch, temp);
+    int rc = compile_and_link(options, cwd, scratch, files, temp);
     if (rc == 0)
         rc = gather_headers(options, cwd, scratch, &headers);
     if (rc == 0)
@@ -143,32 +151,45 @@ static int build_with(const struct build_options *options, const char *cwd,
 }
 
 static int build_into_cache(const struct build_options *options, const char *cwd,
-                            const struct input_hash *inputs, struct built_image *image)
+                            const struct files_blob *files, const struct input_hash *inputs,
+                            struct built_image *image)
 {
     struct scratch scratch;
     if (scratch_create(&scratch, options->source_count) != 0)
         return -1;
-    int rc = build_with(options, cwd, &scratch, inputs, image);
+    int rc = build_with(options, cwd, &scratch, files, inputs, image);
     scratch_remove(&scratch);
     return rc;
 }
 
-int builder_build_cached(const struct build_options *options, struct built_image *image)
+static int build_cached_with(const struct build_options *options, const char *compiler_path,
+                             const struct files_blob *files, struct built_image *image)
 {
-    char cwd[PATH_MAX], compiler_path[PATH_MAX];
+    char cwd[PATH_MAX];
     struct compiler_identity compiler;
     struct input_hash inputs;
-    if (inputs_check(options, compiler_path, sizeof compiler_path) < 0)
-        return -1;
     if (getcwd(cwd, sizeof cwd) == NULL)
         return report("build failed: cannot get the current directory: %s", strerror(errno));
     if (compiler_identity_find(&compiler, compiler_path, options->cache_dir) != 0 ||
-        input_hash_start(&inputs, options, &compiler, cwd) != 0)
+        input_hash_start(&inputs, options, &compiler, files, cwd) != 0)
         return -1;
     int found = build_cache_find(options->cache_dir, &inputs, image, options->verbose);
     if (found != 0)
         return found < 0 ? -1 : 0;
-    return build_into_cache(options, cwd, &inputs, image);
+    return build_into_cache(options, cwd, files, &inputs, image);
+}
+
+/* The embedded files are read first: the input hash covers their bytes. */
+int builder_build_cached(const struct build_options *options, struct built_image *image)
+{
+    char compiler_path[PATH_MAX];
+    struct files_blob files;
+    if (inputs_check(options, compiler_path, sizeof compiler_path) < 0 ||
+        embedded_files_gather(options->files, options->files_count, &files) != 0)
+        return -1;
+    int rc = build_cached_with(options, compiler_path, &files, image);
+    files_blob_free(&files);
+    return rc;
 }
 
 static int copy_image(const char *from, const char *to)

@@ -126,7 +126,8 @@ int build_cache_find(const char *cache_dir, const struct input_hash *inputs,
         return -1;
     int found = cache_record_read(path, &file);
     if (found == 0 && verbose)
-        report("build cache: miss, no build of these sources with these flags and compiler yet");
+        report("build cache: miss, no build of these sources with these flags, files and "
+               "compiler yet");
     if (found <= 0)
         return found;
     if (parse_record(&record, file.payload, file.size) != 0) {

@@ -15,6 +15,13 @@
 
 #include "common/content_hash.h"
 
+/* A folder or an archive whose contents the image carries under guest_dir
+ * (DESIGN.md, "Files"). */
+struct files_source {
+    const char *path;      /* what the user gave: for reading and in messages */
+    const char *guest_dir; /* absolute */
+};
+
 struct build_options {
     const char *const *sources; /* .c files, compiled in the order given */
     size_t source_count;
@@ -22,6 +29,8 @@ struct build_options {
     size_t cflag_count;
     const char *const *libs; /* names for -l (musl's libm, ...) */
     size_t lib_count;
+    const struct files_source *files; /* embedded in the image, in the order given */
+    size_t files_count;
     uint64_t default_mem;    /* bytes, written into the image's KILN note */
     const char *output;      /* the image file builder_build writes */
     const char *runtime_dir; /* holds libkiln.a and kiln.ld */

@@ -126,8 +126,17 @@ static int add_sources(struct content_hasher *hasher, const struct build_options
     return 0;
 }
 
+/* The blob is every embedded path, mode and byte, normalized: the same
+ * files hash alike from a folder or from any archive. */
+static void add_files(struct content_hasher *hasher, const struct files_blob *files)
+{
+    add_count(hasher, files->size);
+    content_hasher_add(hasher, files->bytes, files->size);
+}
+
 int input_hash_start(struct input_hash *inputs, const struct build_options *options,
-                     const struct compiler_identity *compiler, const char *cwd)
+                     const struct compiler_identity *compiler, const struct files_blob *files,
+                     const char *cwd)
 {
     struct content_hasher *hasher = &inputs->hasher;
     content_hasher_start(hasher);
@@ -136,6 +145,7 @@ int input_hash_start(struct input_hash *inputs, const struct build_options *opti
     add_string(hasher, compiler->version);
     add_options(hasher, options);
     add_environment(hasher);
+    add_files(hasher, files);
     if (add_cflags(hasher, options, cwd) != 0 || add_runtime(hasher, options->runtime_dir) != 0 ||
         add_sources(hasher, options, cwd) != 0)
         return -1;

@@ -1,11 +1,12 @@
 /*
  * The build cache's two keys.  The sources key (deps/<key>) covers what
  * names a build: kiln's version, the runtime's bytes, the compiler's
- * identity, the flags, the environment gcc reads, and each source's path
- * and bytes.  The input hash (images/<hash>.kiln) adds each header the
- * build read, path and bytes, in sorted order.  Paths under the current
- * directory count as "./...", as -ffile-prefix-map writes them into the
- * image, so the same sources in two folders share entries.
+ * identity, the flags, the environment gcc reads, each source's path and
+ * bytes, and the embedded files as the image holds them.  The input hash
+ * (images/<hash>.kiln) adds each header the build read, path and bytes,
+ * in sorted order.  Paths under the current directory count as "./...",
+ * as -ffile-prefix-map writes them into the image, so the same sources in
+ * two folders share entries.
  */
 #ifndef KILN_INPUT_HASH_H
 #define KILN_INPUT_HASH_H
@@ -15,6 +16,7 @@
 #include "builder.h"
 #include "common/content_hash.h"
 #include "compiler_identity.h"
+#include "files_blob.h"
 
 struct input_hash {
     struct content_hasher hasher; /* through the sources */
@@ -27,9 +29,11 @@ struct input_file {
     struct content_hash hash;
 };
 
-/* Hashes everything but the headers.  Returns 0, or -1 (reported). */
+/* Hashes everything but the headers; files is the build's embedded files
+ * blob (empty without --files).  Returns 0, or -1 (reported). */
 int input_hash_start(struct input_hash *inputs, const struct build_options *options,
-                     const struct compiler_identity *compiler, const char *cwd);
+                     const struct compiler_identity *compiler, const struct files_blob *files,
+                     const char *cwd);
 
 /* The input hash, given the headers sorted by path. */
 struct content_hash input_hash_finish(const struct input_hash *inputs,

@@ -93,13 +93,15 @@ int musl_command_compile(struct musl_command *command, const struct build_option
 /* --whole-archive: the runtime's entry points are only referenced from the
  * linker script and the note, never from the app. */
 static int append_link(struct musl_command *command, const struct build_options *options,
-                       const char *const *objects, const char *output)
+                       const char *const *objects, const char *files_object, const char *output)
 {
     const char *runtime = options->runtime_dir;
     if (append(command, "%s", MUSL_CC) < 0 || append(command, "-static") < 0 ||
         append(command, "-no-pie") < 0)
         return -1;
     if (append_list(command, "", objects, options->source_count) < 0)
+        return -1;
+    if (files_object != NULL && append(command, "%s", files_object) < 0)
         return -1;
     if (append(command, "-Wl,-T,%s/kiln.ld", runtime) < 0 ||
         append(command, "-Wl,-z,max-page-size=4096") < 0 ||
@@ -118,11 +120,31 @@ static int append_link(struct musl_command *command, const struct build_options 
 }
 
 int musl_command_link(struct musl_command *command, const struct build_options *options,
-                      const char *const *objects, const char *output)
+                      const char *const *objects, const char *files_object, const char *output)
 {
     if (alloc_argv(command, options->source_count + options->lib_count) < 0)
         return -1;
-    return finish(command, append_link(command, options, objects, output));
+    return finish(command, append_link(command, options, objects, files_object, output));
+}
+
+/* -Xassembler passes the folder whole, where -Wa would split it at commas. */
+static int append_assemble(struct musl_command *command, const char *include_dir,
+                           const char *source, const char *object)
+{
+    if (append(command, "%s", MUSL_CC) < 0 || append(command, "-c") < 0 ||
+        append(command, "-Xassembler") < 0 || append(command, "-I") < 0 ||
+        append(command, "-Xassembler") < 0 || append(command, "%s", include_dir) < 0 ||
+        append(command, "%s", source) < 0 || append(command, "-o") < 0)
+        return -1;
+    return append(command, "%s", object);
+}
+
+int musl_command_assemble(struct musl_command *command, const char *include_dir, const char *source,
+                          const char *object)
+{
+    if (alloc_argv(command, 0) < 0)
+        return -1;
+    return finish(command, append_assemble(command, include_dir, source, object));
 }
 
 void musl_command_free(struct musl_command *command)

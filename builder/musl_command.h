@@ -1,8 +1,9 @@
 /*
  * The musl-gcc commands that turn a build's sources into an image: one
  * compile per source, which also lists the headers it read (-MD), then one
- * link with the runtime's linker script and archive.  Kept apart from
- * running them so that the exact commands can be tested.
+ * link with the runtime's linker script and archive; and the assembly of
+ * the embedded files.  Kept apart from running them so that the exact
+ * commands can be tested.
  */
 #ifndef KILN_MUSL_COMMAND_H
 #define KILN_MUSL_COMMAND_H
@@ -26,10 +27,16 @@ struct musl_command {
 int musl_command_compile(struct musl_command *command, const struct build_options *options,
                          const char *cwd, size_t index, const char *object, const char *depfile);
 
-/* Fills command to link the objects (one per source, in order) with the
- * runtime into output.  Returns 0, or -1 with errno set. */
+/* Fills command to link the objects (one per source, in order) and
+ * files_object (the embedded files; NULL: none) with the runtime into
+ * output.  Returns 0, or -1 with errno set. */
 int musl_command_link(struct musl_command *command, const struct build_options *options,
-                      const char *const *objects, const char *output);
+                      const char *const *objects, const char *files_object, const char *output);
+
+/* Fills command to assemble source into object, with .incbin looking in
+ * include_dir.  Returns 0, or -1 with errno set. */
+int musl_command_assemble(struct musl_command *command, const char *include_dir, const char *source,
+                          const char *object);
 
 void musl_command_free(struct musl_command *command);
 

@@ -11,6 +11,7 @@ int cmd_cache(int argc, char **argv);
 int cmd_serve(int argc, char **argv);      /* in kiln-serve */
 int cmd_serve_exec(int argc, char **argv); /* in kiln: runs kiln-serve */
 int cmd_new(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 

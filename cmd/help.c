@@ -34,6 +34,8 @@ static void print_kiln(FILE *out)
           "  kiln run [OPTIONS] FILE.c... [-- ARGS...]   build, then boot\n"
           "  kiln serve --route /PATH=IMAGE|APP.c ...    serve HTTP, a fresh VM per request\n"
           "  kiln new TEMPLATE DIR                       start an app from a template\n"
+          "  kiln inspect IMAGE [--json]                 what an image is and the files\n"
+          "                                              it carries\n"
           "  kiln cache path|ls|clean                    where the cache is, what it holds,\n"
           "                                              empty it\n"
           "  kiln version                                print kiln's version\n"
@@ -53,14 +55,22 @@ static void print_kiln(FILE *out)
           out);
 }
 
-static void print_compile_options(FILE *out)
+/* verbose: how the command spells the option ("-v", "--verbose"). */
+static void print_compile_options(FILE *out, const char *verbose)
 {
     fputs("  -I DIR           add DIR to the include path\n"
           "  -D NAME[=VALUE]  define a macro\n"
           "  -O LEVEL         optimize: 0, 1, 2 (the default), 3, s or g\n"
-          "  -l NAME          link with library NAME (e.g. -lm)\n"
-          "  -v               say whether the caches had the image, or why not,\n"
-          "                   and print the compiler's command lines\n",
+          "  -l NAME          link with library NAME (e.g. -lm)\n",
+          out);
+    fprintf(out,
+            "  %-16s say whether the caches had the image, or why not,\n"
+            "                   and print the compiler's command lines\n",
+            verbose);
+    fputs("  --files PATH[:GUEST_DIR]\n"
+          "                   embed the folder or archive PATH (tar, tar.gz, zip,\n"
+          "                   cpio, 7z, ...) read-only under GUEST_DIR (default /;\n"
+          "                   repeatable; split at the last ':')\n",
           out);
 }
 
@@ -76,11 +86,20 @@ static void print_build(FILE *out)
           "building unchanged sources again compiles nothing (see kiln cache).\n"
           "The same sources and flags give the same image bytes in any folder.\n"
           "\n"
+          "Files given with --files are embedded normalized: sorted, without times\n"
+          "or owners, with their permission bits, symlinks and hard links; the same\n"
+          "tree gives the same image from a folder or from any archive.  GUEST_DIR\n"
+          "and the folders no source names are 0755.  A zip entry without unix modes\n"
+          "is 0664 (a folder 0775), less write bits when marked read-only.  Two\n"
+          "sources may share folders, not files.  Devices, fifos and sockets, names\n"
+          "with \"..\", absolute names, names over 255 bytes and paths over 4095\n"
+          "bytes are refused.\n"
+          "\n"
           "Options:\n"
           "  -o IMAGE         write the image to IMAGE (default: the first source's\n"
           "                   name with .kiln, in the current directory)\n",
           out);
-    print_compile_options(out);
+    print_compile_options(out, "-v");
     fprintf(out,
             "  --mem SIZE       the image's guest memory (default %s; %s to %s,\n"
             "                   rounded up to a multiple of 2M)\n"
@@ -89,9 +108,23 @@ static void print_build(FILE *out)
             "Exit codes:\n"
             "  0  the image was written\n"
             "  1  the build failed: compiler or linker errors, a missing source,\n"
-            "     runtime or compiler\n"
+            "     runtime or compiler, files that cannot be embedded\n"
             "  2  bad usage\n",
             sizes.fallback, sizes.min, sizes.max);
+}
+
+static void print_run_volumes(FILE *out)
+{
+    fprintf(out,
+            "  -v, --volume HOST_DIR:GUEST_DIR[:ro|:rw]\n"
+            "                   let the program use the host folder HOST_DIR as\n"
+            "                   GUEST_DIR (absolute; repeatable, at most %d, none\n"
+            "                   inside another); every path resolves beneath\n"
+            "                   HOST_DIR, whatever its .. and symlinks say; :ro\n"
+            "                   refuses writes with EROFS\n"
+            "  -w, --workdir DIR\n"
+            "                   the program's working folder (default /)\n",
+            KILN_VOLUME_MAX);
 }
 
 static void print_run(FILE *out)
@@ -115,18 +148,20 @@ static void print_run(FILE *out)
             "                   0, the default, means never\n"
             "  --env NAME=VALUE set a variable in the program's environment\n"
             "                   (repeatable; a later one replaces an earlier one)\n"
-            "  --trace-boot     print where the boot's time went on stderr\n"
-            "  -h, --help       show this help\n"
-            "\n"
-            "Build options, with .c files:\n",
+            "  --trace-boot     print where the boot's time went on stderr\n",
             sizes.min, sizes.max);
-    print_compile_options(out);
+    print_run_volumes(out);
+    fputs("  -h, --help       show this help\n"
+          "\n"
+          "Build options, with .c files:\n",
+          out);
+    print_compile_options(out, "--verbose");
     fputs("\n"
           "Exit codes:\n"
           "  0-255  the program's own exit status\n"
           "  124    the program ran past --timeout\n"
           "  125    kiln could not run the image: a bad or missing image, bad usage,\n"
-          "         or a failed build\n"
+          "         a failed build, or a volume's HOST_DIR missing or no folder\n"
           "  126    the program crashed (a fault or an abort); the report is on stderr\n",
           out);
 }
@@ -220,6 +255,29 @@ static void print_new(FILE *out)
           out);
 }
 
+static void print_inspect(FILE *out)
+{
+    fputs("Usage: kiln inspect IMAGE [--json]\n"
+          "\n"
+          "Prints what the image is: its hash (XXH3-128, the name kiln's caches give\n"
+          "it), the ABI version it was built for, its default guest memory, its\n"
+          "flags, and the files it carries, as ls -l shows them: mode, size in\n"
+          "bytes, path (a symlink as PATH -> TARGET).\n"
+          "\n"
+          "Options:\n"
+          "  --json           print the same as one JSON object: image, hash,\n"
+          "                   abi_version, default_mem, flags, and files, each with\n"
+          "                   path, type (file, folder, symlink), mode (octal), size,\n"
+          "                   nlink, ino and a symlink's target\n"
+          "  -h, --help       show this help\n"
+          "\n"
+          "Exit codes:\n"
+          "  0  printed\n"
+          "  1  not a kiln image this kiln runs, or its files are damaged\n"
+          "  2  bad usage\n",
+          out);
+}
+
 static void print_version(FILE *out)
 {
     fputs("Usage: kiln version\n"
@@ -236,8 +294,8 @@ static void print_help(FILE *out)
 {
     fputs("Usage: kiln help [COMMAND]\n"
           "\n"
-          "Prints kiln's help, or COMMAND's: build, run, serve, new, cache, version,\n"
-          "help.\n"
+          "Prints kiln's help, or COMMAND's: build, run, serve, new, cache, inspect,\n"
+          "version, help.\n"
           "\n"
           "Exit codes:\n"
           "  0  printed\n"
@@ -249,9 +307,9 @@ static const struct help_topic {
     const char *name;
     void (*print)(FILE *out);
 } topics[] = {
-    {"kiln", print_kiln},       {"build", print_build}, {"run", print_run},
-    {"serve", print_serve},     {"new", print_new},     {"cache", print_cache},
-    {"version", print_version}, {"help", print_help},
+    {"kiln", print_kiln},       {"build", print_build},     {"run", print_run},
+    {"serve", print_serve},     {"new", print_new},         {"cache", print_cache},
+    {"inspect", print_inspect}, {"version", print_version}, {"help", print_help},
 };
 
 int help_print(const char *topic, FILE *out)
@@ -277,7 +335,7 @@ int cmd_help(int argc, char **argv)
     }
     if (help_print(topic, stdout) < 0) {
         report("help: unknown command \"%s\" (commands: build, run, serve, new, "
-               "cache, version, help)",
+               "cache, inspect, version, help)",
                topic);
         return EXIT_USAGE;
     }

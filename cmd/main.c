@@ -13,7 +13,7 @@ static const struct command {
     {"build", cmd_build}, {"run", cmd_run},         {"serve", cmd_serve_exec},
     {"new", cmd_new},     {"version", cmd_version}, {"--version", cmd_version},
     {"help", cmd_help},   {"--help", cmd_help},     {"-h", cmd_help},
-    {"cache", cmd_cache},
+    {"cache", cmd_cache}, {"inspect", cmd_inspect},
 };
 
 int main(int argc, char **argv)

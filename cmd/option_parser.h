@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 /* The most options one command takes. */
-#define OPTIONS_MAX 12
+#define OPTIONS_MAX 16
 
 /* What next_option() returns for an argument that is not an option:
  * getopt_long's code for one when "-" leads the letters. */

@@ -8,11 +8,14 @@
 #include "common/paths.h"
 #include "option_parser.h"
 #include "option_values.h"
+#include "volume_options.h"
 
 /* The options of kiln run alone. */
 enum {
     OPT_ENV = OPT_COMMAND_FIRST,
     OPT_TRACE_BOOT,
+    OPT_VERBOSE,
+    OPT_FILES,
 };
 
 static const struct option_spec output_option = {'o', NULL, "an image file name"};
@@ -24,15 +27,21 @@ static const struct option_spec define_option = {'D', NULL, "a macro (NAME or NA
 static const struct option_spec optimize_option = {'O', NULL, "a level (0, 1, 2, 3, s, g)"};
 static const struct option_spec library_option = {'l', NULL, "a library name"};
 static const struct option_spec verbose_option = {'v', NULL, NULL};
+/* kiln run's -v is docker's: a volume. */
+static const struct option_spec run_verbose_option = {OPT_VERBOSE, "verbose", NULL};
+static const struct option_spec volume_option = {'v', "volume", "HOST_DIR:GUEST_DIR[:ro|:rw]"};
+static const struct option_spec workdir_option = {'w', "workdir", "a guest folder"};
+static const struct option_spec files_option = {OPT_FILES, "files", "a folder or an archive"};
 
 static const struct option_spec *const build_options[OPTIONS_MAX] = {
-    &help_option,   &output_option,   &mem_option,     &include_option,
-    &define_option, &optimize_option, &library_option, &verbose_option,
+    &help_option,     &output_option,  &mem_option,     &include_option, &define_option,
+    &optimize_option, &library_option, &verbose_option, &files_option,
 };
 
 static const struct option_spec *const run_options[OPTIONS_MAX] = {
     &help_option,    &mem_option,    &timeout_option,  &env_option,     &trace_boot_option,
-    &include_option, &define_option, &optimize_option, &library_option, &verbose_option,
+    &include_option, &define_option, &optimize_option, &library_option, &run_verbose_option,
+    &files_option,   &volume_option, &workdir_option,
 };
 
 /* Option handlers return 0, or -1 with the reason in the parser's error. */
@@ -74,6 +83,24 @@ static int add_library(struct parser *parser, struct compile_args *compile, cons
     return 0;
 }
 
+/* PATH or PATH:GUEST_DIR, split at the last ':' (a PATH with a colon
+ * in it is given as PATH:/). */
+static int add_files(struct parser *parser, struct compile_args *compile, const char *value)
+{
+    const char *colon = strrchr(value, ':');
+    const char *guest_dir = colon != NULL ? colon + 1 : "/";
+    size_t path_len = colon != NULL ? (size_t)(colon - value) : strlen(value);
+    if (path_len == 0)
+        return refuse(parser, "--files: \"%s\" names no folder or archive", value);
+    if (guest_dir[0] != '/')
+        return refuse(parser, "--files: \"%s\": GUEST_DIR must be absolute (PATH:/folder)", value);
+    char *path = strndup(value, path_len);
+    if (path == NULL)
+        return refuse(parser, "out of memory");
+    compile->files[compile->files_count++] = (struct files_source){path, guest_dir};
+    return 0;
+}
+
 /* One of the build options. */
 static int compile_option(struct parser *parser, int code, const char *value,
                           struct compile_args *compile)
@@ -87,7 +114,9 @@ static int compile_option(struct parser *parser, int code, const char *value,
         return add_optimization(parser, compile, value);
     case 'l':
         return add_library(parser, compile, value);
-    default: /* 'v' */
+    case OPT_FILES:
+        return add_files(parser, compile, value);
+    default: /* -v, or kiln run's --verbose */
         compile->verbose = true;
         return 0;
     }
@@ -101,7 +130,9 @@ static int alloc_compile(struct parser *parser, struct compile_args *compile)
     compile->sources = calloc(slots, sizeof *compile->sources);
     compile->cflags = calloc(2 * slots, sizeof *compile->cflags);
     compile->libs = calloc(slots, sizeof *compile->libs);
-    if (compile->sources == NULL || compile->cflags == NULL || compile->libs == NULL)
+    compile->files = calloc(slots, sizeof *compile->files);
+    if (compile->sources == NULL || compile->cflags == NULL || compile->libs == NULL ||
+        compile->files == NULL)
         return refuse(parser, "out of memory");
     return 0;
 }
@@ -111,6 +142,9 @@ static void free_compile(struct compile_args *compile)
     free(compile->sources);
     free(compile->cflags);
     free(compile->libs);
+    for (size_t i = 0; i < compile->files_count; i++)
+        free((char *)compile->files[i].path);
+    free(compile->files);
 }
 
 static int build_option(struct parser *parser, int code, const char *value, void *taken)
@@ -217,7 +251,11 @@ static int run_option(struct parser *parser, int code, const char *value, void *
     case OPT_TRACE_BOOT:
         args->trace_boot = true;
         return 0;
-    default:
+    case 'v':
+        return volume_args_add(parser, args->volumes, value);
+    case 'w':
+        return volume_args_workdir(parser, args->volumes, value);
+    default: /* the build options; OPT_VERBOSE is -v there */
         return compile_option(parser, code, value, &args->compile);
     }
 }
@@ -234,6 +272,9 @@ static int parse_run_line(struct parser *parser, struct run_args *args)
     }
     if (args->image == NULL && args->compile.source_count == 0)
         return refuse(parser, "no image or .c file given (see kiln run --help)");
+    if (args->image != NULL && args->compile.files_count > 0)
+        return refuse(parser, "--files goes with .c files: an image holds the files it was "
+                              "built with");
     return 0;
 }
 
@@ -248,7 +289,8 @@ int options_parse_run(int argc, char **argv, struct run_args *args, char *error,
     parser_start(&parser);
     *args = (struct run_args){0};
     args->env = calloc((size_t)argc + 1, sizeof *args->env);
-    if (args->env == NULL || alloc_compile(&parser, &args->compile) < 0 ||
+    args->volumes = calloc(1, sizeof *args->volumes);
+    if (args->env == NULL || args->volumes == NULL || alloc_compile(&parser, &args->compile) < 0 ||
         parse_run_line(&parser, args) < 0) {
         options_free_run(args);
         return -1;
@@ -260,5 +302,6 @@ void options_free_run(struct run_args *args)
 {
     free_compile(&args->compile);
     free(args->env);
+    free(args->volumes);
     *args = (struct run_args){0};
 }

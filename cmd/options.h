@@ -11,7 +11,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "builder/builder.h"
+
 #define OPTIONS_ERROR_SIZE 256
+
+struct volume_args;
 
 /* What both commands pass to the compiler.  Strings point into argv. */
 struct compile_args {
@@ -21,6 +25,8 @@ struct compile_args {
     size_t cflag_count;
     const char **libs; /* NAME of each -l NAME */
     size_t lib_count;
+    struct files_source *files; /* --files PATH[:GUEST_DIR]; each path is malloc'd */
+    size_t files_count;
     bool verbose;
 };
 
@@ -40,7 +46,8 @@ struct run_args {
     size_t env_count;
     char **program_args; /* what follows "--" */
     size_t program_arg_count;
-    bool trace_boot; /* --trace-boot */
+    bool trace_boot;             /* --trace-boot */
+    struct volume_args *volumes; /* -v and -w */
     bool help;
 };
 

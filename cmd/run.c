@@ -13,6 +13,7 @@
 #include "monitor/monitor.h"
 #include "names.h"
 #include "options.h"
+#include "volume_options.h"
 
 /* The guest's argv: its name, then what followed "--". */
 static char **program_argv(const struct run_args *args, const char *named_after)
@@ -58,6 +59,9 @@ static int run_image(const struct run_args *args, const struct run_target *targe
         .image_hash = target->hash,
         .verbose = args->compile.verbose,
         .confine = true,
+        .volumes = args->volumes->list,
+        .volume_count = (unsigned)args->volumes->count,
+        .workdir = args->volumes->workdir[0] != '\0' ? args->volumes->workdir : NULL,
     };
     struct monitor_result result = monitor_run(&options);
     free(argv[0]);

@@ -17,9 +17,10 @@ int regular_file_size(int fd, uint64_t *size)
     return 0;
 }
 
-static int map_fd(struct mapped_file *file, int fd)
+int mapped_file_map(struct mapped_file *file, int fd)
 {
     uint64_t size;
+    *file = (struct mapped_file){0};
     int rc = regular_file_size(fd, &size);
     if (rc != 0 || size == 0)
         return rc;
@@ -38,7 +39,7 @@ int mapped_file_open(struct mapped_file *file, const char *path)
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return -errno;
-    int rc = map_fd(file, fd);
+    int rc = mapped_file_map(file, fd);
     close(fd);
     return rc;
 }

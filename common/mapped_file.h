@@ -21,6 +21,10 @@ int regular_file_size(int fd, uint64_t *size);
  * or EINVAL for something that is not a regular file); reports nothing. */
 int mapped_file_open(struct mapped_file *file, const char *path);
 
+/* mapped_file_open() of the file open at fd, which stays open (its
+ * pages can be mapped elsewhere too). */
+int mapped_file_map(struct mapped_file *file, int fd);
+
 void mapped_file_close(struct mapped_file *file);
 
 #endif

@@ -16,9 +16,11 @@
 #include "initial_stack.h"
 #include "pagetables.h"
 #include "ram_backing.h"
+#include "volumes.h"
 
-static uint64_t write_initial_stack(struct vm *vm, const struct image *image, int argc,
-                                    char *const *argv, char *const *envp)
+/* Below top, where the volume table (if any) ends. */
+static uint64_t write_initial_stack(struct vm *vm, const struct image *image, uint64_t top,
+                                    int argc, char *const *argv, char *const *envp)
 {
     struct initial_stack stack = {
         .argc = argc,
@@ -33,9 +35,10 @@ static uint64_t write_initial_stack(struct vm *vm, const struct image *image, in
         report("%s: no random bytes for AT_RANDOM", vm->name);
         return 0;
     }
-    uint64_t rsp = initial_stack_build(&vm->mem, vm->mem.size, &stack);
+    uint64_t rsp = top != 0 ? initial_stack_build(&vm->mem, top, &stack) : 0;
     if (rsp == 0)
-        report("%s: arguments and environment exceed %llu KiB", vm->name, INITIAL_STACK_MAX >> 10);
+        report("%s: arguments, environment and volumes exceed %llu KiB", vm->name,
+               INITIAL_STACK_MAX >> 10);
     return rsp;
 }
 
@@ -47,18 +50,22 @@ int boot_guest(struct vm *vm, const struct prepared_image *prepared, int argc, c
     uint64_t heap_start = ALIGN_UP(image->end, KILN_PAGE_SIZE);
     if (prepared_image_load(prepared, &vm->mem) != 0)
         return -1;
-    /* The image and a first stretch of heap; the stack.  RAM backed whole
-     * (kiln serve) stays so. */
+    /* The image but its embedded files, and a first stretch of heap; the
+     * stack.  RAM backed whole (kiln serve) stays so. */
     if (vm->backing.slots == 0 &&
         ram_back_ends(vm, ALIGN_UP(heap_start, RAM_BACKING_STEP) + RAM_BACKING_STEP,
-                      vm->stack_guard & ~(RAM_BACKING_STEP - 1)) != 0)
+                      vm->stack_guard & ~(RAM_BACKING_STEP - 1), image->files.gpa,
+                      image->files.gpa + image->files.size) != 0)
         return -1;
     trace_mark(vm->trace, TRACE_MEMORY);
     descriptors_write(&vm->mem, image->note.exception_entries);
+    /* Above the initial stack, like argv's strings: the program never
+     * writes there. */
+    uint64_t volume_table = volumes_write_table(vm->volumes, &vm->mem, vm->mem.size);
     struct cpu_start start = {
         .cr3 = pagetables_build(&vm->mem, vm->stack_guard),
         .entry = image->entry,
-        .rsp = write_initial_stack(vm, image, argc, argv, envp),
+        .rsp = write_initial_stack(vm, image, volume_table, argc, argv, envp),
         .syscall_entry = image->note.syscall_entry,
     };
     trace_mark(vm->trace, TRACE_LAYOUT);
@@ -69,6 +76,7 @@ int boot_guest(struct vm *vm, const struct prepared_image *prepared, int argc, c
         .stack_bottom = stack_bottom,
         .tsc_hz = cpu_tsc_hz(vm),
         .tsc = cpu_guest_tsc(vm),
+        .volumes = vm->volumes != NULL ? volume_table : 0,
     };
     boot_info_write(&vm->mem, &layout, &vm->backing);
     trace_mark(vm->trace, TRACE_REGISTERS);

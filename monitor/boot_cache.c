@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "common/atomic_file.h"
@@ -17,7 +18,7 @@
 #include "common/report.h"
 
 #define BOOT_MAGIC  "KILNBOOT"
-#define BOOT_FORMAT 1 /* bump when the header or the layout changes */
+#define BOOT_FORMAT 2 /* bump when the header or the layout changes */
 #define ENTRY_MODE  0600
 
 struct boot_segment {
@@ -43,8 +44,9 @@ struct boot_header {
     uint16_t phdr_count;
     uint16_t phdr_size;
     struct boot_segment segments[IMAGE_MAX_SEGMENTS];
+    struct image_files files; /* a hole in the memory kept: mapped from the image file */
 };
-_Static_assert(sizeof(struct boot_header) == 360, "boot_header layout");
+_Static_assert(sizeof(struct boot_header) == 384, "boot_header layout");
 
 #define PHDR_ROOM   (BOOT_HEADER_SIZE - sizeof(struct boot_header))
 #define HASHED_FROM offsetof(struct boot_header, image)
@@ -55,9 +57,18 @@ static void say(bool verbose, const char *what, const char *path)
         report("boot cache: %s, %s", what, path);
 }
 
-/* Memory up to the page holding the last byte any segment takes from the
- * file; bss past it stays anonymous. */
-static uint64_t content_size_of(const struct image *image)
+/* A stretch of guest memory, kept one after the other in the entry. */
+struct part {
+    uint64_t gpa;
+    uint64_t size;
+};
+
+/* The memory kept: from KILN_IMAGE_BASE up to the page holding the last
+ * byte any segment takes from the file (bss past it stays anonymous),
+ * less the embedded files' pages, which image_check() put inside it.
+ * Those are mapped from the image file at every boot, whatever the
+ * entry, so the entry stays as small as an image without files. */
+static void parts_of(const struct image *image, struct part parts[2])
 {
     uint64_t end = KILN_IMAGE_BASE;
     for (unsigned i = 0; i < image->segment_count; i++) {
@@ -65,7 +76,18 @@ static uint64_t content_size_of(const struct image *image)
         if (s->gpa + s->file_size > end)
             end = s->gpa + s->file_size;
     }
-    return ALIGN_UP(end, KILN_PAGE_SIZE) - KILN_IMAGE_BASE;
+    end = ALIGN_UP(end, KILN_PAGE_SIZE);
+    const struct image_files *files = &image->files;
+    uint64_t hole = files->size != 0 ? files->gpa : end;
+    parts[0] = (struct part){KILN_IMAGE_BASE, hole - KILN_IMAGE_BASE};
+    parts[1] = (struct part){hole + files->size, end - (hole + files->size)};
+}
+
+static uint64_t content_size_of(const struct image *image)
+{
+    struct part parts[2];
+    parts_of(image, parts);
+    return parts[0].size + parts[1].size;
 }
 
 static int entry_path(char *path, size_t path_size, const char *cache_dir,
@@ -74,13 +96,16 @@ static int entry_path(char *path, size_t path_size, const char *cache_dir,
     return cache_entry_path(path, path_size, cache_dir, CACHE_BOOT, hash, "");
 }
 
-static struct content_hash hash_entry(const uint8_t *header, const uint8_t *content,
-                                      uint64_t content_size)
+/* The hash of the header's page and of the content that follows it,
+ * given in count pieces. */
+static struct content_hash hash_entry(const uint8_t *header, const struct iovec *content,
+                                      size_t count)
 {
     struct content_hasher hasher;
     content_hasher_start(&hasher);
     content_hasher_add(&hasher, header + HASHED_FROM, BOOT_HEADER_SIZE - HASHED_FROM);
-    content_hasher_add(&hasher, content, content_size);
+    for (size_t i = 0; i < count; i++)
+        content_hasher_add(&hasher, content[i].iov_base, content[i].iov_len);
     return content_hasher_digest(&hasher);
 }
 
@@ -111,7 +136,8 @@ static const char *content_fault(const struct boot_entry *entry)
         mmap(NULL, entry->content_size, PROT_READ, MAP_PRIVATE, entry->fd, BOOT_HEADER_SIZE);
     if (content == MAP_FAILED)
         return "unreadable";
-    struct content_hash hash = hash_entry(entry->header, content, entry->content_size);
+    const struct iovec whole = {content, entry->content_size};
+    struct content_hash hash = hash_entry(entry->header, &whole, 1);
     munmap(content, entry->content_size);
     return content_hash_equal(&hash, &header->hash) ? NULL : "content does not match its hash";
 }
@@ -127,6 +153,7 @@ static void fill_image(struct image *image, const struct boot_entry *entry, cons
         .phdr_count = header->phdr_count,
         .phdr_size = header->phdr_size,
         .note = header->note,
+        .files = header->files,
     };
     for (unsigned i = 0; i < header->segment_count; i++) {
         const struct boot_segment *s = &header->segments[i];
@@ -196,25 +223,38 @@ int boot_cache_open(struct boot_entry *entry, struct image *image, const char *c
 
 /* Shared RAM (a snapshot's memfd) must hold the bytes itself: a mapping
  * over it would leave them out of the file. */
-static int copy_content(const struct boot_entry *entry, const struct guest_mem *mem)
+static int copy_part(const struct boot_entry *entry, const struct guest_mem *mem,
+                     const struct part *part, uint64_t offset)
 {
-    uint8_t *at = guest_mem_at(mem, KILN_IMAGE_BASE, entry->content_size);
+    uint8_t *at = guest_mem_at(mem, part->gpa, part->size);
     if (at == NULL)
         return -EFAULT;
-    if (lseek(entry->fd, BOOT_HEADER_SIZE, SEEK_SET) < 0)
+    if (lseek(entry->fd, (off_t)offset, SEEK_SET) < 0)
         return -errno;
-    ssize_t got = read_all(entry->fd, at, entry->content_size);
+    ssize_t got = read_all(entry->fd, at, part->size);
     if (got < 0)
         return -errno;
-    return (uint64_t)got == entry->content_size ? 0 : -EIO;
+    return (uint64_t)got == part->size ? 0 : -EIO;
+}
+
+static int map_part(const struct boot_entry *entry, const struct guest_mem *mem,
+                    const struct part *part, uint64_t offset)
+{
+    if (part->size == 0)
+        return 0;
+    if (mem->shared)
+        return copy_part(entry, mem, part, offset);
+    return guest_mem_map_file(mem, part->gpa, part->size, entry->fd, offset);
 }
 
 int boot_cache_map(const struct boot_entry *entry, const struct image *image,
                    const struct guest_mem *mem)
 {
-    int rc = mem->shared ? copy_content(entry, mem)
-                         : guest_mem_map_file(mem, KILN_IMAGE_BASE, entry->content_size, entry->fd,
-                                              BOOT_HEADER_SIZE);
+    struct part parts[2];
+    parts_of(image, parts);
+    int rc = map_part(entry, mem, &parts[0], BOOT_HEADER_SIZE);
+    if (rc == 0)
+        rc = map_part(entry, mem, &parts[1], BOOT_HEADER_SIZE + parts[0].size);
     if (rc != 0)
         return report("%s: cannot map the boot cache's memory: %s", image->name, strerror(-rc));
     return 0;
@@ -239,6 +279,7 @@ static void fill_header(struct boot_header *header, const struct image *image,
     header->note = image->note;
     header->phdr_count = image->phdr_count;
     header->phdr_size = image->phdr_size;
+    header->files = image->files;
     for (unsigned i = 0; i < image->segment_count; i++) {
         const struct image_segment *s = &image->segments[i];
         header->segments[i] = (struct boot_segment){
@@ -252,19 +293,22 @@ void boot_cache_save(const char *cache_dir, const struct content_hash *hash,
     char path[PATH_MAX];
     uint8_t page[BOOT_HEADER_SIZE] = {0};
     struct boot_header *header = (struct boot_header *)page;
-    uint64_t content_size = content_size_of(image);
+    struct part parts[2];
+    parts_of(image, parts);
     uint64_t phdr_bytes = (uint64_t)image->phdr_count * image->phdr_size;
-    const uint8_t *content = guest_mem_at(mem, KILN_IMAGE_BASE, content_size);
+    struct iovec pieces[3] = {{page, sizeof page}};
+    for (size_t i = 0; i < 2; i++)
+        pieces[i + 1] =
+            (struct iovec){guest_mem_at(mem, parts[i].gpa, parts[i].size), parts[i].size};
     if (entry_path(path, sizeof path, cache_dir, hash) != 0)
         return;
-    if (phdr_bytes > PHDR_ROOM || content == NULL) {
+    if (phdr_bytes > PHDR_ROOM || pieces[1].iov_base == NULL || pieces[2].iov_base == NULL) {
         say(verbose, "not kept, too many program headers", path);
         return;
     }
-    fill_header(header, image, hash, content_size);
+    fill_header(header, image, hash, parts[0].size + parts[1].size);
     memcpy(page + sizeof *header, image->phdrs, phdr_bytes);
-    header->hash = hash_entry(page, content, content_size);
-    struct iovec parts[] = {{page, sizeof page}, {(void *)content, content_size}};
+    header->hash = hash_entry(page, pieces + 1, 2);
     if (cache_entry_make_folder(path) == 0)
-        atomic_file_write(path, ENTRY_MODE, parts, sizeof parts / sizeof parts[0]);
+        atomic_file_write(path, ENTRY_MODE, pieces, 3);
 }

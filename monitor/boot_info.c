@@ -25,6 +25,7 @@ void boot_info_write(const struct guest_mem *mem, const struct boot_layout *layo
         .tsc_hz = layout->tsc_hz,
         .backed_low_end = backing->low_end,
         .backed_high_start = backing->high_start,
+        .volumes = layout->volumes,
     };
     set_clocks(info, layout->tsc);
 }

@@ -15,7 +15,8 @@ struct boot_layout {
     uint64_t heap_start;
     uint64_t stack_bottom;
     uint64_t tsc_hz;
-    uint64_t tsc; /* the guest's TSC just before this call */
+    uint64_t tsc;     /* the guest's TSC just before this call */
+    uint64_t volumes; /* the guest's struct kiln_volume_table, or 0 */
 };
 
 /* The host clocks read here are taken as the guest's time at layout->tsc:

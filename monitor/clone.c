@@ -22,6 +22,7 @@ int clone_create(struct clone *clone, const struct snapshot *snap, struct guest_
         .ram = VM_RAM_CLONED,
         .ram_fd = snap->memfd,
         .ram_present = snap->present,
+        .image_fd = snap->image.fd,
         .io = io,
         .timeout_ms = timeout_ms,
         .kvm_fd = snap->kvm_fd,

@@ -9,17 +9,42 @@
 #include "common/report.h"
 #include "crash.h"
 #include "hypercalls.h"
+#include "ram_backing.h"
 #include "timeout.h"
 
 /* The page table maps one large page for the doorbell; only its first
  * slots are calls, and hypercall_serve() rejects the rest by number. */
 #define DOORBELL_PAGE (2ull << 20)
 
+/* An access to RAM that KVM began as MMIO, having no slot there: the
+ * embedded files' first touch (ram_backing.h), or a later piece of the
+ * same instruction.  Backed now, RAM finishes the access. */
+static void on_ram_access(struct vm *vm)
+{
+    struct kvm_run *run = vm->run;
+    uint64_t addr = run->mmio.phys_addr;
+    int backed = ram_back_touched(vm, addr);
+    uint8_t *host = guest_mem_at(&vm->mem, addr, run->mmio.len);
+    if (backed < 0) {
+        vm_stop(vm, MONITOR_FAILED, 0);
+    } else if (backed == 0 || host == NULL || run->mmio.len > sizeof run->mmio.data) {
+        vm_crash(vm, "access to 0x%lx, memory the program never allocated", addr);
+    } else if (run->mmio.is_write) {
+        memcpy(host, run->mmio.data, run->mmio.len);
+    } else {
+        memcpy(run->mmio.data, host, run->mmio.len);
+    }
+}
+
 static void on_mmio(struct vm *vm)
 {
     const struct kvm_run *run = vm->run;
     uint64_t addr = run->mmio.phys_addr;
     uint64_t offset = addr - KILN_DOORBELL_GPA;
+    if (addr < vm->mem.size) {
+        on_ram_access(vm);
+        return;
+    }
     if (addr < KILN_DOORBELL_GPA || offset >= DOORBELL_PAGE) {
         vm_crash(vm, "access to 0x%lx, memory the program never allocated", addr);
         return;
@@ -48,8 +73,16 @@ static void on_io(struct vm *vm)
              run->io.direction == KVM_EXIT_IO_OUT ? "out" : "in", run->io.port);
 }
 
+/* KVM cannot emulate every instruction that may first touch the
+ * embedded files (an SSE one with a memory operand, on PVM): with their
+ * pages backed, the instruction runs again natively. */
 static void on_internal_error(struct vm *vm)
 {
+    int backed = vm->run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION ? ram_back_hole(vm) : 0;
+    if (backed < 0)
+        vm_stop(vm, MONITOR_FAILED, 0);
+    if (backed != 0)
+        return;
     vm_crash(vm, "KVM could not run the guest further (internal error, suberror %u)",
              vm->run->internal.suberror);
 }

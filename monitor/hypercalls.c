@@ -9,58 +9,22 @@
 
 #include "common/clock.h"
 #include "crash.h"
+#include "hypercall_args.h"
 #include "ram_backing.h"
+#include "volume_calls.h"
 
 typedef void hypercall_fn(struct vm *vm, uint32_t gpa);
-
-/* Why [gpa, gpa + len) is no place for a call's data, or NULL if it is
- * fine.  The first MiB holds the page tables, descriptors and boot info,
- * which ring 3 cannot write: the monitor must not write them for it. */
-static const char *range_refused(const struct vm *vm, uint64_t gpa, uint64_t len)
-{
-    if (guest_mem_at(&vm->mem, gpa, len) == NULL)
-        return "is outside guest memory";
-    if (gpa < KILN_IMAGE_BASE)
-        return "lies in the first MiB, which kiln reserves";
-    return NULL;
-}
-
-/* The host address of a call's argument block or buffer, or NULL after
- * ending the run with a line naming the call and the range.  for_write:
- * the monitor fills it (kiln serve's resets must know, see guest_mem.h). */
-static void *guest_range(struct vm *vm, const char *call, const char *what, uint64_t gpa,
-                         uint64_t len, bool for_write)
-{
-    const char *refused = range_refused(vm, gpa, len);
-    if (refused == NULL)
-        return for_write ? guest_mem_for_write(&vm->mem, gpa, len)
-                         : guest_mem_at(&vm->mem, gpa, len);
-    vm_crash(vm, "%s hypercall: %s at 0x%lx (%lu bytes) %s", call, what, gpa, len, refused);
-    return NULL;
-}
-
-/* Every call may write its answer into its argument block.  A misaligned
- * block would have the monitor access its fields misaligned,
- * which C leaves undefined; no compiler puts a struct there. */
-static void *args_at(struct vm *vm, const char *call, uint32_t gpa, uint64_t len, uint64_t align)
-{
-    if (gpa % align != 0) {
-        vm_crash(vm, "%s hypercall: argument block at 0x%x is not %lu-byte aligned", call, gpa,
-                 align);
-        return NULL;
-    }
-    return guest_range(vm, call, "argument block", gpa, len, true);
-}
 
 /* A buffer the call reads, or with for_write set, fills. */
 static void *buffer_at(struct vm *vm, const char *call, uint64_t gpa, uint64_t len, bool for_write)
 {
-    return guest_range(vm, call, "buffer", gpa, len, for_write);
+    return hypercall_range(vm, call, "buffer", gpa, len, for_write);
 }
 
 static void hc_write(struct vm *vm, uint32_t gpa)
 {
-    struct kiln_hc_io *args = args_at(vm, "WRITE", gpa, sizeof *args, _Alignof(struct kiln_hc_io));
+    struct kiln_hc_io *args =
+        hypercall_args(vm, "WRITE", gpa, sizeof *args, _Alignof(struct kiln_hc_io));
     if (args == NULL)
         return;
     struct kiln_hc_io io = *args;
@@ -75,7 +39,8 @@ static void hc_write(struct vm *vm, uint32_t gpa)
 
 static void hc_read(struct vm *vm, uint32_t gpa)
 {
-    struct kiln_hc_io *args = args_at(vm, "READ", gpa, sizeof *args, _Alignof(struct kiln_hc_io));
+    struct kiln_hc_io *args =
+        hypercall_args(vm, "READ", gpa, sizeof *args, _Alignof(struct kiln_hc_io));
     if (args == NULL)
         return;
     struct kiln_hc_io io = *args;
@@ -96,7 +61,7 @@ static void hc_read(struct vm *vm, uint32_t gpa)
 static void hc_walltime(struct vm *vm, uint32_t gpa)
 {
     struct kiln_hc_walltime *args =
-        args_at(vm, "WALLTIME", gpa, sizeof *args, _Alignof(struct kiln_hc_walltime));
+        hypercall_args(vm, "WALLTIME", gpa, sizeof *args, _Alignof(struct kiln_hc_walltime));
     if (args == NULL)
         return;
     args->ns = clock_ns(CLOCK_REALTIME);
@@ -105,7 +70,7 @@ static void hc_walltime(struct vm *vm, uint32_t gpa)
 static void hc_sleep(struct vm *vm, uint32_t gpa)
 {
     struct kiln_hc_sleep *args =
-        args_at(vm, "SLEEP", gpa, sizeof *args, _Alignof(struct kiln_hc_sleep));
+        hypercall_args(vm, "SLEEP", gpa, sizeof *args, _Alignof(struct kiln_hc_sleep));
     if (args == NULL)
         return;
     int64_t now = clock_ns(CLOCK_MONOTONIC);
@@ -123,7 +88,7 @@ static void hc_sleep(struct vm *vm, uint32_t gpa)
 static void hc_exit(struct vm *vm, uint32_t gpa)
 {
     struct kiln_hc_exit *args =
-        args_at(vm, "EXIT", gpa, sizeof *args, _Alignof(struct kiln_hc_exit));
+        hypercall_args(vm, "EXIT", gpa, sizeof *args, _Alignof(struct kiln_hc_exit));
     if (args != NULL)
         vm_stop(vm, MONITOR_EXITED, args->status & 0xff);
 }
@@ -131,7 +96,7 @@ static void hc_exit(struct vm *vm, uint32_t gpa)
 static void hc_abort(struct vm *vm, uint32_t gpa)
 {
     const struct kiln_hc_abort *args =
-        args_at(vm, "ABORT", gpa, sizeof *args, _Alignof(struct kiln_hc_abort));
+        hypercall_args(vm, "ABORT", gpa, sizeof *args, _Alignof(struct kiln_hc_abort));
     if (args != NULL)
         crash_report_abort(vm, args);
 }
@@ -139,7 +104,7 @@ static void hc_abort(struct vm *vm, uint32_t gpa)
 static void hc_memory(struct vm *vm, uint32_t gpa)
 {
     struct kiln_hc_memory *args =
-        args_at(vm, "MEMORY", gpa, sizeof *args, _Alignof(struct kiln_hc_memory));
+        hypercall_args(vm, "MEMORY", gpa, sizeof *args, _Alignof(struct kiln_hc_memory));
     if (args == NULL)
         return;
     struct kiln_hc_memory range = *args;
@@ -160,8 +125,8 @@ static void hc_memory(struct vm *vm, uint32_t gpa)
  * taken, and each request resumes it. */
 static void hc_ready(struct vm *vm, uint32_t gpa)
 {
-    if (args_at(vm, "READY", gpa, sizeof(struct kiln_hc_ready), _Alignof(struct kiln_hc_ready)) ==
-        NULL)
+    if (hypercall_args(vm, "READY", gpa, sizeof(struct kiln_hc_ready),
+                       _Alignof(struct kiln_hc_ready)) == NULL)
         return;
     if (!vm->serving || vm->ready_args != 0) {
         vm_crash(vm, "READY hypercall %s", vm->serving ? "made twice" : "outside kiln serve");
@@ -175,7 +140,7 @@ static void hc_ready(struct vm *vm, uint32_t gpa)
 static void hc_finish(struct vm *vm, uint32_t gpa)
 {
     struct kiln_hc_finish *args =
-        args_at(vm, "FINISH", gpa, sizeof *args, _Alignof(struct kiln_hc_finish));
+        hypercall_args(vm, "FINISH", gpa, sizeof *args, _Alignof(struct kiln_hc_finish));
     if (args == NULL)
         return;
     struct kiln_hc_finish finish = *args;
@@ -205,6 +170,14 @@ static const struct {
     [KILN_HC_MEMORY] = {"MEMORY", hc_memory},
     [KILN_HC_READY] = {"READY", hc_ready},
     [KILN_HC_FINISH] = {"FINISH", hc_finish},
+    [KILN_HC_OPEN] = {"OPEN", volume_call_open},
+    [KILN_HC_CLOSE] = {"CLOSE", volume_call_close},
+    [KILN_HC_PREAD] = {"PREAD", volume_call_pread},
+    [KILN_HC_PWRITE] = {"PWRITE", volume_call_pwrite},
+    [KILN_HC_STAT] = {"STAT", volume_call_stat},
+    [KILN_HC_DIRENTS] = {"DIRENTS", volume_call_dirents},
+    [KILN_HC_FILE] = {"FILE", volume_call_file},
+    [KILN_HC_PATH] = {"PATH", volume_call_path},
 };
 
 const char *hypercall_name(uint64_t nr)

@@ -1,6 +1,7 @@
 #include "image.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <gelf.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -168,6 +169,15 @@ static const struct image_segment *executable_segment_holding(const struct image
     return NULL;
 }
 
+/* Ring-0 code must not lie in pages kiln serve's reset does not count as
+ * code (reset.c). */
+static int check_entry_outside_files(const struct image *image, const char *what, uint64_t gpa)
+{
+    if (!image_files_hold(&image->files, gpa))
+        return 0;
+    return reject(image, "%s 0x%lx lies in the embedded files", what, gpa);
+}
+
 static int check_note(struct image *image)
 {
     const struct kiln_note *note = &image->note;
@@ -189,6 +199,9 @@ static int check_note(struct image *image)
                                     KILN_EXCEPTION_VECTORS * KILN_EXCEPTION_STUB_SIZE))
         return reject(image, "exception entries 0x%lx are not in an executable segment",
                       note->exception_entries);
+    if (check_entry_outside_files(image, "syscall entry", note->syscall_entry) != 0 ||
+        check_entry_outside_files(image, "exception entries", note->exception_entries) != 0)
+        return -1;
     return 0;
 }
 
@@ -204,16 +217,21 @@ int image_parse(struct image *image, const char *name, uint8_t *bytes, size_t si
     int rc = check_header(image, elf);
     if (rc == 0)
         rc = read_program_headers(image, elf);
+    image->files = image_files_locate(bytes, size);
+    if (rc == 0)
+        rc = image_files_check(image, true);
     if (rc == 0)
         rc = check_note(image);
     elf_end(elf);
     return rc;
 }
 
-int image_map(struct mapped_file *file, const char *path, const char *name)
+int image_map(struct mapped_file *file, int *fd, const char *path, const char *name)
 {
     const struct image named = {.name = name};
-    int rc = mapped_file_open(file, path);
+    *file = (struct mapped_file){0};
+    *fd = open(path, O_RDONLY | O_CLOEXEC);
+    int rc = *fd >= 0 ? mapped_file_map(file, *fd) : -errno;
     if (rc == -EISDIR || rc == -EINVAL)
         return reject(&named, "not a regular file");
     if (rc != 0)
@@ -234,6 +252,8 @@ int image_check(struct image *image)
             return -1;
         extend_end(image, &image->segments[i]);
     }
+    if (image_files_check(image, false) != 0)
+        return -1;
     return check_note(image);
 }
 
@@ -252,6 +272,20 @@ int image_check_fits(const struct image *image, uint64_t ram_limit)
     return 0;
 }
 
+/* A segment's file bytes but the files' pages, which image_files_check()
+ * put wholly inside one segment if at all. */
+static void copy_around_files(uint8_t *dst, const uint8_t *src, const struct image_segment *s,
+                              const struct image_files *files)
+{
+    uint64_t skip_from = s->file_size, skip_to = s->file_size;
+    if (files->size != 0 && files->gpa >= s->gpa && files->gpa - s->gpa < s->file_size) {
+        skip_from = files->gpa - s->gpa;
+        skip_to = skip_from + files->size;
+    }
+    memcpy(dst, src, skip_from);
+    memcpy(dst + skip_to, src + skip_to, s->file_size - skip_to);
+}
+
 int image_load(const struct image *image, const struct guest_mem *mem)
 {
     for (unsigned i = 0; i < image->segment_count; i++) {
@@ -259,7 +293,7 @@ int image_load(const struct image *image, const struct guest_mem *mem)
         uint8_t *dst = guest_mem_at(mem, s->gpa, s->mem_size);
         if (dst == NULL)
             return reject(image, "segment %u does not fit guest memory", i);
-        memcpy(dst, image->bytes + s->file_offset, s->file_size);
+        copy_around_files(dst, image->bytes + s->file_offset, s, &image->files);
     }
     return 0;
 }

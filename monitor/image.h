@@ -14,6 +14,7 @@
 
 #include "common/mapped_file.h"
 #include "guest_mem.h"
+#include "image_files.h"
 
 #define IMAGE_MAX_SEGMENTS 8
 
@@ -37,11 +38,13 @@ struct image {
     uint16_t phdr_count;
     uint16_t phdr_size;
     struct kiln_note note;
+    struct image_files files; /* the pages mapped from the file, never copied */
 };
 
-/* Maps the file at path for image_parse; reports (as name) and returns -1
- * when it cannot, or when the file is empty. */
-int image_map(struct mapped_file *file, const char *path, const char *name);
+/* Maps the file at path for image_parse, leaving it open at *fd (its
+ * embedded files are mapped from there; close it either way); reports (as
+ * name) and returns -1 when it cannot, or when the file is empty. */
+int image_map(struct mapped_file *file, int *fd, const char *path, const char *name);
 
 /* Checks an image already in memory; name is only used in messages. */
 int image_parse(struct image *image, const char *name, uint8_t *bytes, size_t size);
@@ -57,7 +60,8 @@ bool image_holds_code(const struct image *image, uint64_t addr);
  * where the stack's guard page starts; reports if they do not. */
 int image_check_fits(const struct image *image, uint64_t ram_limit);
 
-/* Copies the segments into guest RAM that image_check_fits() approved. */
+/* Copies the segments into guest RAM that image_check_fits() approved,
+ * all but the embedded files' pages, which image_files_map() maps. */
 int image_load(const struct image *image, const struct guest_mem *mem);
 
 #endif

@@ -33,6 +33,9 @@ struct monitor_result monitor_run(const struct monitor_options *options)
         .kvm_fd = -1,
         .cache_dir = options->cache_dir,
         .trace = tracing,
+        .volumes = options->volumes,
+        .volume_count = options->volume_count,
+        .workdir = options->workdir,
     };
     struct vm vm;
     if (vm_create(&vm, &config) == 0 &&

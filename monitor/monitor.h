@@ -11,6 +11,13 @@
 
 #include "common/content_hash.h"
 
+/* A host folder the guest sees at a folder of its own (kiln run -v). */
+struct monitor_volume {
+    const char *host;  /* opened once, when the VM is made */
+    const char *guest; /* absolute, normalized, not "/" */
+    bool read_only;
+};
+
 struct monitor_options {
     const char *image_path;
     const char *name;    /* what messages call the program; NULL: image_path */
@@ -25,6 +32,9 @@ struct monitor_options {
     bool trace_boot;                       /* print where the time went on stderr */
     bool confine;                          /* seccomp before the run loop (syscall_filter.h): for a
                                               process that does nothing after the run but exit */
+    const struct monitor_volume *volumes;  /* at most KILN_VOLUME_MAX, apart (no two nest) */
+    unsigned volume_count;
+    const char *workdir; /* the program's working folder; NULL: "/" */
 };
 
 enum monitor_outcome {

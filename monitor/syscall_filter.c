@@ -15,6 +15,7 @@
 
 #include "common/cache_entry.h"
 #include "common/report.h"
+#include "volumes.h"
 
 #define ARGS_MAX  2
 #define RULES_MAX 64
@@ -60,6 +61,17 @@ static const int any_arguments[] = {
     SCMP_SYS(exit_group),
 };
 
+/* What serving volumes takes (volume_calls.c), only for a run that has
+ * them: lookups beneath a folder the monitor holds (openat2, whose
+ * RESOLVE_IN_ROOT keeps them there), the bytes and entries of open
+ * files, and the operations on a name in a folder it resolved. */
+static const int volume_calls[] = {
+    SCMP_SYS(openat2),   SCMP_SYS(pread64),    SCMP_SYS(pwrite64),   SCMP_SYS(getdents64),
+    SCMP_SYS(fstat),     SCMP_SYS(newfstatat), SCMP_SYS(mkdirat),    SCMP_SYS(unlinkat),
+    SCMP_SYS(renameat2), SCMP_SYS(symlinkat),  SCMP_SYS(readlinkat), SCMP_SYS(ftruncate),
+    SCMP_SYS(fsync),     SCMP_SYS(utimensat),  SCMP_SYS(fchmod),     SCMP_SYS(lseek),
+};
+
 /* What the run loop asks of the vCPU: running it, and a crash report's
  * registers. */
 static const unsigned long vcpu_requests[] = {KVM_RUN, KVM_GET_REGS, KVM_GET_SREGS};
@@ -103,7 +115,7 @@ static const unsigned long worker_requests[] = {
 
 /* The run loop's: a read, three writes, two for RAM growth, one for mmap;
  * a worker's: one write, one mmap, one mprotect. */
-_Static_assert(COUNT(any_arguments) + COUNT(vcpu_requests) + 7 <= RULES_MAX,
+_Static_assert(COUNT(any_arguments) + COUNT(vcpu_requests) + 7 + COUNT(volume_calls) <= RULES_MAX,
                "RULES_MAX holds every rule of the run loop");
 _Static_assert(COUNT(any_arguments) + COUNT(worker_any_arguments) + COUNT(worker_requests) + 3 <=
                    RULES_MAX,
@@ -181,6 +193,8 @@ static void run_rules(struct rules *rules, const struct vm *vm)
     add_vcpu_requests(rules, vm);
     add_ram_growth(rules, vm);
     add_no_exec(rules, SCMP_SYS(mmap));
+    if (vm->volumes != NULL && vm->volumes->count > 0)
+        add_all(rules, volume_calls, COUNT(volume_calls));
 }
 
 /* A kiln serve worker: the guest's stdio is buffers; writes go to the

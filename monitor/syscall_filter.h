@@ -5,9 +5,10 @@
  * it serves on the guest's stdio, clocks and sleeping, the timeout's
  * signals, memory for the allocator, and teardown.  A kiln serve worker
  * needs besides what resets and rebuilds its VM and what hands a job back.
- * Neither can open a file, run a program, map executable memory or reach
- * the network, whatever a guest that found a bug in the monitor makes it
- * do.  The HTTP thread runs no guest and is not confined.
+ * Neither can open a file (but, in a run with volumes, by a lookup from a
+ * volume's folder), run a program, map executable memory or reach the
+ * network, whatever a guest that found a bug in the monitor makes it do.
+ * The HTTP thread runs no guest and is not confined.
  */
 #ifndef KILN_SYSCALL_FILTER_H
 #define KILN_SYSCALL_FILTER_H

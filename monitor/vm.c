@@ -23,6 +23,7 @@
 #include "image.h"
 #include "ram_backing.h"
 #include "timeout.h"
+#include "volumes.h"
 
 #define KVM_DEVICE "/dev/kvm"
 
@@ -82,12 +83,17 @@ static int enable_manual_dirty_log(const struct vm *vm)
 
 /* A clone's RAM: the snapshot's pages copy-on-write, the others
  * anonymous, so that pages the snapshot never had cost nothing shared;
- * the monitor's writes to it are noted for the reset. */
+ * the embedded files, which the snapshot mapped from the image file and
+ * so never held, mapped from there again.  The monitor's writes to it are
+ * noted for the reset. */
 static int map_cloned_ram(struct vm *vm, const struct vm_config *config)
 {
+    const struct image *image = config->image;
     int rc = guest_mem_map(&vm->mem, config->mem_size);
     if (rc == 0)
         rc = guest_mem_map_pages(&vm->mem, config->ram_fd, config->ram_present);
+    if (rc == 0)
+        rc = image_files_map(&image->files, &vm->mem, config->image_fd, image->size);
     if (rc == 0)
         rc = guest_mem_track_writes(&vm->mem);
     return rc;
@@ -174,9 +180,10 @@ int vm_create(struct vm *vm, const struct vm_config *config)
         .trace = config->trace,
         .cache_dir = config->cache_dir,
     };
-    if (check_memory(config->image, config->mem_size) != 0 || open_vm(vm, config->kvm_fd) != 0 ||
-        map_ram(vm, config) != 0 || back_ram(vm, config->ram) != 0 || create_vcpu(vm) != 0 ||
-        set_cpuid(vm, config->cpuid) != 0)
+    if (check_memory(config->image, config->mem_size) != 0 ||
+        volumes_open(&vm->volumes, config->volumes, config->volume_count, config->workdir) != 0 ||
+        open_vm(vm, config->kvm_fd) != 0 || map_ram(vm, config) != 0 ||
+        back_ram(vm, config->ram) != 0 || create_vcpu(vm) != 0 || set_cpuid(vm, config->cpuid) != 0)
         return -1;
     return vm->timeout_ms != 0 ? timeout_attach(vm) : 0;
 }
@@ -193,6 +200,8 @@ void vm_destroy(struct vm *vm)
     if (vm->owns_kvm_fd && vm->kvm_fd >= 0)
         close(vm->kvm_fd);
     guest_mem_unmap(&vm->mem);
+    volumes_close(vm->volumes);
+    vm->volumes = NULL;
     vm->run = NULL;
     vm->kvm_fd = vm->vm_fd = vm->vcpu_fd = -1;
 }

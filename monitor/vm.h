@@ -19,12 +19,15 @@
 
 /* What of guest RAM KVM has as memory slots (ram_backing.c). */
 struct ram_backing {
-    uint64_t low_end;    /* [0, low_end) is backed */
+    uint64_t low_end;    /* [0, low_end) is backed, but for the hole */
     uint64_t high_start; /* [high_start, RAM's end) is backed */
+    uint64_t hole_start; /* [hole_start, hole_end): the embedded files, */
+    uint64_t hole_end;   /* backed when first touched (then empty) */
     uint32_t slots;
 };
 
 struct image;
+struct volumes;
 
 struct vm {
     const char *name;          /* the image, for messages */
@@ -47,8 +50,9 @@ struct vm {
     uint32_t ready_args; /* READY's argument block, once the guest made it */
     bool stopped;
     struct monitor_result result;
-    struct trace *trace;   /* NULL unless --trace-boot */
-    const char *cache_dir; /* the cache's root; NULL: none */
+    struct trace *trace;     /* NULL unless --trace-boot */
+    const char *cache_dir;   /* the cache's root; NULL: none */
+    struct volumes *volumes; /* NULL: no volumes and no working folder */
 };
 
 /* Where a VM's RAM comes from and how KVM has it. */
@@ -60,7 +64,8 @@ enum vm_ram {
      * a snapshot being taken. */
     VM_RAM_SHARED,
     /* The pages ram_present marks mapped copy-on-write from ram_fd, the
-     * rest zero, all one dirty-logged slot that a reset reads: a clone. */
+     * image's embedded files from image_fd, the rest zero, all one
+     * dirty-logged slot that a reset reads: a clone. */
     VM_RAM_CLONED,
 };
 
@@ -72,14 +77,18 @@ struct vm_config {
     enum vm_ram ram;
     int ram_fd;                  /* VM_RAM_SHARED and VM_RAM_CLONED */
     const uint64_t *ram_present; /* VM_RAM_CLONED: a bitmap of ram_fd's pages */
+    int image_fd; /* VM_RAM_CLONED: the image file, whose embedded files ram_fd leaves out */
     struct guest_io io;
     uint64_t timeout_ms;            /* per run; 0: none */
     int kvm_fd;                     /* an open /dev/kvm to share; -1: open one */
     const struct kvm_cpuid2 *cpuid; /* the guest's CPUID; NULL: what KVM supports */
     const char *cache_dir;          /* the caches (CPUID, seccomp) to use; NULL: none */
     struct trace *trace;
-    bool serving;        /* READY is taken */
-    uint32_t ready_args; /* a clone's: READY made already */
+    bool serving;                         /* READY is taken */
+    uint32_t ready_args;                  /* a clone's: READY made already */
+    const struct monitor_volume *volumes; /* host folders, opened here (volumes.h) */
+    unsigned volume_count;
+    const char *workdir; /* the program's working folder; NULL: "/" */
 };
 
 /* The fields every VM starts with: no descriptors, and a failure until

@@ -55,6 +55,11 @@ static int64_t clock_now_ns(enum clock_base base)
     return clock_base_ns(base) + (int64_t)kiln_clock_since_boot_ns();
 }
 
+int64_t kiln_clock_realtime_ns(void)
+{
+    return clock_now_ns(CLOCK_BASE_REALTIME);
+}
+
 /* Which timeline a clock id follows; false for ids Linux would refuse
  * (negative ids name other processes' CPU clocks). */
 static bool clock_base_of(int64_t id, enum clock_base *base)

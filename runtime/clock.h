@@ -18,4 +18,7 @@ syscall_handler kiln_sys_clock_nanosleep;
 /* Nanoseconds since boot (sysinfo's uptime). */
 uint64_t kiln_clock_since_boot_ns(void);
 
+/* CLOCK_REALTIME in nanoseconds (file times). */
+int64_t kiln_clock_realtime_ns(void);
+
 #endif

@@ -59,7 +59,6 @@ static inline int64_t hypercall_ready(void *block, uint64_t size)
     return args.result;
 }
 
-/* The monitor ends the run here; spin should the call ever return. */
 /* Backs [start, end) and returns what is backed now; the monitor ends the
  * run rather than return having failed. */
 static inline struct kiln_hc_memory hypercall_memory(uint64_t start, uint64_t end)
@@ -69,6 +68,7 @@ static inline struct kiln_hc_memory hypercall_memory(uint64_t start, uint64_t en
     return args;
 }
 
+/* The monitor ends the run here; spin should the call ever return. */
 static inline _Noreturn void hypercall_exit(int32_t status)
 {
     struct kiln_hc_exit args = {.status = status};
@@ -82,6 +82,78 @@ static inline _Noreturn void hypercall_finish(int32_t status, const void *buf, u
     struct kiln_hc_finish args = {.status = status, .buf = (uint64_t)(uintptr_t)buf, .len = len};
     for (;;)
         kiln_hypercall(KILN_HC_FINISH, hypercall_gpa(&args));
+}
+
+/* Volumes (kiln/abi.h).  OPEN: a handle, or -errno. */
+static inline int64_t hypercall_open(uint32_t volume, const char *path, uint64_t path_len,
+                                     uint32_t flags, uint32_t mode)
+{
+    struct kiln_hc_open args = {.volume = volume,
+                                .flags = flags,
+                                .mode = mode,
+                                .path = (uint64_t)(uintptr_t)path,
+                                .path_len = path_len,
+                                .result = -EIO};
+    kiln_hypercall(KILN_HC_OPEN, hypercall_gpa(&args));
+    return args.result;
+}
+
+static inline int64_t hypercall_close(uint32_t handle)
+{
+    struct kiln_hc_close args = {.handle = handle, .result = -EIO};
+    kiln_hypercall(KILN_HC_CLOSE, hypercall_gpa(&args));
+    return args.result;
+}
+
+/* PREAD or PWRITE (nr) at offset, straight from or to buf: bytes, or -errno. */
+static inline int64_t hypercall_file_io(uint32_t nr, uint32_t handle, const void *buf, uint64_t len,
+                                        uint64_t offset)
+{
+    struct kiln_hc_file_io args = {.handle = handle,
+                                   .buf = (uint64_t)(uintptr_t)buf,
+                                   .len = len,
+                                   .offset = offset,
+                                   .result = -EIO};
+    kiln_hypercall(nr, hypercall_gpa(&args));
+    return args.result;
+}
+
+/* Of a path beneath a volume, or of a handle with KILN_STAT_HANDLE. */
+static inline int64_t hypercall_stat(uint32_t volume, uint32_t handle, uint32_t flags,
+                                     const char *path, uint64_t path_len, struct kiln_stat *st)
+{
+    struct kiln_hc_stat args = {.volume = volume,
+                                .handle = handle,
+                                .flags = flags,
+                                .path = (uint64_t)(uintptr_t)path,
+                                .path_len = path_len,
+                                .stat = (uint64_t)(uintptr_t)st,
+                                .result = -EIO};
+    kiln_hypercall(KILN_HC_STAT, hypercall_gpa(&args));
+    return args.result;
+}
+
+static inline int64_t hypercall_dirents(uint32_t handle, void *buf, uint64_t len)
+{
+    struct kiln_hc_dirents args = {
+        .handle = handle, .buf = (uint64_t)(uintptr_t)buf, .len = len, .result = -EIO};
+    kiln_hypercall(KILN_HC_DIRENTS, hypercall_gpa(&args));
+    return args.result;
+}
+
+static inline int64_t hypercall_file(uint32_t handle, uint32_t op, uint64_t arg)
+{
+    struct kiln_hc_file args = {.handle = handle, .op = op, .arg = arg, .result = -EIO};
+    kiln_hypercall(KILN_HC_FILE, hypercall_gpa(&args));
+    return args.result;
+}
+
+/* PATH: the caller fills args (on its stack) but for the result. */
+static inline int64_t hypercall_path(struct kiln_hc_path *args)
+{
+    args->result = -EIO;
+    kiln_hypercall(KILN_HC_PATH, hypercall_gpa(args));
+    return args->result;
 }
 
 /* Reports the program's death to the monitor, which ends the run; the

@@ -23,8 +23,8 @@
 #include "memory.h"
 #include "boot_info.h"
 #include "bytes.h"
+#include "file_mmap.h"
 #include "hypercall.h"
-#include "io.h"
 #include <errno.h>
 #include <stdbool.h>
 #include <sys/mman.h>
@@ -422,24 +422,33 @@ long kiln_sys_brk(const struct syscall_args *args)
     return (long)set_break(memory_get(), args->arg1);
 }
 
-long kiln_sys_mmap(const struct syscall_args *args)
+long kiln_memory_map(uint64_t addr, uint64_t len, int flags)
 {
-    uint64_t addr = args->arg1;
-    uint64_t len = args->arg2;
-    int flags = (int)args->arg4;
-    int fd = (int)args->arg5;
-    uint64_t offset = args->arg6;
-    int type = flags & MAP_TYPE;
-
-    if (!(flags & MAP_ANONYMOUS))
-        return kiln_io_fd_open(fd) ? -ENODEV : -EBADF;
-    if ((type != MAP_PRIVATE && type != MAP_SHARED) || len == 0 || !page_aligned(offset))
-        return -EINVAL;
     if (!round_to_pages(len, &len))
         return -ENOMEM;
     if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE))
         return map_fixed(memory_get(), addr, len, flags & MAP_FIXED_NOREPLACE);
     return map_anywhere(memory_get(), len);
+}
+
+void kiln_memory_unmap(uint64_t addr, uint64_t len)
+{
+    if (round_to_pages(len, &len))
+        release(memory_get(), addr, addr + len);
+}
+
+long kiln_sys_mmap(const struct syscall_args *args)
+{
+    uint64_t len = args->arg2;
+    int flags = (int)args->arg4;
+    int type = flags & MAP_TYPE;
+
+    if ((type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE) || len == 0 ||
+        !page_aligned(args->arg6))
+        return -EINVAL;
+    if (!(flags & MAP_ANONYMOUS))
+        return kiln_file_mmap(args);
+    return kiln_memory_map(args->arg1, len, flags);
 }
 
 long kiln_sys_munmap(const struct syscall_args *args)
@@ -498,6 +507,12 @@ long kiln_sys_madvise(const struct syscall_args *args)
     if ((int)args->arg3 == MADV_DONTNEED)
         zero_reused(m, addr, addr + len);
     return 0;
+}
+
+void *kiln_pages_alloc(uint64_t len)
+{
+    long addr = map_anywhere(memory_get(), len);
+    return addr < 0 ? NULL : (void *)(uintptr_t)addr;
 }
 
 uint64_t kiln_memory_free_bytes(void)

@@ -77,12 +77,24 @@ static uint64_t random_word(struct random_state *state)
     return xorshift_next(state);
 }
 
+void kiln_random_fill(void *buf, uint64_t len)
+{
+    unsigned char *bytes = buf;
+    struct random_state *state = random_get();
+
+    for (uint64_t done = 0; done < len;) {
+        uint64_t word = random_word(state);
+        uint64_t chunk = len - done < sizeof word ? len - done : sizeof word;
+        bytes_copy(bytes + done, &word, chunk);
+        done += chunk;
+    }
+}
+
 long kiln_sys_getrandom(const struct syscall_args *args)
 {
-    unsigned char *buf = (unsigned char *)(uintptr_t)args->arg1;
+    void *buf = (void *)(uintptr_t)args->arg1;
     uint64_t len = args->arg2 < SYSCALL_MAX_RW_COUNT ? args->arg2 : SYSCALL_MAX_RW_COUNT;
     unsigned flags = (unsigned)args->arg3;
-    struct random_state *state = random_get();
 
     if ((flags & ~(unsigned)(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE)) ||
         (flags & (GRND_RANDOM | GRND_INSECURE)) == (GRND_RANDOM | GRND_INSECURE))
@@ -91,11 +103,6 @@ long kiln_sys_getrandom(const struct syscall_args *args)
         return 0;
     if (!user_range_ok(buf, len))
         return -EFAULT;
-    for (uint64_t done = 0; done < len;) {
-        uint64_t word = random_word(state);
-        uint64_t chunk = len - done < sizeof word ? len - done : sizeof word;
-        bytes_copy(buf + done, &word, chunk);
-        done += chunk;
-    }
+    kiln_random_fill(buf, len);
     return (long)len;
 }

@@ -1,5 +1,5 @@
 /*
- * getrandom: bytes from the CPU's RDRAND where it has one.
+ * getrandom and /dev/urandom: bytes from the CPU's RDRAND where it has one.
  */
 #ifndef KILN_RUNTIME_RANDOM_H
 #define KILN_RUNTIME_RANDOM_H
@@ -7,5 +7,8 @@
 #include "syscall.h"
 
 syscall_handler kiln_sys_getrandom;
+
+/* len random bytes into buf (memory the caller has checked). */
+void kiln_random_fill(void *buf, uint64_t len);
 
 #endif

@@ -63,7 +63,7 @@
 #define KILN_HC_MEMORY   6
 #define KILN_HC_READY    7
 #define KILN_HC_FINISH   8
-#define KILN_HC_OPEN     9  /* volumes: see "Volumes" below */
+#define KILN_HC_OPEN     9 /* volumes: see "Volumes" below */
 #define KILN_HC_CLOSE    10
 #define KILN_HC_PREAD    11
 #define KILN_HC_PWRITE   12
@@ -81,7 +81,7 @@
 #define KILN_ABORT_RUNTIME 2 /* the runtime hit an impossible state: detail = code */
 
 /* The embedded files: one read-only blob in the image's .kiln_files
- * section (its own PT_LOAD, page-aligned), which the runtime reads in
+ * section (page-aligned, at the end of the text segment), read in
  * place between the linker's __kiln_files_start and __kiln_files_end.  An
  * image without files has an empty section.  After the header come
  * entry_count entries in breadth-first order: entry 0 is the root, and the
@@ -99,7 +99,7 @@
  * monitor, which resolves it beneath HOST whatever its ".." and symlinks
  * say. */
 #define KILN_VOLUME_MAX       16
-#define KILN_VOLUME_READ_ONLY 0x1 /* kiln_volume.flags: writes answer EROFS */
+#define KILN_VOLUME_READ_ONLY 0x1  /* kiln_volume.flags: writes answer EROFS */
 #define KILN_PATH_MAX         4096 /* bytes of a path, NUL included, as Linux */
 #define KILN_HANDLES_MAX      256  /* open volume files per VM: more is EMFILE */
 
@@ -120,7 +120,7 @@
 #define KILN_PATH_SYMLINK  5 /* path: the new link; path2: its target text */
 #define KILN_PATH_READLINK 6 /* path2/path2_len: the buffer; result: bytes */
 #define KILN_PATH_TRUNCATE 7 /* arg[0]: the new size */
-#define KILN_PATH_UTIMENS  8 /* arg[0], arg[1]: atime, mtime (ns or KILN_TIME_*); flags: AT_SYMLINK_NOFOLLOW */
+#define KILN_PATH_UTIMENS  8 /* arg[0], arg[1]: atime, mtime (KILN_TIME_*); AT_SYMLINK_NOFOLLOW */
 #define KILN_PATH_CHMOD    9 /* mode */
 
 #define KILN_TIME_NOW  0x7fffffffffffffffll

@@ -31,11 +31,11 @@ flip_byte() {
 }
 
 @test "the first kiln run app.c builds, the second compiles nothing" {
-    run -0 --separate-stderr "$KILN" run -v app.c </dev/null
+    run -0 --separate-stderr "$KILN" run --verbose app.c </dev/null
     [ "$output" = "first" ]
     [[ "${stderr_lines[0]}" == "kiln: build cache: miss, "* ]]
     [[ "$stderr" == *"musl-gcc "* ]]
-    run -0 --separate-stderr "$KILN" run -v app.c </dev/null
+    run -0 --separate-stderr "$KILN" run --verbose app.c </dev/null
     [ "$output" = "first" ]
     [ "${#stderr_lines[@]}" -eq 2 ]
     [[ "${stderr_lines[0]}" == "kiln: build cache: hit, $KILN_CACHE_DIR/images/"*.kiln ]]
@@ -55,7 +55,7 @@ flip_byte() {
 @test "an edit to the .c file misses and rebuilds" {
     "$KILN" run app.c </dev/null
     sed -i 's/return 0/return 3/' app.c
-    run -3 --separate-stderr "$KILN" run -v app.c </dev/null
+    run -3 --separate-stderr "$KILN" run --verbose app.c </dev/null
     [ "$output" = "first" ]
     [[ "${stderr_lines[0]}" == "kiln: build cache: miss, no build of these sources"* ]]
     [[ "$stderr" == *"musl-gcc "* ]]
@@ -64,10 +64,10 @@ flip_byte() {
 @test "an edit to an included .h misses, names the header and rebuilds" {
     "$KILN" run app.c </dev/null
     echo '#define MESSAGE "second"' >message.h
-    run -0 --separate-stderr "$KILN" run -v app.c </dev/null
+    run -0 --separate-stderr "$KILN" run --verbose app.c </dev/null
     [ "$output" = "second" ]
     [ "${stderr_lines[0]}" = "kiln: build cache: miss, message.h changed" ]
-    run -0 --separate-stderr "$KILN" run -v app.c </dev/null
+    run -0 --separate-stderr "$KILN" run --verbose app.c </dev/null
     [[ "${stderr_lines[0]}" == "kiln: build cache: hit, "* ]]
 }
 
@@ -76,14 +76,14 @@ flip_byte() {
     mv message.h inc/
     "$KILN" run -I inc app.c </dev/null
     echo '#define MESSAGE "third"' >inc/message.h
-    run -0 --separate-stderr "$KILN" run -v -I inc app.c </dev/null
+    run -0 --separate-stderr "$KILN" run --verbose -I inc app.c </dev/null
     [ "$output" = "third" ]
     [ "${stderr_lines[0]}" = "kiln: build cache: miss, inc/message.h changed" ]
 }
 
 @test "other flags are another entry" {
     "$KILN" run app.c </dev/null
-    run -0 --separate-stderr "$KILN" run -v -O1 app.c </dev/null
+    run -0 --separate-stderr "$KILN" run --verbose -O1 app.c </dev/null
     [[ "${stderr_lines[0]}" == "kiln: build cache: miss, "* ]]
     [ "$(ls "$KILN_CACHE_DIR/images" | wc -l)" -eq 2 ]
 }
@@ -96,7 +96,7 @@ flip_byte() {
     [ "$output" = "first" ]
     assert_one_stderr_line
     [ "$stderr" = "kiln: $image: corrupt cache entry (content does not match its hash); removed, rebuilding it" ]
-    run -0 --separate-stderr "$KILN" run -v app.c </dev/null
+    run -0 --separate-stderr "$KILN" run --verbose app.c </dev/null
     [[ "${stderr_lines[0]}" == "kiln: build cache: hit, "* ]]
 }
 
@@ -119,7 +119,7 @@ flip_byte() {
     [ "$output" = "first" ]
     assert_one_stderr_line
     [ "$stderr" = "kiln: $boot: corrupt cache entry (content does not match its hash); removed, rebuilding it" ]
-    run -0 --separate-stderr "$KILN" run -v app.c </dev/null
+    run -0 --separate-stderr "$KILN" run --verbose app.c </dev/null
     [ "${stderr_lines[1]}" = "kiln: boot cache: hit, $boot" ]
 }
 
@@ -173,9 +173,9 @@ flip_byte() {
 
 @test "kiln run app.kiln says whether the boot cache had the image" {
     "$KILN" build app.c -o app.kiln
-    run -0 --separate-stderr "$KILN" run -v app.kiln </dev/null
+    run -0 --separate-stderr "$KILN" run --verbose app.kiln </dev/null
     [[ "$stderr" == "kiln: boot cache: miss, no entry, "* ]]
-    run -0 --separate-stderr "$KILN" run -v app.kiln </dev/null
+    run -0 --separate-stderr "$KILN" run --verbose app.kiln </dev/null
     [[ "$stderr" == "kiln: boot cache: hit, "* ]]
 }
 
@@ -191,7 +191,7 @@ flip_byte() {
     only_entry images >/dev/null
     only_entry boot >/dev/null
     only_entry deps >/dev/null
-    run -0 --separate-stderr "$KILN" run -v app.c </dev/null
+    run -0 --separate-stderr "$KILN" run --verbose app.c </dev/null
     [[ "${stderr_lines[0]}" == "kiln: build cache: hit, "* ]]
     [[ "${stderr_lines[1]}" == "kiln: boot cache: hit, "* ]]
 }

@@ -2,6 +2,7 @@
 #include <criterion/redirect.h>
 #include <elf.h>
 #include <limits.h>
+#include <sys/stat.h>
 
 #include <kiln/abi.h>
 
@@ -210,4 +211,38 @@ Test(boot_cache, an_entry_under_another_image_s_name_is_dropped, .init = cr_redi
 {
     save_and_damage(claim_another_image);
     expect_dropped("made for another image");
+}
+
+/* An image whose second page is embedded files: mapped from the image
+ * file at every boot, so the entry leaves them out. */
+static void give_files(void)
+{
+    image.segments[0].file_size = image.segments[0].mem_size = 3 * KILN_PAGE_SIZE;
+    image.files = (struct image_files){
+        .gpa = KILN_IMAGE_BASE + KILN_PAGE_SIZE, .file_offset = 0x5000, .size = KILN_PAGE_SIZE};
+    cr_assert_eq(image_check(&image), 0);
+    memset(guest_mem_at(&laid_out, image.files.gpa, KILN_PAGE_SIZE), 0xee, KILN_PAGE_SIZE);
+    memset(guest_mem_at(&laid_out, KILN_IMAGE_BASE + 2 * KILN_PAGE_SIZE, 8), 0x77, 8);
+}
+
+Test(boot_cache, keeps_the_embedded_files_out_of_the_entry)
+{
+    struct boot_entry entry;
+    struct image found;
+    struct guest_mem ram;
+    struct stat st;
+    give_files();
+    map_into(&ram, &entry, &found);
+    cr_assert_eq(stat(entry_path, &st), 0);
+    cr_assert_eq(st.st_size, BOOT_HEADER_SIZE + 2 * KILN_PAGE_SIZE);
+    cr_assert_eq(memcmp(&found.files, &image.files, sizeof image.files), 0);
+    const uint8_t *hole = guest_mem_at(&ram, image.files.gpa, KILN_PAGE_SIZE);
+    for (size_t i = 0; i < KILN_PAGE_SIZE; i++)
+        cr_assert_eq(hole[i], 0, "the files' page came from the entry");
+    cr_assert_eq(memcmp(guest_mem_at(&ram, KILN_IMAGE_BASE, KILN_PAGE_SIZE),
+                        guest_mem_at(&laid_out, KILN_IMAGE_BASE, KILN_PAGE_SIZE), KILN_PAGE_SIZE),
+                 0);
+    cr_assert_eq(*(uint8_t *)guest_mem_at(&ram, KILN_IMAGE_BASE + 2 * KILN_PAGE_SIZE, 1), 0x77);
+    guest_mem_unmap(&ram);
+    boot_cache_close(&entry);
 }

@@ -260,3 +260,37 @@ Test(build_options, refusals_print_nothing, .init = cr_redirect_stderr)
     fflush(stderr);
     cr_assert_stderr_eq_str("");
 }
+
+Test(build_options, files_go_under_root_unless_told)
+{
+    char *argv[] = {"build", "--files", "data.tar.gz", "--files", "site:/srv/www", "a.c"};
+    struct build_args args = parsed(ARGC(argv), argv);
+    cr_assert_eq(args.compile.files_count, 2);
+    cr_assert_str_eq(args.compile.files[0].path, "data.tar.gz");
+    cr_assert_str_eq(args.compile.files[0].guest_dir, "/");
+    cr_assert_str_eq(args.compile.files[1].path, "site");
+    cr_assert_str_eq(args.compile.files[1].guest_dir, "/srv/www");
+    options_free_build(&args);
+}
+
+Test(build_options, files_split_at_the_last_colon)
+{
+    char *argv[] = {"build", "--files=a:b.tar:/", "a.c"};
+    struct build_args args = parsed(ARGC(argv), argv);
+    cr_assert_str_eq(args.compile.files[0].path, "a:b.tar");
+    cr_assert_str_eq(args.compile.files[0].guest_dir, "/");
+    options_free_build(&args);
+}
+
+Test(build_options, files_with_a_relative_guest_folder_are_refused)
+{
+    char *argv[] = {"build", "--files", "data:srv", "a.c"};
+    assert_refused(ARGC(argv), argv,
+                   "--files: \"data:srv\": GUEST_DIR must be absolute (PATH:/folder)");
+}
+
+Test(build_options, files_without_a_path_are_refused)
+{
+    char *argv[] = {"build", "--files", ":/srv", "a.c"};
+    assert_refused(ARGC(argv), argv, "--files: \":/srv\" names no folder or archive");
+}

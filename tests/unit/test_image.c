@@ -243,3 +243,54 @@ Test(image_rejects, an_image_larger_than_the_ram_below_the_stack, .init = cr_red
         "kiln: app.kiln: needs memory up to 0x101000, past the stack's guard page at "
         "0x100000 (give it more with --mem)\n");
 }
+
+/* The embedded files' pages, as the boot cache gives them: they must lie
+ * in one segment's file bytes, page-aligned, and hold no ring-0 entry. */
+static int check_with_files(uint64_t gpa, uint64_t size)
+{
+    cr_assert_eq(parse(sizeof file), 0);
+    image.files = (struct image_files){.gpa = gpa, .file_offset = gpa - CODE_GPA, .size = size};
+    return image_check(&image);
+}
+
+Test(image, accepts_embedded_files_inside_a_segment)
+{
+    make_valid_image();
+    phdr[0].p_filesz = phdr[0].p_memsz = FILE_SIZE; /* one page: the files need their own */
+    cr_assert_eq(parse(sizeof file), 0);
+    image.segments[0].file_size = image.segments[0].mem_size = 2 * KILN_PAGE_SIZE;
+    image.files = (struct image_files){
+        .gpa = CODE_GPA + KILN_PAGE_SIZE, .file_offset = KILN_PAGE_SIZE, .size = KILN_PAGE_SIZE};
+    cr_assert_eq(image_check(&image), 0);
+}
+
+Test(image_rejects, embedded_files_outside_every_segment, .init = cr_redirect_stderr)
+{
+    make_valid_image();
+    cr_assert_eq(check_with_files(CODE_GPA + KILN_PAGE_SIZE, KILN_PAGE_SIZE), -1);
+    fflush(stderr);
+    cr_assert_stderr_eq_str("kiln: app.kiln: the embedded files (.kiln_files, 0x1000 bytes at "
+                            "0x101000) lie outside every segment\n");
+}
+
+Test(image_rejects, embedded_files_that_hold_the_syscall_entry, .init = cr_redirect_stderr)
+{
+    make_valid_image();
+    cr_assert_eq(check_with_files(CODE_GPA, KILN_PAGE_SIZE), -1);
+    fflush(stderr);
+    cr_assert_stderr_eq_str("kiln: app.kiln: syscall entry 0x100100 lies in the embedded files\n");
+}
+
+Test(image_rejects, embedded_files_not_page_aligned, .init = cr_redirect_stderr)
+{
+    make_valid_image();
+    cr_assert_eq(check_with_files(CODE_GPA + 0x800, KILN_PAGE_SIZE), -1);
+    fflush(stderr);
+    cr_assert_stderr_eq_str("kiln: app.kiln: the embedded files' pages are not page-aligned\n");
+}
+
+Test(image, an_image_without_a_files_section_maps_none)
+{
+    struct image_files files = image_files_locate(file, sizeof file);
+    cr_assert_eq(files.size, 0);
+}

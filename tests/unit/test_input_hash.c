@@ -10,6 +10,7 @@ static char dir[sizeof SCRATCH_TEMPLATE];
 static char runtime[PATH_MAX], source[PATH_MAX];
 static const char *sources[1];
 static struct build_options options;
+static struct files_blob files;
 static struct compiler_identity compiler = {"/usr/bin/musl-gcc", "gcc 12.2.0"};
 
 static void put_file(const char *path, const char *text)
@@ -36,6 +37,7 @@ static void set_up(void)
     scratch_path(source, sizeof source, path, "app.c");
     put_file(source, "int main(void) { return 0; }\n");
     sources[0] = source;
+    files = (struct files_blob){0};
     options = (struct build_options){
         .sources = sources, .source_count = 1, .default_mem = 128ull << 20, .runtime_dir = runtime};
 }
@@ -52,7 +54,7 @@ static struct content_hash key(void)
     struct input_hash inputs;
     snprintf(cwd, sizeof cwd, "%s", options.sources[0]);
     *strrchr(cwd, '/') = '\0';
-    cr_assert_eq(input_hash_start(&inputs, &options, &compiler, cwd), 0);
+    cr_assert_eq(input_hash_start(&inputs, &options, &compiler, &files, cwd), 0);
     return inputs.sources_key;
 }
 
@@ -128,6 +130,30 @@ Test(input_hash, changes_with_the_runtime_bytes)
     expect_key_changes(rebuild_runtime);
 }
 
+static uint8_t embedded[] = "one embedded byte then another";
+
+static void embed_files(void)
+{
+    files = (struct files_blob){embedded, sizeof embedded};
+}
+
+static void change_an_embedded_byte(void)
+{
+    embedded[0] ^= 1;
+}
+
+Test(input_hash, changes_with_embedded_files)
+{
+    files = (struct files_blob){0};
+    expect_key_changes(embed_files);
+}
+
+Test(input_hash, changes_with_an_embedded_byte)
+{
+    embed_files();
+    expect_key_changes(change_an_embedded_byte);
+}
+
 static void upgrade_compiler(void)
 {
     snprintf(compiler.version, sizeof compiler.version, "gcc 13.1.0");
@@ -194,7 +220,7 @@ Test(input_hash, adds_each_header_path_and_bytes)
     char cwd[PATH_MAX];
     struct input_hash inputs;
     snprintf(cwd, sizeof cwd, "%s/a", dir);
-    cr_assert_eq(input_hash_start(&inputs, &options, &compiler, cwd), 0);
+    cr_assert_eq(input_hash_start(&inputs, &options, &compiler, &files, cwd), 0);
     struct input_file headers[] = {{"./app.h", content_hash_of("a", 1)}};
     struct content_hash none = input_hash_finish(&inputs, headers, 0);
     struct content_hash one = input_hash_finish(&inputs, headers, 1);
@@ -215,7 +241,7 @@ Test(input_hash, reports_an_unreadable_source, .init = cr_redirect_stderr)
     set_up();
     snprintf(cwd, sizeof cwd, "%s/a", dir);
     sources[0] = "/nonexistent/app.c";
-    cr_assert_eq(input_hash_start(&inputs, &options, &compiler, cwd), -1);
+    cr_assert_eq(input_hash_start(&inputs, &options, &compiler, &files, cwd), -1);
     fflush(stderr);
     cr_assert_stderr_eq_str("kiln: /nonexistent/app.c: cannot read: No such file or directory\n");
     tear_down();

@@ -15,7 +15,7 @@ static void compile(const struct build_options *options, size_t index)
 
 static void link_objects(const struct build_options *options, const char *const *objects)
 {
-    cr_assert_eq(musl_command_link(&command, options, objects, "out/app.kiln.tmp-1"), 0);
+    cr_assert_eq(musl_command_link(&command, options, objects, NULL, "out/app.kiln.tmp-1"), 0);
 }
 
 static void teardown(void)

@@ -1,7 +1,9 @@
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "cmd/options.h"
+#include "cmd/volume_options.h"
 
 #define ARGC(argv) ((int)(sizeof(argv) / sizeof(argv)[0]))
 
@@ -131,7 +133,7 @@ Test(run_options, bad_timeout_says_why)
 
 Test(run_options, build_options_apply_to_sources)
 {
-    char *argv[] = {"run", "-O0", "-I", "inc", "-DX", "-lm", "-v", "app.c"};
+    char *argv[] = {"run", "-O0", "-I", "inc", "-DX", "-lm", "--verbose", "app.c"};
     struct run_args args = parsed(ARGC(argv), argv);
     cr_assert_eq(args.compile.cflag_count, 5);
     cr_assert_str_eq(args.compile.cflags[0], "-O0");
@@ -256,4 +258,101 @@ Test(run_options, missing_library_is_refused)
 {
     char *argv[] = {"run", "app.c", "-l"};
     assert_refused(ARGC(argv), argv, "-l needs a library name");
+}
+
+Test(run_options, files_go_with_sources)
+{
+    char *argv[] = {"run", "--files", "data:/srv", "app.c"};
+    struct run_args args = parsed(ARGC(argv), argv);
+    cr_assert_eq(args.compile.files_count, 1);
+    cr_assert_str_eq(args.compile.files[0].guest_dir, "/srv");
+    options_free_run(&args);
+}
+
+Test(run_options, files_with_an_image_are_refused)
+{
+    char *argv[] = {"run", "--files", "data", "app.kiln"};
+    assert_refused(ARGC(argv), argv,
+                   "--files goes with .c files: an image holds the files it was built with");
+}
+
+Test(run_options, volumes_are_docker_s_v_with_normalized_guest_folders)
+{
+    char *argv[] = {"run", "-v",          "/srv/data:/data/", "--volume=cache:/var//cache/./x:ro",
+                    "-w",  "/data/./in/", "app.kiln"};
+    struct run_args args = parsed(ARGC(argv), argv);
+    const struct volume_args *volumes = args.volumes;
+    cr_assert_eq(volumes->count, 2);
+    cr_assert_str_eq(volumes->list[0].host, "/srv/data");
+    cr_assert_str_eq(volumes->list[0].guest, "/data");
+    cr_assert_not(volumes->list[0].read_only);
+    cr_assert_str_eq(volumes->list[1].host, "cache");
+    cr_assert_str_eq(volumes->list[1].guest, "/var/cache/x");
+    cr_assert(volumes->list[1].read_only);
+    cr_assert_str_eq(volumes->workdir, "/data/in");
+    cr_assert_not(args.compile.verbose);
+    options_free_run(&args);
+}
+
+Test(run_options, rw_is_the_default_mode)
+{
+    char *argv[] = {"run", "-v", "a:/a:rw", "-w", "/", "app.kiln"};
+    struct run_args args = parsed(ARGC(argv), argv);
+    cr_assert_not(args.volumes->list[0].read_only);
+    cr_assert_str_eq(args.volumes->workdir, "", "-w / is the default");
+    options_free_run(&args);
+}
+
+Test(run_options, volumes_that_share_or_nest_guest_folders_are_refused)
+{
+    char *same[] = {"run", "-v", "a:/data", "-v", "b:/data/", "app.kiln"};
+    char *nested[] = {"run", "-v", "a:/data/sub", "-v", "b:/data", "app.kiln"};
+    char *apart[] = {"run", "-v", "a:/data", "-v", "b:/database", "app.kiln"};
+    assert_refused(ARGC(same), same,
+                   "-v: the guest folders /data and /data overlap (volumes may not share a "
+                   "folder or nest)");
+    assert_refused(ARGC(nested), nested,
+                   "-v: the guest folders /data/sub and /data overlap (volumes may not share "
+                   "a folder or nest)");
+    struct run_args args = parsed(ARGC(apart), apart);
+    cr_assert_eq(args.volumes->count, 2);
+    options_free_run(&args);
+}
+
+Test(run_options, a_volume_needs_host_and_absolute_guest_folders)
+{
+    char *no_guest[] = {"run", "-v", "/srv", "app.kiln"};
+    char *no_host[] = {"run", "-v", ":/data", "app.kiln"};
+    char *relative[] = {"run", "-v", "/srv:data", "app.kiln"};
+    char *root[] = {"run", "-v", "/srv:/", "app.kiln"};
+    char *dotdot[] = {"run", "-v", "/srv:/a/../b", "app.kiln"};
+    char *mode[] = {"run", "-v", "/srv:/data:rx", "app.kiln"};
+    assert_refused(ARGC(no_guest), no_guest, "-v: \"/srv\" is not HOST_DIR:GUEST_DIR[:ro|:rw]");
+    assert_refused(ARGC(no_host), no_host, "-v: \":/data\" is not HOST_DIR:GUEST_DIR[:ro|:rw]");
+    assert_refused(ARGC(relative), relative, "-v \"/srv:data\": the guest folder is not absolute");
+    assert_refused(ARGC(root), root, "-v \"/srv:/\": the guest folder may not be /");
+    assert_refused(ARGC(dotdot), dotdot,
+                   "-v \"/srv:/a/../b\": a \"..\" component, which could leave the guest "
+                   "folder");
+    assert_refused(ARGC(mode), mode, "-v: \"/srv:/data:rx\" is not HOST_DIR:GUEST_DIR[:ro|:rw]");
+}
+
+Test(run_options, at_most_sixteen_volumes)
+{
+    char *argv[2 + 2 * (KILN_VOLUME_MAX + 1)] = {"run"};
+    static char specs[KILN_VOLUME_MAX + 1][16];
+    int argc = 1;
+    for (int i = 0; i <= KILN_VOLUME_MAX; i++) {
+        snprintf(specs[i], sizeof specs[i], "h:/v%d", i);
+        argv[argc++] = "-v";
+        argv[argc++] = specs[i];
+    }
+    argv[argc++] = "app.kiln";
+    assert_refused(argc, argv, "-v: more than 16 volumes");
+}
+
+Test(run_options, workdir_must_be_absolute)
+{
+    char *argv[] = {"run", "-w", "data", "app.kiln"};
+    assert_refused(ARGC(argv), argv, "-w \"data\": the guest folder is not absolute");
 }

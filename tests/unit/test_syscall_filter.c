@@ -4,11 +4,15 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "monitor/syscall_filter.h"
+#include "monitor/volume_path.h"
+#include "monitor/volumes.h"
 #include "scratch_dir.h"
 
 /* The descriptors the filter is made for; /dev/null stands in for the
@@ -138,6 +142,51 @@ Test(syscall_filter, kills_a_write_to_anything_but_stdout_and_stderr)
 Test(syscall_filter, kills_a_monitor_that_signals_a_process)
 {
     expect_killed(confined(signal_a_process));
+}
+
+/* A run with a volume on /tmp: what its hypercalls do to a folder. */
+static struct volumes a_volume = {.count = 1};
+
+static void serve_a_volume(void)
+{
+    char entries[1024];
+    struct stat st;
+    int fd = volume_resolve(a_volume.list[0].root, "", O_RDONLY | O_DIRECTORY, 0);
+    if (fd < 0 || syscall(SYS_getdents64, fd, entries, sizeof entries) < 0 || fstat(fd, &st) != 0 ||
+        lseek(fd, 0, SEEK_SET) != 0 || pread(fd, entries, 1, 0) != -1)
+        _exit(96);
+    close(fd);
+}
+
+static void open_the_volume(void)
+{
+    a_volume.list[0].root = open("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    cr_assert_geq(a_volume.list[0].root, 0);
+}
+
+Test(syscall_filter, lets_a_run_with_volumes_serve_them)
+{
+    open_the_volume();
+    vm.volumes = &a_volume;
+    int status = confined(serve_a_volume);
+    vm.volumes = NULL;
+    cr_assert(WIFEXITED(status), "killed by signal %d", WTERMSIG(status));
+    cr_assert_eq(WEXITSTATUS(status), 0);
+}
+
+Test(syscall_filter, kills_a_run_without_volumes_that_resolves_a_path)
+{
+    open_the_volume();
+    expect_killed(confined(serve_a_volume));
+}
+
+Test(syscall_filter, kills_a_run_with_volumes_that_opens_a_file)
+{
+    open_the_volume();
+    vm.volumes = &a_volume;
+    int status = confined(open_a_file);
+    vm.volumes = NULL;
+    expect_killed(status);
 }
 
 /* The first confined child compiles the filter and keeps it; the next ones

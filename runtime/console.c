@@ -1,0 +1,109 @@
+#define _GNU_SOURCE
+#include "console.h"
+#include "hypercall.h"
+#include "iov.h"
+#include "response.h"
+#include "syscall.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#define CONSOLE_MODE   (S_IFCHR | 0620)
+#define CONSOLE_DEVICE 0x8800 /* /dev/pts/0: what a terminal's stat shows */
+
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+    return a < b ? a : b;
+}
+
+/* Under kiln serve, stdout is gathered for the FINISH call. */
+static int64_t write_out(uint32_t host_fd, const void *buf, uint64_t len)
+{
+    if (host_fd == 1 && kiln_response_active())
+        return kiln_response_write(buf, len);
+    return hypercall_write(host_fd, buf, len);
+}
+
+/* One READ into the bounce buffer, scattered over the pieces. */
+static long read_scattered(uint32_t host_fd, const struct iovec *iov, int count, uint64_t total)
+{
+    int64_t got = hypercall_read(host_fd, iov_bounce(), total);
+
+    if (got > 0)
+        iov_scatter(iov, count, iov_bounce(), min_u64((uint64_t)got, total));
+    return got;
+}
+
+/* Large reads fill the first non-empty piece only: a short read is what a
+ * pipe or terminal gives anyway, and asking for more could block on input
+ * that is not there. */
+static long console_read(struct open_file *file, const struct iovec *iov, int count, uint64_t *pos)
+{
+    uint64_t total = iov_length(iov, count);
+
+    (void)pos;
+    if (total <= IOV_BOUNCE_SIZE && count > 1)
+        return read_scattered(file->host_fd, iov, count, total);
+    for (int i = 0; i < count; i++)
+        if (iov[i].iov_len > 0)
+            return hypercall_read(file->host_fd, iov[i].iov_base,
+                                  min_u64(iov[i].iov_len, SYSCALL_MAX_RW_COUNT));
+    return 0;
+}
+
+static int64_t write_piece(void *file, void *buf, uint64_t len, uint64_t pos)
+{
+    const struct open_file *console = file;
+    (void)pos;
+    return write_out(console->host_fd, buf, min_u64(len, SYSCALL_MAX_RW_COUNT));
+}
+
+/* A small vector in one WRITE; a large one a WRITE per piece. */
+static long console_write(struct open_file *file, const struct iovec *iov, int count, uint64_t *pos)
+{
+    uint64_t total = iov_length(iov, count);
+
+    (void)pos;
+    if (total <= IOV_BOUNCE_SIZE && count > 1) {
+        iov_gather(iov_bounce(), iov, count);
+        return write_out(file->host_fd, iov_bounce(), total);
+    }
+    return iov_each(iov, count, 0, write_piece, file);
+}
+
+static long console_stat(struct open_file *file, struct fs_stat *st)
+{
+    *st = (struct fs_stat){
+        .dev = CONSOLE_DEVICE,
+        .ino = (uint64_t)file->host_fd + 1,
+        .nlink = 1,
+        .rdev = CONSOLE_DEVICE,
+        .mode = CONSOLE_MODE,
+        .blksize = IOV_BOUNCE_SIZE,
+    };
+    return 0;
+}
+
+static void console_release(struct open_file *file)
+{
+    (void)file;
+}
+
+static const struct file_ops console_ops = {
+    .read = console_read,
+    .write = console_write,
+    .stat = console_stat,
+    .release = console_release,
+};
+
+struct open_file *console_file(int host_fd)
+{
+    static struct open_file consoles[CONSOLE_FDS];
+    struct open_file *file = &consoles[host_fd];
+
+    file->ops = &console_ops;
+    file->refs = 1;
+    file->flags = host_fd == 0 ? O_RDONLY : O_WRONLY;
+    file->host_fd = (uint32_t)host_fd;
+    return file;
+}
