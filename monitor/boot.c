@@ -52,10 +52,13 @@ int boot_guest(struct vm *vm, const struct prepared_image *prepared, int argc, c
         return -1;
     /* The image but its embedded files, and a first stretch of heap; the
      * stack.  RAM backed whole (kiln serve) stays so. */
+    struct ram_hole files = {.start = image->files.gpa,
+                             .end = image->files.gpa + image->files.size,
+                             .fd = prepared->fd,
+                             .file_offset = image->files.file_offset};
     if (vm->backing.slots == 0 &&
         ram_back_ends(vm, ALIGN_UP(heap_start, RAM_BACKING_STEP) + RAM_BACKING_STEP,
-                      vm->stack_guard & ~(RAM_BACKING_STEP - 1), image->files.gpa,
-                      image->files.gpa + image->files.size) != 0)
+                      vm->stack_guard & ~(RAM_BACKING_STEP - 1), &files) != 0)
         return -1;
     trace_mark(vm->trace, TRACE_MEMORY);
     descriptors_write(&vm->mem, image->note.exception_entries);

@@ -5,8 +5,12 @@
  * proportion to its size (a 4 GiB slot, 2-3 ms to add and as much to
  * tear down), so backing only what the guest uses keeps --mem free.
  * The same holds inside the low end: the embedded files' pages, which a
- * program may never read, are a hole backed at their first touch (100 MiB
- * of them cost 60 us to add and 40 us to remove, 3 % of a boot here).
+ * program may never read, are a hole backed a 2 MiB piece at a time (a
+ * piece's slot costs about 65 us).  A piece first touched keeps the
+ * image file's copy-on-write pages, whose every 4 KiB page then costs
+ * KVM a fault (~20 us on PVM: 330 ms for 64 MiB); a piece the program
+ * asks for ahead (MEMORY, before a big read) is copied into anonymous
+ * huge pages, which KVM maps 2 MiB at a time.
  */
 #ifndef KILN_RAM_BACKING_H
 #define KILN_RAM_BACKING_H
@@ -22,23 +26,32 @@
  * that one slot.  Reports failures. */
 int ram_back_all(struct vm *vm, uint32_t flags);
 
-/* Backs [0, low_end) and [high_start, RAM's end), but for the hole
- * [hole_start, hole_end), page-aligned inside [0, low_end) or empty;
+/* The embedded files' pages: [start, end), page-aligned inside the low
+ * end, or empty; their bytes are in the image file fd from file_offset. */
+struct ram_hole {
+    uint64_t start;
+    uint64_t end;
+    int fd;
+    uint64_t file_offset;
+};
+
+/* Backs [0, low_end) and [high_start, RAM's end), but for the hole;
  * reports failures. */
-int ram_back_ends(struct vm *vm, uint64_t low_end, uint64_t high_start, uint64_t hole_start,
-                  uint64_t hole_end);
+int ram_back_ends(struct vm *vm, uint64_t low_end, uint64_t high_start,
+                  const struct ram_hole *hole);
 
 /* Backs at least [start, end), growing one end, each time at least by as
- * much as it has (so a guest needs few slots), or filling the hole;
- * reports failures.  The range must lie inside RAM. */
+ * much as it has (so a guest needs few slots), or copying the hole's
+ * pieces into huge pages; reports failures.  The range must lie inside
+ * RAM. */
 int ram_back(struct vm *vm, uint64_t start, uint64_t end);
 
-/* Backs the hole if it is not yet.  Returns 1 when it did, 0 when there
- * was nothing to back, -1 when backing failed (reported). */
+/* Backs what of the hole is not yet.  Returns 1 when it did, 0 when
+ * there was nothing to back, -1 when backing failed (reported). */
 int ram_back_hole(struct vm *vm);
 
 /* The guest touched gpa, where KVM had no slot when it began the access:
- * the hole, which is backed now.  Returns 1 when gpa is backed (now), 0
+ * the hole, whose piece is backed now.  Returns 1 when gpa is backed (now), 0
  * when the program never allocated it, -1 when backing failed (reported). */
 int ram_back_touched(struct vm *vm, uint64_t gpa);
 

@@ -115,7 +115,7 @@ static const unsigned long worker_requests[] = {
 
 /* The run loop's: a read, three writes, two for RAM growth, one for mmap;
  * a worker's: one write, one mmap, one mprotect. */
-_Static_assert(COUNT(any_arguments) + COUNT(vcpu_requests) + 7 + COUNT(volume_calls) <= RULES_MAX,
+_Static_assert(COUNT(any_arguments) + COUNT(vcpu_requests) + 8 + COUNT(volume_calls) <= RULES_MAX,
                "RULES_MAX holds every rule of the run loop");
 _Static_assert(COUNT(any_arguments) + COUNT(worker_any_arguments) + COUNT(worker_requests) + 3 <=
                    RULES_MAX,
@@ -193,6 +193,9 @@ static void run_rules(struct rules *rules, const struct vm *vm)
     add_vcpu_requests(rules, vm);
     add_ram_growth(rules, vm);
     add_no_exec(rules, SCMP_SYS(mmap));
+    /* The embedded files' pieces copied from the image (ram_backing.c). */
+    if (vm->backing.hole_start < vm->backing.hole_end)
+        add_on_fd(rules, SCMP_SYS(pread64), vm->backing.hole_fd);
     if (vm->volumes != NULL && vm->volumes->count > 0)
         add_all(rules, volume_calls, COUNT(volume_calls));
 }

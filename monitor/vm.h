@@ -18,11 +18,16 @@
 #include "trace.h"
 
 /* What of guest RAM KVM has as memory slots (ram_backing.c). */
+#define RAM_HOLE_PIECES 2048 /* 4 GiB of RAM in 2 MiB pieces */
+
 struct ram_backing {
     uint64_t low_end;    /* [0, low_end) is backed, but for the hole */
     uint64_t high_start; /* [high_start, RAM's end) is backed */
     uint64_t hole_start; /* [hole_start, hole_end): the embedded files, */
-    uint64_t hole_end;   /* backed when first touched (then empty) */
+    uint64_t hole_end;   /* backed a 2 MiB piece at a time */
+    int hole_fd;         /* the image file: the hole's bytes from hole_file_offset */
+    uint64_t hole_file_offset;
+    uint64_t hole_backed[RAM_HOLE_PIECES / 64]; /* one bit per piece with a slot */
     uint32_t slots;
 };
 

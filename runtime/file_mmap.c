@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "file_mmap.h"
+#include "embedded_pages.h"
 #include "fd_table.h"
 #include "layer_files.h"
 #include "memory.h"
@@ -53,7 +54,10 @@ long kiln_file_mmap(const struct syscall_args *args)
         return err;
     const char *bytes = layer_image_bytes(file);
     bool in_place = bytes && !(prot & PROT_WRITE) && !(flags & (MAP_FIXED | MAP_FIXED_NOREPLACE));
-    if (in_place && offset < file->layer.node->size)
+    uint64_t size = in_place ? file->layer.node->size : 0;
+    if (offset < size) {
+        embedded_pages_want(bytes + offset, len < size - offset ? len : size - offset, size);
         return (long)(uintptr_t)(bytes + offset);
+    }
     return map_copy(file, addr, len, flags, offset);
 }

@@ -2,6 +2,7 @@
 #include "layer_files.h"
 #include "clock.h"
 #include "devices.h"
+#include "embedded_pages.h"
 #include "files.h"
 #include "fs_file.h"
 #include "iov.h"
@@ -71,6 +72,11 @@ void layer_release(struct open_file *file)
 
 static int64_t read_piece(void *node, void *buf, uint64_t len, uint64_t pos)
 {
+    const struct fs_node *file = node;
+    const char *bytes = fs_file_image_bytes(kiln_fs(), file);
+    if (bytes && pos < file->size)
+        embedded_pages_want(bytes + pos, len < file->size - pos ? len : file->size - pos,
+                            file->size);
     return (int64_t)fs_file_read(kiln_fs(), node, buf, len, pos);
 }
 

@@ -14,6 +14,8 @@ setup_file() {
     echo hello >"$tree/a.txt"
     : >"$tree/empty"
     head -c 300000 /dev/urandom >"$tree/sub/big.bin"
+    # Past 1 MiB and across three 2 MiB pieces: read through huge pages.
+    head -c 5000000 /dev/urandom >"$tree/huge.bin"
     chmod 600 "$tree/sub/big.bin"
     echo deep >"$tree/sub/deeper/x"
     chmod 750 "$tree/sub/deeper"

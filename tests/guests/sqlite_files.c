@@ -16,8 +16,9 @@
 
 #include "sqlite3.h"
 
-#define ROWS       60000
-#define INSERT_ROW "INSERT INTO t(v) VALUES (printf('%08x-%s-%s', ?1, hex(?1 * 7919), hex(?1 * 104729)))"
+#define ROWS 60000
+#define INSERT_ROW                                                                                 \
+    "INSERT INTO t(v) VALUES (printf('%08x-%s-%s', ?1, hex(?1 * 7919), hex(?1 * 104729)))"
 
 static int fail(sqlite3 *db, const char *what)
 {
@@ -39,8 +40,7 @@ static int exec(sqlite3 *db, const char *sql)
 static int fill(sqlite3 *db)
 {
     sqlite3_stmt *insert;
-    if (exec(db, "CREATE TABLE t(k INTEGER PRIMARY KEY, v TEXT)") != 0 ||
-        exec(db, "BEGIN") != 0 ||
+    if (exec(db, "CREATE TABLE t(k INTEGER PRIMARY KEY, v TEXT)") != 0 || exec(db, "BEGIN") != 0 ||
         sqlite3_prepare_v2(db, INSERT_ROW, -1, &insert, NULL) != SQLITE_OK)
         return -1;
     for (int i = 0; i < ROWS; i++) {
