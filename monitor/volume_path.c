@@ -84,7 +84,9 @@ int volume_open_flags(uint32_t guest_flags, bool read_only, uint64_t *host_flags
         return -EINVAL;
     if (read_only && ((guest_flags & O_ACCMODE) != O_RDONLY || (guest_flags & (O_CREAT | O_TRUNC))))
         return -EROFS;
-    *host_flags = (guest_flags & ~(uint32_t)O_APPEND) | O_NOCTTY;
+    /* Never blocking: a fifo in the host folder would stop the vCPU's
+     * thread in open, where no timeout reaches it. */
+    *host_flags = (guest_flags & ~(uint32_t)O_APPEND) | O_NOCTTY | O_NONBLOCK;
     return 0;
 }
 

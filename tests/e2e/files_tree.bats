@@ -107,6 +107,15 @@ same_as_native() {
     [ -f "$BATS_TEST_TMPDIR/host/left" ]
 }
 
+@test "a fifo in a volume's host folder never blocks the monitor" {
+    mkdir "$BATS_TEST_TMPDIR/host"
+    mkfifo "$BATS_TEST_TMPDIR/host/fifo"
+    run -0 timeout 60 "$KILN" run --env QUERY_STRING=fifo -v "$BATS_TEST_TMPDIR/host:/tmp" \
+        "$(guest cgi_tmp)" </dev/null
+    assert_line_in "$output" "found fifo"
+    assert_line_in "$output" "could not write /tmp/fifo"
+}
+
 @test "a read-only volume refuses every write with EROFS and the host folder is untouched" {
     local copy
     copy=$(tree_copy)

@@ -89,7 +89,8 @@ Test(volume_path, the_open_flags_a_guest_may_give)
     uint64_t host;
     cr_assert_eq(
         flags_of(O_RDWR | O_CREAT | O_EXCL | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, false, &host), 0);
-    cr_assert_eq(host, O_RDWR | O_CREAT | O_EXCL | O_TRUNC | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+    cr_assert_eq(host, O_RDWR | O_CREAT | O_EXCL | O_TRUNC | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY |
+                           O_NONBLOCK);
     cr_assert_eq(flags_of(O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_LARGEFILE, false, &host), 0);
 }
 
