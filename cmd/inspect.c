@@ -204,8 +204,9 @@ static int inspect_image(const struct inspect_args *args)
             rc = print_image(args, &image, &file);
         mapped_file_close(&file);
     }
+    /* A reader that stopped early (| head) wanted no more: no message. */
     if (fflush(stdout) != 0)
-        rc = report("inspect: cannot write: %s", strerror(errno));
+        rc = errno == EPIPE ? -1 : report("inspect: cannot write: %s", strerror(errno));
     return rc == 0 ? 0 : EXIT_INSPECT_FAILED;
 }
 
