@@ -7,6 +7,7 @@
 
 #include <kiln/abi.h>
 
+#include "common/bits.h"
 #include "common/report.h"
 
 #define ENTRIES_OFFSET sizeof(struct kiln_files_header)
@@ -18,11 +19,6 @@ struct layout {
     uint64_t names_size; /* names, then symlink targets */
     uint64_t size;
 };
-
-static uint64_t page_align(uint64_t offset)
-{
-    return (offset + KILN_PAGE_SIZE - 1) & ~(uint64_t)(KILN_PAGE_SIZE - 1);
-}
 
 static void append_child(struct file_node *child, void *context)
 {
@@ -77,7 +73,7 @@ static int place_names(struct layout *layout)
 /* Each file's bytes start on a page, so that the runtime can map them. */
 static int place_data(struct layout *layout)
 {
-    uint64_t end = page_align(layout->names_offset + layout->names_size);
+    uint64_t end = ALIGN_UP(layout->names_offset + layout->names_size, KILN_PAGE_SIZE);
     for (uint32_t i = 0; i < layout->count; i++) {
         struct file_data *data = layout->order[i]->data;
         if (data == NULL || data->placed)
@@ -85,7 +81,7 @@ static int place_data(struct layout *layout)
         if (data->size > KILN_MEM_MAX || end + data->size > KILN_MEM_MAX)
             return report("embedded files: more than 4G, the most guest memory there is");
         place(data, i, end);
-        end = page_align(end + data->size);
+        end = ALIGN_UP(end + data->size, KILN_PAGE_SIZE);
     }
     layout->size = end;
     return 0;
