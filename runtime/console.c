@@ -2,6 +2,7 @@
 #include "console.h"
 #include "hypercall.h"
 #include "iov.h"
+#include "min_max.h"
 #include "response.h"
 #include "syscall.h"
 #include <errno.h>
@@ -10,11 +11,6 @@
 
 #define CONSOLE_MODE   (S_IFCHR | 0620)
 #define CONSOLE_DEVICE 0x8800 /* /dev/pts/0: what a terminal's stat shows */
-
-static uint64_t min_u64(uint64_t a, uint64_t b)
-{
-    return a < b ? a : b;
-}
 
 /* Under kiln serve, stdout is gathered for the FINISH call. */
 static int64_t write_out(uint32_t host_fd, const void *buf, uint64_t len)

@@ -4,6 +4,7 @@
 #include "fd_table.h"
 #include "layer_files.h"
 #include "memory.h"
+#include "min_max.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -56,7 +57,7 @@ long kiln_file_mmap(const struct syscall_args *args)
     bool in_place = bytes && !(prot & PROT_WRITE) && !(flags & (MAP_FIXED | MAP_FIXED_NOREPLACE));
     uint64_t size = in_place ? file->layer.node->size : 0;
     if (offset < size) {
-        embedded_pages_want(bytes + offset, len < size - offset ? len : size - offset, size);
+        embedded_pages_want(bytes + offset, min_u64(len, size - offset), size);
         return (long)(uintptr_t)(bytes + offset);
     }
     return map_copy(file, addr, len, flags, offset);

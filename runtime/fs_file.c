@@ -1,14 +1,10 @@
 #define _GNU_SOURCE
 #include "fs_file.h"
 #include "bytes.h"
+#include "min_max.h"
 #include <errno.h>
 
 #define PAGE FS_PAGE_SIZE
-
-static uint64_t min_u64(uint64_t a, uint64_t b)
-{
-    return a < b ? a : b;
-}
 
 static uint8_t *page_at(const struct fs_data *data, uint64_t index)
 {

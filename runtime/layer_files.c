@@ -6,6 +6,7 @@
 #include "files.h"
 #include "fs_file.h"
 #include "iov.h"
+#include "min_max.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -75,8 +76,7 @@ static int64_t read_piece(void *node, void *buf, uint64_t len, uint64_t pos)
     const struct fs_node *file = node;
     const char *bytes = fs_file_image_bytes(kiln_fs(), file);
     if (bytes && pos < file->size)
-        embedded_pages_want(bytes + pos, len < file->size - pos ? len : file->size - pos,
-                            file->size);
+        embedded_pages_want(bytes + pos, min_u64(len, file->size - pos), file->size);
     return (int64_t)fs_file_read(kiln_fs(), node, buf, len, pos);
 }
 

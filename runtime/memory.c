@@ -25,6 +25,7 @@
 #include "bytes.h"
 #include "file_mmap.h"
 #include "hypercall.h"
+#include "min_max.h"
 #include <errno.h>
 #include <stdbool.h>
 #include <sys/mman.h>
@@ -52,16 +53,6 @@ struct memory_state {
     uint32_t free_count;
     struct free_range free[FREE_RANGE_SLOTS]; /* sorted, never touching */
 };
-
-static uint64_t min_u64(uint64_t a, uint64_t b)
-{
-    return a < b ? a : b;
-}
-
-static uint64_t max_u64(uint64_t a, uint64_t b)
-{
-    return a > b ? a : b;
-}
 
 static bool page_aligned(uint64_t value)
 {
