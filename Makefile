@@ -6,8 +6,11 @@ MUSL_CC ?= musl-gcc
 BUILD := build
 WARN := -Wall -Wextra -Werror
 CFLAGS ?= -O2 -g
-HOST_CFLAGS := -std=c11 $(WARN) -pthread -D_GNU_SOURCE -Iinclude -I. -MMD -MP
-HOST_LIBS := -larchive -ljansson -lelf -lz -lxxhash -lseccomp -pthread
+HOST_CFLAGS := -std=c11 $(WARN) -pthread -D_GNU_SOURCE -Iinclude -I. -I$(BUILD)/gen -MMD -MP
+# Capstone decodes the program's code for builder/syscall_sites.c.  It
+# makes kiln 5 MB larger (Debian's archive has every architecture, and
+# cs_open's table links them all); kiln starts as fast, pages load on use.
+HOST_LIBS := -larchive -ljansson -lelf -lz -lxxhash -lseccomp -lcapstone -pthread
 # kiln links statically: a dynamic kiln spent ~250 us per run in the loader
 # (ld.so, libelf, libz, libxxhash, libseccomp, relocations): more than a tenth of a boot.
 # libmicrohttpd cannot link statically (GnuTLS needs p11-kit's shared
@@ -38,10 +41,12 @@ LIB_OBJ := $(COMMON_OBJ) $(MONITOR_OBJ) $(BUILDER_OBJ) $(CMD_OBJ)
 RUNTIME_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard runtime/*.c)) \
 	$(patsubst %.S,$(BUILD)/%.o,$(wildcard runtime/*.S))
 UNIT_SRC := $(wildcard tests/unit/*.c)
-# The runtime's file layer (the embedded tree, nodes, the path walk) is
-# plain C the unit tests link too, compiled hosted; tests/unit/fs_fixture.c
-# gives it the page source and clock the guest's memory.c and clock.c do.
-RUNTIME_HOST_OBJ := $(patsubst %.c,$(BUILD)/host/%.o,runtime/embedded.c $(wildcard runtime/fs_*.c))
+# The runtime's file layer (the embedded tree, nodes, the path walk) and
+# its thread queues are plain C the unit tests link too, compiled hosted;
+# tests/unit/fs_fixture.c gives the layer the page source and clock the
+# guest's memory.c and clock.c do.
+RUNTIME_HOST_OBJ := $(patsubst %.c,$(BUILD)/host/%.o,runtime/embedded.c runtime/wait_queue.c \
+	$(wildcard runtime/fs_*.c))
 
 KILN := $(BUILD)/kiln
 KILN_SERVE := $(BUILD)/kiln-serve
@@ -57,14 +62,14 @@ FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_TEST_SECONDS ?= 3
 FUZZ_CFLAGS := -std=c11 $(WARN) -Wno-gnu-variable-sized-type-not-at-end -g -O1 -pthread -D_GNU_SOURCE \
-	-Iinclude -I. -Itests/fuzz \
+	-Iinclude -I. -I$(BUILD)/gen -Itests/fuzz \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined -MMD -MP
 FUZZ_CALLS := write read walltime sleep exit abort memory ready finish \
-	open close pread pwrite stat dirents file path
+	open close pread pwrite stat dirents file path alarm wait syscall stuck
 FUZZ_TARGETS := image exit $(addprefix hypercall_,$(FUZZ_CALLS))
 FUZZ_OBJ := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(wildcard common/*.c monitor/*.c) tests/fuzz/fake_vm.c)
 
-.PHONY: all deps demo test unit e2e bench bench-files bench-serve fuzz fuzz-build clean format format-check
+.PHONY: all deps demo test unit e2e bench bench-files bench-serve bench-threads bench-syscalls fuzz fuzz-build clean format format-check
 all: $(KILN) $(KILN_SERVE) $(RUNTIME) $(TEMPLATES)
 
 deps:
@@ -80,6 +85,16 @@ $(BUILD)/common/%.o $(BUILD)/monitor/%.o $(BUILD)/builder/%.o $(BUILD)/serve/%.o
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CC_FLAGS) -c -o $@ $<
+
+# kiln run --strace names system calls as the kernel headers the monitor
+# is built with (linux-libc-dev) number them: x86-64's, like the guest's.
+$(BUILD)/gen/syscall_names.inc:
+	@mkdir -p $(@D)
+	printf '#include <asm/unistd_64.h>\n' | $(CC) -E -dM - | \
+		sed -n 's/^#define __NR_\([a-z0-9_]*\) \([0-9]*\)$$/[\2] = "\1",/p' >$@
+
+$(BUILD)/monitor/syscall_names.o $(BUILD)/fuzz/obj/monitor/syscall_names.o: \
+	$(BUILD)/gen/syscall_names.inc
 
 $(BUILD)/runtime/%.o: runtime/%.c
 	@mkdir -p $(@D)
@@ -117,11 +132,23 @@ $(BUILD)/bench/%: tests/bench/%.c
 bench: all $(BUILD)/bench/kvm-floor $(BUILD)/bench/interleave
 	tests/bench/boot
 	tests/bench/files
+	tests/bench/threads
+	tests/bench/syscalls
 	tests/bench/serve
 
 # Embedded files and volumes alone, for work on files.
 bench-files: all $(BUILD)/bench/interleave
 	tests/bench/files
+
+# Futex handoffs and signal delivery, native against kiln run, for work on
+# threads and signals.
+bench-threads: all
+	tests/bench/threads
+
+# One system call's cost, native against kiln run, for work on the
+# syscall path (builder/syscall_sites.c, the runtime's entry).
+bench-syscalls: all
+	tests/bench/syscalls
 
 # kiln serve alone, for work on serving.
 bench-serve: all

@@ -3,8 +3,9 @@
  * Each source is compiled in a scratch folder under $TMPDIR (its object
  * and the list of headers it read), the embedded files are assembled
  * there into one more object, then all are linked into a temporary
- * file in the cache, which is renamed into place once its name, the input
- * hash, is known: a failed or interrupted build leaves no entry behind.
+ * file in the cache, whose system calls are rewritten to stay in ring 3
+ * (syscall_sites.h), and which is renamed into place once its name, the
+ * input hash, is known: a failed or interrupted build leaves no entry behind.
  */
 #include "builder.h"
 
@@ -26,6 +27,7 @@
 #include "input_hash.h"
 #include "inputs.h"
 #include "musl_command.h"
+#include "syscall_sites.h"
 
 #define DEFAULT_TMPDIR "/tmp"
 #define SCRATCH_NAME   "kiln-build-XXXXXX"
@@ -140,6 +142,8 @@ static int build_with(const struct build_options *options, const char *cwd,
         return -1;
     close(fd);
     int rc = compile_and_link(options, cwd, scratch, files, temp);
+    if (rc == 0)
+        rc = syscall_sites_patch(temp, options->verbose);
     if (rc == 0)
         rc = gather_headers(options, cwd, scratch, &headers);
     if (rc == 0)

@@ -12,6 +12,7 @@ int exit_code_of_run(struct monitor_result result)
     case MONITOR_TIMED_OUT:
         return EXIT_TIMED_OUT;
     case MONITOR_FAILED:
+    case MONITOR_STUCK:
         break;
     }
     return EXIT_CANNOT_RUN;

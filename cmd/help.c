@@ -55,7 +55,8 @@ static void print_kiln(FILE *out)
           out);
 }
 
-/* verbose: how the command spells the option ("-v", "--verbose"). */
+/* verbose: how the command spells the option ("-v"), or NULL where the
+ * command lists it with its own options (kiln run's says more). */
 static void print_compile_options(FILE *out, const char *verbose)
 {
     fputs("  -I DIR           add DIR to the include path\n"
@@ -63,10 +64,11 @@ static void print_compile_options(FILE *out, const char *verbose)
           "  -O LEVEL         optimize: 0, 1, 2 (the default), 3, s or g\n"
           "  -l NAME          link with library NAME (e.g. -lm)\n",
           out);
-    fprintf(out,
-            "  %-16s say whether the caches had the image, or why not,\n"
-            "                   and print the compiler's command lines\n",
-            verbose);
+    if (verbose != NULL)
+        fprintf(out,
+                "  %-16s say whether the caches had the image, or why not,\n"
+                "                   and print the compiler's command lines\n",
+                verbose);
     fputs("  --files PATH[:GUEST_DIR]\n"
           "                   embed the folder or archive PATH (tar, tar.gz, zip,\n"
           "                   cpio, 7z, ...) read-only under GUEST_DIR (default /;\n"
@@ -148,14 +150,20 @@ static void print_run(FILE *out)
             "                   0, the default, means never\n"
             "  --env NAME=VALUE set a variable in the program's environment\n"
             "                   (repeatable; a later one replaces an earlier one)\n"
-            "  --trace-boot     print where the boot's time went on stderr\n",
+            "  --trace-boot     print where the boot's time went on stderr\n"
+            "  --strace         print each system call the program makes on stderr,\n"
+            "                   with its arguments and answer, as strace does\n"
+            "  --verbose        say whether the caches had the image, or why not,\n"
+            "                   print the compiler's command lines (.c files), and\n"
+            "                   at the end name the system calls the program made\n"
+            "                   that kiln does not implement\n",
             sizes.min, sizes.max);
     print_run_volumes(out);
     fputs("  -h, --help       show this help\n"
           "\n"
           "Build options, with .c files:\n",
           out);
-    print_compile_options(out, "--verbose");
+    print_compile_options(out, NULL);
     fputs("\n"
           "Exit codes:\n"
           "  0-255  the program's own exit status\n"

@@ -14,6 +14,7 @@
 enum {
     OPT_ENV = OPT_COMMAND_FIRST,
     OPT_TRACE_BOOT,
+    OPT_STRACE,
     OPT_VERBOSE,
     OPT_FILES,
 };
@@ -21,6 +22,7 @@ enum {
 static const struct option_spec output_option = {'o', NULL, "an image file name"};
 static const struct option_spec env_option = {OPT_ENV, "env", "NAME=VALUE"};
 static const struct option_spec trace_boot_option = {OPT_TRACE_BOOT, "trace-boot", NULL};
+static const struct option_spec strace_option = {OPT_STRACE, "strace", NULL};
 /* The build options, which kiln run takes too for .c files. */
 static const struct option_spec include_option = {'I', NULL, "a directory"};
 static const struct option_spec define_option = {'D', NULL, "a macro (NAME or NAME=VALUE)"};
@@ -39,9 +41,9 @@ static const struct option_spec *const build_options[OPTIONS_MAX] = {
 };
 
 static const struct option_spec *const run_options[OPTIONS_MAX] = {
-    &help_option,    &mem_option,    &timeout_option,  &env_option,     &trace_boot_option,
-    &include_option, &define_option, &optimize_option, &library_option, &run_verbose_option,
-    &files_option,   &volume_option, &workdir_option,
+    &help_option,        &mem_option,     &timeout_option, &env_option,      &trace_boot_option,
+    &strace_option,      &include_option, &define_option,  &optimize_option, &library_option,
+    &run_verbose_option, &files_option,   &volume_option,  &workdir_option,
 };
 
 /* Option handlers return 0, or -1 with the reason in the parser's error. */
@@ -250,6 +252,9 @@ static int run_option(struct parser *parser, int code, const char *value, void *
         return add_env(parser, args, value);
     case OPT_TRACE_BOOT:
         args->trace_boot = true;
+        return 0;
+    case OPT_STRACE:
+        args->strace = true;
         return 0;
     case 'v':
         return volume_args_add(parser, args->volumes, value);

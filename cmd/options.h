@@ -47,6 +47,7 @@ struct run_args {
     char **program_args; /* what follows "--" */
     size_t program_arg_count;
     bool trace_boot;             /* --trace-boot */
+    bool strace;                 /* --strace */
     struct volume_args *volumes; /* -v and -w */
     bool help;
 };

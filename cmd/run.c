@@ -55,6 +55,7 @@ static int run_image(const struct run_args *args, const struct run_target *targe
         /* monitor.h's type, as for execve; the monitor only reads them. */
         .envp = (char *const *)args->env,
         .trace_boot = args->trace_boot,
+        .strace = args->strace,
         .cache_dir = cache_dir,
         .image_hash = target->hash,
         .verbose = args->compile.verbose,

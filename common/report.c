@@ -36,6 +36,11 @@ void report_text_add(struct report_text *text, const char *fmt, ...)
     va_end(ap);
 }
 
+void report_text_start_plain(struct report_text *text)
+{
+    text->len = 0;
+}
+
 void report_text_start_v(struct report_text *text, const char *fmt, va_list ap)
 {
     text->len = 0;

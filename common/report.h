@@ -34,6 +34,10 @@ void report_text_start(struct report_text *text, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void report_text_start_v(struct report_text *text, const char *fmt, va_list ap);
 
+/* Starts an empty text, for lines that are the program's words rather
+ * than kiln's (kiln run --strace): no "kiln: " before them. */
+void report_text_start_plain(struct report_text *text);
+
 /* Adds fmt's text as it is (a line ends where it says "\n"). */
 void report_text_add(struct report_text *text, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -18,7 +18,7 @@
 #include "common/report.h"
 
 #define BOOT_MAGIC  "KILNBOOT"
-#define BOOT_FORMAT 2 /* bump when the header or the layout changes */
+#define BOOT_FORMAT 3 /* bump when the header or the layout changes */
 #define ENTRY_MODE  0600
 
 struct boot_segment {
@@ -46,7 +46,7 @@ struct boot_header {
     struct boot_segment segments[IMAGE_MAX_SEGMENTS];
     struct image_files files; /* a hole in the memory kept: mapped from the image file */
 };
-_Static_assert(sizeof(struct boot_header) == 384, "boot_header layout");
+_Static_assert(sizeof(struct boot_header) == 400, "boot_header layout");
 
 #define PHDR_ROOM   (BOOT_HEADER_SIZE - sizeof(struct boot_header))
 #define HASHED_FROM offsetof(struct boot_header, image)

@@ -46,15 +46,20 @@ static struct kvm_segment flat_segment(uint16_t selector, uint8_t type, uint8_t 
     };
 }
 
+void cpu_user_segments(struct kvm_sregs *sregs)
+{
+    sregs->cs = flat_segment(KILN_USER_CS, 11, 3);
+    sregs->cs.l = 1;
+    sregs->ss = flat_segment(KILN_USER_DS, 3, 3);
+    sregs->ss.db = 1;
+}
+
 static int set_sregs(const struct vm *vm, const struct cpu_start *start)
 {
     struct kvm_sregs sregs;
     if (ioctl(vm->vcpu_fd, KVM_GET_SREGS, &sregs) != 0)
         return report("KVM_GET_SREGS: %s", strerror(errno));
-    sregs.cs = flat_segment(KILN_USER_CS, 11, 3);
-    sregs.cs.l = 1;
-    sregs.ss = flat_segment(KILN_USER_DS, 3, 3);
-    sregs.ss.db = 1;
+    cpu_user_segments(&sregs);
     sregs.ds = sregs.es = sregs.fs = sregs.gs = flat_segment(0, 3, 3);
     sregs.tr = (struct kvm_segment){
         .base = KILN_TSS_GPA,

@@ -20,6 +20,9 @@ struct cpu_start {
  * them, on a vCPU whose CPUID is set (vm_create()).  Reports failures. */
 int cpu_setup(struct vm *vm, const struct cpu_start *start);
 
+/* Ring 3's code and stack segments, where the program runs. */
+void cpu_user_segments(struct kvm_sregs *sregs);
+
 /* The guest's TSC now.  Read back rather than set: PVM ignores writes to
  * it and lets ring 3 read the host's counter. */
 uint64_t cpu_guest_tsc(const struct vm *vm);

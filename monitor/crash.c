@@ -14,17 +14,6 @@
 #define PF_FETCH           0x10
 #define REGISTERS_PER_LINE 4
 
-/* What the exception stub leaves at RSP, lowest address first. */
-struct exception_frame {
-    uint64_t vector;
-    uint64_t error;
-    uint64_t rip;
-    uint64_t cs;
-    uint64_t rflags;
-    uint64_t rsp;
-    uint64_t ss;
-};
-
 struct named_register {
     const char *name;
     uint64_t value;
@@ -147,28 +136,32 @@ static void add_backtrace(struct report_text *text, const struct vm *vm, uint64_
     symbols_close(&symbols);
 }
 
-void crash_report_exception(struct vm *vm)
+bool crash_exception_state(struct vm *vm, struct kvm_regs *regs, struct kvm_sregs *sregs,
+                           struct exception_frame *frame)
 {
-    struct kvm_regs regs;
-    struct kvm_sregs sregs;
-    if (ioctl(vm->vcpu_fd, KVM_GET_REGS, &regs) != 0 ||
-        ioctl(vm->vcpu_fd, KVM_GET_SREGS, &sregs) != 0) {
+    if (ioctl(vm->vcpu_fd, KVM_GET_REGS, regs) != 0 ||
+        ioctl(vm->vcpu_fd, KVM_GET_SREGS, sregs) != 0) {
         vm_crash(vm, "an exception was raised but the vCPU state is unreadable");
-        return;
+        return false;
     }
-    struct exception_frame frame;
     /* Copied, not read in place: the image's own ring-0 code may leave RSP
      * misaligned. */
-    const void *at = guest_mem_at(&vm->mem, regs.rsp, sizeof frame);
+    const void *at = guest_mem_at(&vm->mem, regs->rsp, sizeof *frame);
     if (at == NULL) {
-        vm_crash(vm, "exception with its frame outside guest memory (rsp 0x%llx)", regs.rsp);
-        return;
+        vm_crash(vm, "exception with its frame outside guest memory (rsp 0x%llx)", regs->rsp);
+        return false;
     }
-    memcpy(&frame, at, sizeof frame);
+    memcpy(frame, at, sizeof *frame);
+    return true;
+}
+
+void crash_report_exception(struct vm *vm, const struct kvm_regs *regs,
+                            const struct kvm_sregs *sregs, const struct exception_frame *frame)
+{
     struct report_text text;
-    start_summary(&text, vm, &frame, sregs.cr2);
-    add_exception_registers(&text, &regs, &frame, sregs.cr2);
-    add_backtrace(&text, vm, frame.rip, regs.rbp);
+    start_summary(&text, vm, frame, sregs->cr2);
+    add_exception_registers(&text, regs, frame, sregs->cr2);
+    add_backtrace(&text, vm, frame->rip, regs->rbp);
     vm_crash_end(vm, &text);
 }
 

@@ -10,9 +10,26 @@
 
 #include "vm.h"
 
+/* What the exception stub leaves at RSP, lowest address first. */
+struct exception_frame {
+    uint64_t vector;
+    uint64_t error;
+    uint64_t rip;
+    uint64_t cs;
+    uint64_t rflags;
+    uint64_t rsp;
+    uint64_t ss;
+};
+
+/* The vCPU's registers and the frame of the exception it stopped on:
+ * false, with the guest reported crashed, when they cannot be read. */
+bool crash_exception_state(struct vm *vm, struct kvm_regs *regs, struct kvm_sregs *sregs,
+                           struct exception_frame *frame);
+
 /* The ring-0 stub left vector, error code and the CPU's frame on the IST
  * stack and exited through the exception port. */
-void crash_report_exception(struct vm *vm);
+void crash_report_exception(struct vm *vm, const struct kvm_regs *regs,
+                            const struct kvm_sregs *sregs, const struct exception_frame *frame);
 
 /* The runtime reported a fatal signal or an impossible state. */
 void crash_report_abort(struct vm *vm, const struct kiln_hc_abort *abort);

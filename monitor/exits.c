@@ -6,11 +6,13 @@
 
 #include <kiln/abi.h>
 
+#include "alarm.h"
 #include "common/report.h"
 #include "crash.h"
 #include "hypercalls.h"
 #include "ram_backing.h"
 #include "timeout.h"
+#include "upcalls.h"
 
 /* The page table maps one large page for the doorbell; only its first
  * slots are calls, and hypercall_serve() rejects the rest by number. */
@@ -62,11 +64,24 @@ static void on_mmio(struct vm *vm)
     hypercall_serve(vm, offset / KILN_DOORBELL_SLOT, gpa);
 }
 
+/* The program's own handler takes the fault if it has one. */
+static void on_exception(struct vm *vm)
+{
+    struct kvm_regs regs;
+    struct kvm_sregs sregs;
+    struct exception_frame frame;
+    if (!crash_exception_state(vm, &regs, &sregs, &frame))
+        return;
+    enum upcall_result result = upcall_fault(vm, &regs, &sregs, &frame);
+    if (result == UPCALL_NOT_WANTED)
+        crash_report_exception(vm, &regs, &sregs, &frame);
+}
+
 static void on_io(struct vm *vm)
 {
     const struct kvm_run *run = vm->run;
     if (run->io.port == KILN_EXCEPTION_PORT && run->io.direction == KVM_EXIT_IO_OUT) {
-        crash_report_exception(vm);
+        on_exception(vm);
         return;
     }
     vm_crash(vm, "a %u-byte %s on port 0x%x, which kiln does not serve", run->io.size,
@@ -132,8 +147,12 @@ void exits_run(struct vm *vm)
         } else if (errno != EINTR && errno != EAGAIN) {
             report("%s: KVM_RUN: %s", vm->name, strerror(errno));
             vm_stop(vm, MONITOR_FAILED, 0);
-        } else if (timeout_expired(vm)) {
-            vm_time_out(vm);
+        } else {
+            timeout_take_signals();
+            if (timeout_expired(vm))
+                vm_time_out(vm);
+            else
+                alarm_check(vm);
         }
     }
 }

@@ -1,6 +1,7 @@
 #include "guest_io.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <time.h>
 #include <unistd.h>
@@ -22,7 +23,10 @@ static int wait_readable(int fd, int64_t deadline_ns)
     int wait_ms = -1;
     if (deadline_ns != 0) {
         int64_t left = deadline_ns - clock_ns(CLOCK_MONOTONIC);
-        wait_ms = left <= 0 ? 0 : (int)((left + NS_PER_MS - 1) / NS_PER_MS);
+        if (left <= 0)
+            wait_ms = 0;
+        else if (left / NS_PER_MS < INT_MAX)
+            wait_ms = (int)((left + NS_PER_MS - 1) / NS_PER_MS);
     }
     struct pollfd pfd = {.fd = fd, .events = POLLIN};
     int ready;
@@ -44,7 +48,13 @@ static int64_t stdio_read(void *context, uint8_t *buf, uint64_t len, int64_t dea
     return n < 0 ? -errno : n;
 }
 
+static int stdio_wait(void *context, int64_t deadline_ns)
+{
+    (void)context;
+    return wait_readable(STDIN_FILENO, deadline_ns) > 0;
+}
+
 struct guest_io guest_io_stdio(void)
 {
-    return (struct guest_io){.write = stdio_write, .read = stdio_read};
+    return (struct guest_io){.write = stdio_write, .read = stdio_read, .wait = stdio_wait};
 }

@@ -19,6 +19,9 @@ struct guest_io {
     /* fd 0: the bytes read (0 at its end), -errno, or GUEST_IO_TIMED_OUT
      * when deadline_ns (CLOCK_MONOTONIC; 0: none) came first. */
     int64_t (*read)(void *context, uint8_t *buf, uint64_t len, int64_t deadline_ns);
+    /* fd 0: 1 once there is input (or its end), 0 if deadline_ns
+     * (CLOCK_MONOTONIC; 0: none) came first. */
+    int (*wait)(void *context, int64_t deadline_ns);
     void *context;
     /* The guest may end with FINISH (its last stdout bytes and its exit
      * status in one call): kiln serve's functions. */

@@ -7,10 +7,12 @@
 
 #include <kiln/abi.h>
 
+#include "alarm.h"
 #include "common/clock.h"
 #include "crash.h"
 #include "hypercall_args.h"
 #include "ram_backing.h"
+#include "strace.h"
 #include "volume_calls.h"
 
 typedef void hypercall_fn(struct vm *vm, uint32_t gpa);
@@ -67,22 +69,58 @@ static void hc_walltime(struct vm *vm, uint32_t gpa)
     args->ns = clock_ns(CLOCK_REALTIME);
 }
 
+/* Halts ns from now, or until stdin has input if asked; the run's own
+ * time limit comes first.  What is ready then. */
+static uint32_t halt(struct vm *vm, uint64_t ns, uint32_t flags)
+{
+    int64_t now = clock_ns(CLOCK_MONOTONIC);
+    int64_t wake = ns > (uint64_t)(INT64_MAX - now) ? INT64_MAX : now + (int64_t)ns;
+    bool times_out = vm->deadline_ns != 0 && wake >= vm->deadline_ns;
+    if (times_out)
+        wake = vm->deadline_ns;
+    if (flags & KILN_WAIT_STDIN) {
+        if (vm->io.wait(vm->io.context, wake == INT64_MAX ? 0 : wake) > 0)
+            return KILN_WAIT_STDIN;
+    } else {
+        struct timespec until = {.tv_sec = wake / NS_PER_S, .tv_nsec = wake % NS_PER_S};
+        while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
+            continue;
+    }
+    if (times_out && clock_ns(CLOCK_MONOTONIC) >= vm->deadline_ns)
+        vm_time_out(vm);
+    return 0;
+}
+
 static void hc_sleep(struct vm *vm, uint32_t gpa)
 {
     struct kiln_hc_sleep *args =
         hypercall_args(vm, "SLEEP", gpa, sizeof *args, _Alignof(struct kiln_hc_sleep));
+    if (args != NULL)
+        halt(vm, args->ns, 0);
+}
+
+static void hc_wait(struct vm *vm, uint32_t gpa)
+{
+    struct kiln_hc_wait *args =
+        hypercall_args(vm, "WAIT", gpa, sizeof *args, _Alignof(struct kiln_hc_wait));
+    if (args != NULL)
+        args->ready = halt(vm, args->ns, args->flags);
+}
+
+/* Every thread waits on what nothing can bring: a hang becomes a report. */
+static void hc_stuck(struct vm *vm, uint32_t gpa)
+{
+    const struct kiln_hc_stuck *args =
+        hypercall_args(vm, "STUCK", gpa, sizeof *args, _Alignof(struct kiln_hc_stuck));
     if (args == NULL)
         return;
-    int64_t now = clock_ns(CLOCK_MONOTONIC);
-    int64_t wake = args->ns > (uint64_t)(INT64_MAX - now) ? INT64_MAX : now + (int64_t)args->ns;
-    bool times_out = vm->deadline_ns != 0 && wake >= vm->deadline_ns;
-    if (times_out)
-        wake = vm->deadline_ns;
-    struct timespec until = {.tv_sec = wake / NS_PER_S, .tv_nsec = wake % NS_PER_S};
-    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
-        continue;
-    if (times_out)
-        vm_time_out(vm);
+    struct kiln_hc_stuck stuck = *args;
+    const char *text = buffer_at(vm, "STUCK", stuck.text, stuck.len, false);
+    if (text == NULL)
+        return;
+    report("%s: %.*s; the guest was stopped", vm->name,
+           (int)(stuck.len > INT32_MAX ? INT32_MAX : stuck.len), text);
+    vm_stop(vm, MONITOR_STUCK, 0);
 }
 
 static void hc_exit(struct vm *vm, uint32_t gpa)
@@ -178,6 +216,10 @@ static const struct {
     [KILN_HC_DIRENTS] = {"DIRENTS", volume_call_dirents},
     [KILN_HC_FILE] = {"FILE", volume_call_file},
     [KILN_HC_PATH] = {"PATH", volume_call_path},
+    [KILN_HC_ALARM] = {"ALARM", alarm_call},
+    [KILN_HC_WAIT] = {"WAIT", hc_wait},
+    [KILN_HC_SYSCALL] = {"SYSCALL", strace_serve},
+    [KILN_HC_STUCK] = {"STUCK", hc_stuck},
 };
 
 const char *hypercall_name(uint64_t nr)

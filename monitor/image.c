@@ -157,13 +157,14 @@ static int read_program_headers(struct image *image, Elf *elf)
     return 0;
 }
 
-static const struct image_segment *executable_segment_holding(const struct image *image,
-                                                              uint64_t gpa, uint64_t len)
+/* Code must come from the file; data may lie in a segment's zero fill. */
+static const struct image_segment *segment_holding(const struct image *image, uint32_t flag,
+                                                   uint64_t gpa, uint64_t len)
 {
     for (unsigned i = 0; i < image->segment_count; i++) {
         const struct image_segment *s = &image->segments[i];
-        if ((s->flags & PF_X) && gpa >= s->gpa && len <= s->file_size &&
-            gpa - s->gpa <= s->file_size - len)
+        uint64_t size = flag == PF_X ? s->file_size : s->mem_size;
+        if ((s->flags & flag) && gpa >= s->gpa && len <= size && gpa - s->gpa <= size - len)
             return s;
     }
     return NULL;
@@ -190,15 +191,18 @@ static int check_note(struct image *image)
                       "KILN note asks for %lu bytes of memory, not a 2 MiB multiple "
                       "between 16 MiB and 4 GiB",
                       note->default_mem);
-    if (!executable_segment_holding(image, image->entry, 1))
+    if (!segment_holding(image, PF_X, image->entry, 1))
         return reject(image, "entry point 0x%lx is not in an executable segment", image->entry);
-    if (!executable_segment_holding(image, note->syscall_entry, 1))
+    if (!segment_holding(image, PF_X, note->syscall_entry, 1))
         return reject(image, "syscall entry 0x%lx is not in an executable segment",
                       note->syscall_entry);
-    if (!executable_segment_holding(image, note->exception_entries,
-                                    KILN_EXCEPTION_VECTORS * KILN_EXCEPTION_STUB_SIZE))
+    if (!segment_holding(image, PF_X, note->exception_entries,
+                         KILN_EXCEPTION_VECTORS * KILN_EXCEPTION_STUB_SIZE))
         return reject(image, "exception entries 0x%lx are not in an executable segment",
                       note->exception_entries);
+    if (note->events % _Alignof(struct kiln_events) != 0 ||
+        !segment_holding(image, PF_W, note->events, sizeof(struct kiln_events)))
+        return reject(image, "events 0x%lx are not in a writable segment", note->events);
     if (check_entry_outside_files(image, "syscall entry", note->syscall_entry) != 0 ||
         check_entry_outside_files(image, "exception entries", note->exception_entries) != 0)
         return -1;
@@ -259,7 +263,7 @@ int image_check(struct image *image)
 
 bool image_holds_code(const struct image *image, uint64_t addr)
 {
-    return executable_segment_holding(image, addr, 1) != NULL;
+    return segment_holding(image, PF_X, addr, 1) != NULL;
 }
 
 int image_check_fits(const struct image *image, uint64_t ram_limit)

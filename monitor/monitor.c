@@ -5,9 +5,11 @@
 #include "monitor.h"
 
 #include "boot.h"
+#include "boot_info.h"
 #include "exits.h"
 #include "hypercalls.h"
 #include "prepared_image.h"
+#include "strace.h"
 #include "syscall_filter.h"
 #include "timeout.h"
 #include "vm.h"
@@ -19,6 +21,9 @@ struct monitor_result monitor_run(const struct monitor_options *options)
     struct trace trace = {0};
     struct trace *tracing = options->trace_boot ? &trace : NULL;
     trace_start(tracing);
+    /* --verbose counts the calls kiln does not implement, for its summary. */
+    struct strace strace = {.print_calls = options->strace};
+    struct strace *stracing = options->strace || options->verbose ? &strace : NULL;
     struct prepared_image image;
     if (prepared_image_open(&image, options, name) != 0)
         return failed;
@@ -33,6 +38,7 @@ struct monitor_result monitor_run(const struct monitor_options *options)
         .kvm_fd = -1,
         .cache_dir = options->cache_dir,
         .trace = tracing,
+        .strace = stracing,
         .volumes = options->volumes,
         .volume_count = options->volume_count,
         .workdir = options->workdir,
@@ -41,8 +47,10 @@ struct monitor_result monitor_run(const struct monitor_options *options)
     if (vm_create(&vm, &config) == 0 &&
         boot_guest(&vm, &image, options->argc, options->argv, options->envp) == 0 &&
         timeout_start(&vm) == 0) {
-        /* The caches are written before the run loop is confined. */
+        /* The caches are written before the run loop is confined, and
+         * keep the boot info without this run's flags. */
         prepared_image_keep(&image, &vm.mem);
+        boot_info_add_flags(&vm.mem, strace_boot_flags(stracing));
         int confined = options->confine ? syscall_filter_install(&vm, SYSCALL_FILTER_RUN) : 0;
         trace_mark(tracing, TRACE_CONFINE);
         if (confined == 0)
@@ -52,5 +60,7 @@ struct monitor_result monitor_run(const struct monitor_options *options)
     prepared_image_close(&image);
     trace_mark(tracing, TRACE_TEARDOWN);
     trace_print(tracing, name, hypercall_name);
+    if (options->verbose)
+        strace_print_missing(stracing, name);
     return vm.result;
 }

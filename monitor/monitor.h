@@ -30,6 +30,7 @@ struct monitor_options {
     const struct content_hash *image_hash; /* of the image file, if known; NULL: hashed here */
     bool verbose;                          /* say whether the boot cache had the image */
     bool trace_boot;                       /* print where the time went on stderr */
+    bool strace;                           /* print the program's system calls on stderr */
     bool confine;                          /* seccomp before the run loop (syscall_filter.h): for a
                                               process that does nothing after the run but exit */
     const struct monitor_volume *volumes;  /* at most KILN_VOLUME_MAX, apart (no two nest) */
@@ -42,6 +43,7 @@ enum monitor_outcome {
     MONITOR_CRASHED,   /* the guest faulted or aborted; reported on stderr */
     MONITOR_TIMED_OUT, /* the guest ran past timeout_ms; reported on stderr */
     MONITOR_FAILED,    /* kiln could not run the image; reported on stderr */
+    MONITOR_STUCK,     /* every guest thread waited for good; reported on stderr */
 };
 
 struct monitor_result {

@@ -7,6 +7,7 @@
 
 #include <kiln/abi.h>
 
+#include "alarm.h"
 #include "common/bits.h"
 #include "common/report.h"
 #include "vcpu_state.h"
@@ -100,6 +101,7 @@ static void reset_run_state(struct clone *clone)
     struct vm *vm = &clone->vm;
     vm->stopped = false;
     vm->result = (struct monitor_result){.outcome = MONITOR_FAILED};
+    alarm_reset(vm);
 }
 
 long reset_clone(struct clone *clone)

@@ -72,9 +72,10 @@ static const int volume_calls[] = {
     SCMP_SYS(fsync),     SCMP_SYS(utimensat),  SCMP_SYS(fchmod),     SCMP_SYS(lseek),
 };
 
-/* What the run loop asks of the vCPU: running it, and a crash report's
- * registers. */
-static const unsigned long vcpu_requests[] = {KVM_RUN, KVM_GET_REGS, KVM_GET_SREGS};
+/* What the run loop asks of the vCPU: running it, a crash report's
+ * registers, and moving the program into an upcall (upcalls.c). */
+static const unsigned long vcpu_requests[] = {KVM_RUN, KVM_GET_REGS, KVM_GET_SREGS, KVM_SET_REGS,
+                                              KVM_SET_SREGS};
 
 /* What a kiln serve worker does besides: wait for jobs and share stats
  * (futexes), free memory, and rebuild its VM after a failed job on a

@@ -41,15 +41,13 @@ static int unblock_alarm_in_guest(const struct vm *vm, const sigset_t *blocked)
     return 0;
 }
 
-/* A timer whose signal goes to the calling thread only.  glibc 2.36 has
- * no name for the thread id field of struct sigevent. */
-static int create_thread_timer(struct vm *vm)
+/* glibc 2.36 has no name for the thread id field of struct sigevent. */
+int timeout_thread_timer(timer_t *timer, const char *what)
 {
     struct sigevent event = {.sigev_notify = SIGEV_THREAD_ID, .sigev_signo = SIGALRM};
     event._sigev_un._tid = gettid();
-    if (timer_create(CLOCK_MONOTONIC, &event, &vm->timer) != 0)
-        return report("creating the timeout's timer: %s", strerror(errno));
-    vm->has_timer = true;
+    if (timer_create(CLOCK_MONOTONIC, &event, timer) != 0)
+        return report("creating the %s's timer: %s", what, strerror(errno));
     return 0;
 }
 
@@ -65,7 +63,10 @@ int timeout_attach(struct vm *vm)
     sigaddset(&blocked, SIGALRM);
     if (unblock_alarm_in_guest(vm, &blocked) != 0)
         return -1;
-    return create_thread_timer(vm);
+    if (timeout_thread_timer(&vm->timer, "timeout") != 0)
+        return -1;
+    vm->has_timer = true;
+    return 0;
 }
 
 void timeout_detach(struct vm *vm)
@@ -93,16 +94,21 @@ int timeout_start(struct vm *vm)
     return 0;
 }
 
+void timeout_take_signals(void)
+{
+    sigset_t alarm = alarm_only();
+    const struct timespec now = {0};
+    while (sigtimedwait(&alarm, NULL, &now) == SIGALRM)
+        continue;
+}
+
 void timeout_cancel(struct vm *vm)
 {
     if (vm->deadline_ns == 0)
         return;
     const struct itimerspec off = {0};
     timer_settime(vm->timer, 0, &off, NULL);
-    sigset_t alarm = alarm_only();
-    const struct timespec now = {0};
-    while (sigtimedwait(&alarm, NULL, &now) == SIGALRM)
-        continue;
+    timeout_take_signals();
     vm->deadline_ns = 0;
 }
 

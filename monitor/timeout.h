@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "vm.h"
 
@@ -24,5 +25,15 @@ int timeout_start(struct vm *vm);
 void timeout_cancel(struct vm *vm);
 
 bool timeout_expired(const struct vm *vm);
+
+/* Drops the SIGALRMs pending on the calling thread: one that ended
+ * KVM_RUN stays pending (blocked again outside it) and would end the next
+ * KVM_RUN at once. */
+void timeout_take_signals(void);
+
+/* A CLOCK_MONOTONIC timer whose SIGALRM goes to the calling thread only,
+ * so that it ends the thread's KVM_RUN (alarm.c's too); what names it in
+ * a message. */
+int timeout_thread_timer(timer_t *timer, const char *what);
 
 #endif

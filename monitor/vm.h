@@ -32,6 +32,7 @@ struct ram_backing {
 };
 
 struct image;
+struct strace;
 struct volumes;
 
 struct vm {
@@ -51,11 +52,19 @@ struct vm {
     uint64_t timeout_ms;
     timer_t timer; /* signals the thread that runs the vCPU */
     bool has_timer;
+    /* The guest's ALARM (alarm.h): a second timer on the same thread. */
+    timer_t alarm_timer;
+    bool has_alarm_timer;
+    int64_t alarm_ns; /* CLOCK_MONOTONIC when a timer upcall is due; 0: none */
+    uint64_t tick_ns; /* 0: no ticks */
+    int64_t next_tick_ns;
+    bool upcall_held;    /* a timer upcall waits for the runtime to be free */
     bool serving;        /* kiln serve: the guest makes READY before main */
     uint32_t ready_args; /* READY's argument block, once the guest made it */
     bool stopped;
     struct monitor_result result;
     struct trace *trace;     /* NULL unless --trace-boot */
+    struct strace *strace;   /* NULL unless --strace or --verbose */
     const char *cache_dir;   /* the cache's root; NULL: none */
     struct volumes *volumes; /* NULL: no volumes and no working folder */
 };
@@ -89,6 +98,7 @@ struct vm_config {
     const struct kvm_cpuid2 *cpuid; /* the guest's CPUID; NULL: what KVM supports */
     const char *cache_dir;          /* the caches (CPUID, seccomp) to use; NULL: none */
     struct trace *trace;
+    struct strace *strace;
     bool serving;                         /* READY is taken */
     uint32_t ready_args;                  /* a clone's: READY made already */
     const struct monitor_volume *volumes; /* host folders, opened here (volumes.h) */

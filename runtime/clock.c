@@ -3,12 +3,13 @@
  * no exit), added to the host's clocks as the monitor read them at boot.
  * Every monotonic-like clock, and the CPU-time clocks (the guest has the
  * CPU to itself), count from boot_monotonic_ns; realtime-like ones from
- * boot_realtime_ns.
+ * boot_realtime_ns.  Deadlines (sched.h) count from boot.
  */
 #define _GNU_SOURCE
 #include "clock.h"
 #include "boot_info.h"
 #include "hypercall.h"
+#include "sched.h"
 #include "tsc.h"
 #include "user_range.h"
 #include <errno.h>
@@ -155,8 +156,7 @@ long kiln_sys_time(const struct syscall_args *args)
     return now;
 }
 
-/* A request's length in ns, saturating; false if Linux would refuse it. */
-static bool timespec_to_ns(const struct timespec *ts, int64_t *ns)
+bool kiln_clock_ns(const struct timespec *ts, int64_t *ns)
 {
     if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= (long)NS_PER_SEC)
         return false;
@@ -167,33 +167,57 @@ static bool timespec_to_ns(const struct timespec *ts, int64_t *ns)
     return true;
 }
 
-/* The monitor may wake the guest early (input arrived), so sleep again
- * until the deadline has passed. */
-static void sleep_ns(int64_t ns)
+bool kiln_clock_known(int32_t id)
 {
-    uint64_t start = kiln_clock_since_boot_ns();
-
-    for (;;) {
-        uint64_t slept = kiln_clock_since_boot_ns() - start;
-        if (slept >= (uint64_t)ns)
-            return;
-        hypercall_sleep((uint64_t)ns - slept);
-    }
+    enum clock_base base;
+    return clock_base_of(id, &base);
 }
 
-/* The time left is only written when a signal cuts a sleep short, which
- * never happens here, so rem is left alone. */
+bool kiln_clock_deadline(int32_t id, bool absolute, const struct timespec *ts, int64_t *deadline)
+{
+    enum clock_base base;
+    int64_t ns;
+
+    if (!clock_base_of(id, &base) || !kiln_clock_ns(ts, &ns))
+        return false;
+    int64_t since_boot = (int64_t)kiln_clock_since_boot_ns();
+    if (absolute)
+        ns -= clock_now_ns(base);
+    *deadline = ns <= 0 ? since_boot : ns > INT64_MAX - since_boot ? INT64_MAX : since_boot + ns;
+    return true;
+}
+
+struct timespec kiln_clock_timespec(int64_t ns)
+{
+    return ns_to_timespec(ns);
+}
+
+/* A sleep cut short by a signal answers EINTR, with the time left in rem
+ * when the sleep was relative. */
+static long sleep_until(int64_t deadline, struct timespec *rem)
+{
+    static struct wait_queue sleepers;
+    long rc = sched_wait(&sleepers, deadline, 0, "sleep");
+    if (rc != -EINTR)
+        return 0;
+    if (rem) {
+        int64_t left = deadline - (int64_t)kiln_clock_since_boot_ns();
+        *rem = ns_to_timespec(left > 0 ? left : 0);
+    }
+    return -EINTR;
+}
+
 long kiln_sys_nanosleep(const struct syscall_args *args)
 {
     const struct timespec *req = (const struct timespec *)(uintptr_t)args->arg1;
-    int64_t ns;
+    struct timespec *rem = (struct timespec *)(uintptr_t)args->arg2;
+    int64_t deadline;
 
-    if (!user_range_ok(req, sizeof *req))
+    if (!user_range_ok(req, sizeof *req) || (rem && !user_range_ok(rem, sizeof *rem)))
         return -EFAULT;
-    if (!timespec_to_ns(req, &ns))
+    if (!kiln_clock_deadline(CLOCK_MONOTONIC, false, req, &deadline))
         return -EINVAL;
-    sleep_ns(ns);
-    return 0;
+    return sleep_until(deadline, rem);
 }
 
 long kiln_sys_clock_nanosleep(const struct syscall_args *args)
@@ -201,18 +225,15 @@ long kiln_sys_clock_nanosleep(const struct syscall_args *args)
     int32_t id = (int32_t)args->arg1;
     int flags = (int)args->arg2;
     const struct timespec *req = (const struct timespec *)(uintptr_t)args->arg3;
-    enum clock_base base;
-    int64_t ns;
+    struct timespec *rem = (struct timespec *)(uintptr_t)args->arg4;
+    bool absolute = flags & TIMER_ABSTIME;
+    int64_t deadline;
 
-    if (id == CLOCK_THREAD_CPUTIME_ID || !clock_base_of(id, &base) || (flags & ~TIMER_ABSTIME))
+    if (id == CLOCK_THREAD_CPUTIME_ID || (flags & ~TIMER_ABSTIME))
         return -EINVAL;
-    if (!user_range_ok(req, sizeof *req))
+    if (!user_range_ok(req, sizeof *req) || (!absolute && rem && !user_range_ok(rem, sizeof *rem)))
         return -EFAULT;
-    if (!timespec_to_ns(req, &ns))
+    if (!kiln_clock_deadline(id, absolute, req, &deadline))
         return -EINVAL;
-    if (flags & TIMER_ABSTIME)
-        ns -= clock_now_ns(base);
-    if (ns > 0)
-        sleep_ns(ns);
-    return 0;
+    return sleep_until(deadline, absolute ? 0 : rem);
 }

@@ -3,10 +3,13 @@
 #include "hypercall.h"
 #include "iov.h"
 #include "min_max.h"
+#include "poll.h"
 #include "response.h"
+#include "sched.h"
 #include "syscall.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 
 #define CONSOLE_MODE   (S_IFCHR | 0620)
@@ -33,11 +36,32 @@ static long read_scattered(uint32_t host_fd, const struct iovec *iov, int count,
 /* Large reads fill the first non-empty piece only: a short read is what a
  * pipe or terminal gives anyway, and asking for more could block on input
  * that is not there. */
+/* Reading stdin blocks in the monitor, unless other threads could run
+ * meanwhile or the fd is non-blocking: then the read waits for input here. */
+static long wait_for_input(const struct open_file *file)
+{
+    static struct wait_queue readers;
+    bool nonblocking = file->flags & O_NONBLOCK;
+
+    if (!nonblocking && !sched_threaded())
+        return 0;
+    while (!sched_stdin_ready()) {
+        if (nonblocking)
+            return -EAGAIN;
+        if (sched_wait(&readers, 0, SCHED_WAIT_STDIN, "read of stdin") == -EINTR)
+            return -ERESTARTSYS;
+    }
+    return 0;
+}
+
 static long console_read(struct open_file *file, const struct iovec *iov, int count, uint64_t *pos)
 {
     uint64_t total = iov_length(iov, count);
+    long waited = wait_for_input(file);
 
     (void)pos;
+    if (waited < 0)
+        return waited;
     if (total <= IOV_BOUNCE_SIZE && count > 1)
         return read_scattered(file->host_fd, iov, count, total);
     for (int i = 0; i < count; i++)
@@ -45,6 +69,18 @@ static long console_read(struct open_file *file, const struct iovec *iov, int co
             return hypercall_read(file->host_fd, iov[i].iov_base,
                                   min_u64(iov[i].iov_len, SYSCALL_MAX_RW_COUNT));
     return 0;
+}
+
+/* The console has no position to seek, so pos counts the bytes read: an
+ * EPOLLET watcher of stdin takes a read as news (console_poll). */
+static long console_read_counting(struct open_file *file, const struct iovec *iov, int count,
+                                  uint64_t *pos)
+{
+    long got = console_read(file, iov, count, pos);
+
+    if (got > 0)
+        *pos += (uint64_t)got;
+    return got;
 }
 
 static int64_t write_piece(void *file, void *buf, uint64_t len, uint64_t pos)
@@ -80,15 +116,31 @@ static long console_stat(struct open_file *file, struct fs_stat *st)
     return 0;
 }
 
+/* stdin is readable when the monitor's has input or has ended; stdout
+ * and stderr always take writes. */
+static uint32_t console_poll(struct open_file *file, uint32_t wanted, struct poll_look *look)
+{
+    look->changes = (uint32_t)file->pos;
+    if (file->host_fd != 0)
+        return POLLOUT | POLLWRNORM;
+    if (!(wanted & (POLLIN | POLLRDNORM)))
+        return 0;
+    if (sched_stdin_ready())
+        return POLLIN | POLLRDNORM;
+    look->wait_flags |= SCHED_WAIT_STDIN;
+    return 0;
+}
+
 static void console_release(struct open_file *file)
 {
     (void)file;
 }
 
 static const struct file_ops console_ops = {
-    .read = console_read,
+    .read = console_read_counting,
     .write = console_write,
     .stat = console_stat,
+    .poll = console_poll,
     .release = console_release,
 };
 

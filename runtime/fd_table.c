@@ -1,12 +1,16 @@
 #define _GNU_SOURCE
 #include "fd_table.h"
 #include "console.h"
+#include "epoll.h"
 #include "files.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define BITS_PER_WORD 64
+/* The anonymous inode's: S_IRUSR | S_IWUSR and no type bits. */
+#define ANON_MODE 0600
 /* What open acts on and F_GETFL no longer shows, as on Linux. */
 #define OPEN_ONLY_FLAGS (O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC)
 
@@ -54,10 +58,22 @@ void open_file_hold(struct open_file *file)
     file->refs++;
 }
 
+/* Linux takes a file out of every epoll set when its last reference
+ * goes, not at each close. */
 void open_file_release(struct open_file *file)
 {
-    if (--file->refs == 0)
-        file->ops->release(file);
+    if (--file->refs > 0)
+        return;
+    if (file->watchers)
+        epoll_forget(file);
+    file->ops->release(file);
+}
+
+long open_file_anon_stat(struct open_file *file, struct fs_stat *st)
+{
+    (void)file;
+    *st = (struct fs_stat){.nlink = 1, .mode = ANON_MODE, .blksize = FS_PAGE_SIZE};
+    return 0;
 }
 
 long open_file_seek(struct open_file *file, int64_t offset, int whence, uint64_t size)

@@ -6,6 +6,7 @@
  * its own ops; a new kind (pipes) adds a member to the union and an ops
  * table, and the syscall handlers need not change.  fds 0-2 start as the
  * console, ordinary entries that dup2, close and reopen like any other.
+ * Pipes, eventfds, timerfds and epoll sets live in the VM (poll.h).
  */
 #ifndef KILN_RUNTIME_FD_TABLE_H
 #define KILN_RUNTIME_FD_TABLE_H
@@ -19,6 +20,9 @@
 
 struct open_file;
 struct dir_cursor;
+struct pipe;
+struct epoll_item;
+struct poll_look;
 
 /* What fchmod and futimens change: a mode, and times in ns or
  * KILN_TIME_NOW / KILN_TIME_OMIT. */
@@ -51,6 +55,12 @@ struct file_ops {
     /* A folder as the start of a relative path (*at, fchdir).  NULL:
      * ENOTDIR. */
     long (*where)(struct open_file *file, struct fs_where *where);
+    /* The POLL* events the file has now, for poll, select and epoll
+     * (poll.h).  NULL: always ready to read and write, as a file is on
+     * Linux, and epoll refuses it (EPERM). */
+    uint32_t (*poll)(struct open_file *file, uint32_t wanted, struct poll_look *look);
+    /* ioctl requests of the kind (FIONREAD).  NULL: ENOTTY. */
+    long (*ioctl)(struct open_file *file, unsigned request, uint64_t arg);
     /* The last reference is gone: free what the kind holds. */
     void (*release)(struct open_file *file);
 };
@@ -60,6 +70,7 @@ struct open_file {
     uint32_t refs;
     uint32_t flags; /* O_ACCMODE, O_APPEND, O_NONBLOCK...: what F_GETFL says */
     uint64_t pos;
+    struct epoll_item *watchers; /* the epoll sets' items for this file */
     union {
         struct {
             struct fs_node *node; /* held */
@@ -72,7 +83,22 @@ struct open_file {
             uint32_t path_len;
             bool listed; /* getdents moved the host's position */
         } volume;
-        uint32_t host_fd; /* the console: the monitor's fd 0-2 */
+        uint32_t host_fd;  /* the console: the monitor's fd 0-2 */
+        struct pipe *pipe; /* either end: O_ACCMODE says which */
+        struct {
+            uint64_t count;
+            uint32_t fed;     /* writes: news for readers (EPOLLET) */
+            uint32_t drained; /* reads: news for writers */
+            bool semaphore;
+        } eventfd;
+        struct {
+            int64_t deadline_ns; /* the next expiry, sched_now_ns() scale; 0: disarmed */
+            int64_t interval_ns;
+            uint64_t ticks;   /* expirations not read yet */
+            int32_t clock;    /* what an absolute time counts on */
+            uint32_t changes; /* expirations and settings (EPOLLET) */
+        } timer;
+        struct epoll_item *items; /* an epoll set, in the order it reports */
     };
 };
 
@@ -84,6 +110,10 @@ void open_file_free(struct open_file *file);
 
 void open_file_hold(struct open_file *file);
 void open_file_release(struct open_file *file);
+
+/* fstat of a kind with no file behind it (eventfd, timerfd, epoll):
+ * Linux's one anonymous inode. */
+long open_file_anon_stat(struct open_file *file, struct fs_stat *st);
 
 /* lseek's SEEK_SET, SEEK_CUR and SEEK_END (SEEK_DATA and SEEK_HOLE as for
  * a file with no holes) on a file of size bytes: the new position. */

@@ -10,8 +10,6 @@
 #include <kiln/abi.h>
 #include <stdint.h>
 
-#include "bounce.h"
-
 static inline uint32_t hypercall_gpa(const void *args)
 {
     return (uint32_t)(uintptr_t)args;
@@ -156,17 +154,46 @@ static inline int64_t hypercall_path(struct kiln_hc_path *args)
     return args->result;
 }
 
+/* Upcalls KILN_UPCALL_TIMER in ns nanoseconds (0: none), and every
+ * tick_ns while kiln_events.ticks is set. */
+static inline void hypercall_alarm(uint64_t ns, uint64_t tick_ns)
+{
+    struct kiln_hc_alarm args = {.ns = ns, .tick_ns = tick_ns};
+    kiln_hypercall(KILN_HC_ALARM, hypercall_gpa(&args));
+}
+
+/* Halts up to ns nanoseconds or until what flags name is ready: what is. */
+static inline uint32_t hypercall_wait(uint64_t ns, uint32_t flags)
+{
+    struct kiln_hc_wait args = {.ns = ns, .flags = flags, .ready = 0};
+    kiln_hypercall(KILN_HC_WAIT, hypercall_gpa(&args));
+    return args.ready;
+}
+
+/* Every thread waits for good: text says on what.  Ends the run. */
+static inline void hypercall_stuck(const char *text, uint64_t len)
+{
+    struct kiln_hc_stuck args = {.text = (uint64_t)(uintptr_t)text, .len = len};
+    kiln_hypercall(KILN_HC_STUCK, hypercall_gpa(&args));
+}
+
+/* SYSCALL: the caller fills call (on its stack); the monitor prints or
+ * counts it. */
+static inline void hypercall_syscall(const struct kiln_hc_syscall *call)
+{
+    kiln_hypercall(KILN_HC_SYSCALL, hypercall_gpa(call));
+}
+
 /* Reports the program's death to the monitor, which ends the run; the
  * caller decides what to do should the call return. */
-static inline void hypercall_abort(uint32_t reason, uint32_t detail,
-                                   const struct syscall_frame *frame)
+static inline void hypercall_abort(uint32_t reason, uint32_t detail, const struct kiln_regs *regs)
 {
     struct kiln_hc_abort args = {
         .reason = reason,
         .detail = detail,
-        .rip = frame->rcx,
-        .rsp = syscall_frame_user_rsp(frame),
-        .rbp = frame->rbp,
+        .rip = regs->rip,
+        .rsp = regs->rsp,
+        .rbp = regs->rbp,
     };
     kiln_hypercall(KILN_HC_ABORT, hypercall_gpa(&args));
 }

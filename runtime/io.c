@@ -2,6 +2,7 @@
 #include "io.h"
 #include "fd_table.h"
 #include "iov.h"
+#include "user_range.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/ioctl.h>
@@ -159,20 +160,34 @@ long kiln_sys_lseek(const struct syscall_args *args)
     return file->ops->seek(file, (int64_t)args->arg2, whence);
 }
 
+/* FIONBIO sets O_NONBLOCK as fcntl would. */
+static long set_nonblocking(struct open_file *file, const int *on)
+{
+    if (!user_range_ok(on, sizeof *on))
+        return -EFAULT;
+    file->flags = *on ? file->flags | O_NONBLOCK : file->flags & ~(uint32_t)O_NONBLOCK;
+    return 0;
+}
+
 /* No file here is a terminal: TIOCGWINSZ fails, so musl fully buffers
- * stdout.  Only the close-on-exec requests do anything. */
+ * stdout.  The requests every file takes are here; the rest are the
+ * kind's (a pipe's FIONREAD). */
 long kiln_sys_ioctl(const struct syscall_args *args)
 {
     int fd = (int)args->arg1;
+    unsigned request = (unsigned)args->arg2;
+    struct open_file *file = fd_file(fd);
 
-    if (!fd_file(fd))
+    if (!file)
         return -EBADF;
-    switch ((unsigned)args->arg2) {
+    switch (request) {
     case FIOCLEX:
     case FIONCLEX:
-        fd_set_cloexec(fd, (unsigned)args->arg2 == FIOCLEX);
+        fd_set_cloexec(fd, request == FIOCLEX);
         return 0;
+    case FIONBIO:
+        return set_nonblocking(file, (const int *)(uintptr_t)args->arg3);
     default:
-        return -ENOTTY;
+        return file->ops->ioctl ? file->ops->ioctl(file, request, args->arg3) : -ENOTTY;
     }
 }

@@ -5,7 +5,7 @@
     .section .note.kiln, "a", @note
     .balign 4
     .long 5                     /* namesz: "KILN" and its NUL */
-    .long 32                    /* descsz: struct kiln_note */
+    .long 48                    /* descsz: struct kiln_note */
     .long KILN_NOTE_TYPE
     .asciz KILN_NOTE_NAME
     .balign 4
@@ -14,4 +14,6 @@
     .quad kiln_default_mem
     .quad kiln_syscall_entry
     .quad kiln_exception_entries
+    .quad kiln_events
+    .quad 0
     .section .note.GNU-stack, "", @progbits

@@ -1,8 +1,7 @@
 /*
- * One process with one thread: pid and tid 1, parent 0, uid and gid 0.
- * Signal handlers are accepted and never run: the only signals are the
- * ones the program sends itself, and a fatal one ends the run as a crash
- * the monitor reports (abort() is tkill(SIGABRT)).
+ * One process: pid 1 (its first thread's tid), parent 0, uid and gid 0,
+ * running "Linux" on x86-64; its limits.  Threads are thread.c's,
+ * signals signal.c's.
  */
 #define _GNU_SOURCE
 #include "process.h"
@@ -21,32 +20,15 @@
 #include <sys/sysinfo.h>
 #include <sys/utsname.h>
 
-#define OUR_PID     1
-#define OUR_TID     1
-#define PARENT_PID  0
-#define ARCH_SET_FS 0x1002
-#define ARCH_GET_FS 0x1003
-/* wrfsbase faults on a non-canonical address; Linux refuses with EPERM
- * any address past the user half. */
-#define USER_ADDRESS_END      0x800000000000ull
-#define KERNEL_SIGSET_SIZE    8
-#define KERNEL_SIGACTION_SIZE 32 /* handler, flags, restorer, mask */
-#define SIGNAL_MAX            64
-#define EXIT_STATUS_SIGNALED  128
-#define OPEN_FILES_LIMIT      1024
-#define NS_PER_SEC            1000000000ull
+#define OUR_PID          1
+#define PARENT_PID       0
+#define ARCH_SET_FS      0x1002
+#define ARCH_GET_FS      0x1003
+#define OPEN_FILES_LIMIT 1024
+#define NS_PER_SEC       1000000000ull
 /* The kernel's struct sysinfo ends at mem_unit; musl's adds padding a
  * program's buffer need not have. */
 #define KERNEL_SYSINFO_SIZE (offsetof(struct sysinfo, mem_unit) + sizeof(unsigned))
-
-/* exit and exit_group alike: there is one thread.  Under kiln serve the
- * gathered stdout goes with the status. */
-long kiln_sys_exit(const struct syscall_args *args)
-{
-    if (kiln_response_active())
-        kiln_response_finish((int32_t)args->arg1);
-    hypercall_exit((int32_t)args->arg1);
-}
 
 long kiln_sys_getpid(const struct syscall_args *args)
 {
@@ -60,24 +42,11 @@ long kiln_sys_getppid(const struct syscall_args *args)
     return PARENT_PID;
 }
 
-long kiln_sys_gettid(const struct syscall_args *args)
-{
-    (void)args;
-    return OUR_TID;
-}
-
 /* getuid, geteuid, getgid, getegid: root. */
 long kiln_sys_user_or_group_id(const struct syscall_args *args)
 {
     (void)args;
     return 0;
-}
-
-/* The clear-tid address only matters when a thread exits; there is one. */
-long kiln_sys_set_tid_address(const struct syscall_args *args)
-{
-    (void)args;
-    return OUR_TID;
 }
 
 static void copy_text(char *field, const char *text)
@@ -123,135 +92,6 @@ long kiln_sys_arch_prctl(const struct syscall_args *args)
     default:
         return -EINVAL;
     }
-}
-
-long kiln_sys_sched_yield(const struct syscall_args *args)
-{
-    (void)args;
-    return 0;
-}
-
-/* Accepted and forgotten; the old action reads as SIG_DFL. */
-long kiln_sys_rt_sigaction(const struct syscall_args *args)
-{
-    int sig = (int)args->arg1;
-    void *old = (void *)(uintptr_t)args->arg3;
-
-    if (args->arg4 != KERNEL_SIGSET_SIZE || sig < 1 || sig > SIGNAL_MAX)
-        return -EINVAL;
-    if (args->arg2 && (sig == SIGKILL || sig == SIGSTOP))
-        return -EINVAL;
-    if (old && !user_range_ok(old, KERNEL_SIGACTION_SIZE))
-        return -EFAULT;
-    if (old)
-        bytes_zero(old, KERNEL_SIGACTION_SIZE);
-    return 0;
-}
-
-/* Accepted and forgotten; the old mask reads as empty. */
-long kiln_sys_rt_sigprocmask(const struct syscall_args *args)
-{
-    int how = (int)args->arg1;
-    const void *set = (const void *)(uintptr_t)args->arg2;
-    void *old = (void *)(uintptr_t)args->arg3;
-
-    if (args->arg4 != KERNEL_SIGSET_SIZE)
-        return -EINVAL;
-    if (set && how != SIG_BLOCK && how != SIG_UNBLOCK && how != SIG_SETMASK)
-        return -EINVAL;
-    if ((set && !user_range_ok(set, KERNEL_SIGSET_SIZE)) ||
-        (old && !user_range_ok(old, KERNEL_SIGSET_SIZE)))
-        return -EFAULT;
-    if (old)
-        bytes_zero(old, KERNEL_SIGSET_SIZE);
-    return 0;
-}
-
-/* Accepted and forgotten; the old stack reads as disabled. */
-long kiln_sys_sigaltstack(const struct syscall_args *args)
-{
-    const stack_t *stack = (const stack_t *)(uintptr_t)args->arg1;
-    stack_t *old = (stack_t *)(uintptr_t)args->arg2;
-
-    if ((stack && !user_range_ok(stack, sizeof *stack)) ||
-        (old && !user_range_ok(old, sizeof *old)))
-        return -EFAULT;
-    if (old)
-        *old = (stack_t){.ss_sp = 0, .ss_flags = SS_DISABLE, .ss_size = 0};
-    return 0;
-}
-
-/* Signals whose default action is to ignore, or to stop: with no job
- * control nothing would ever continue us, so a stop changes nothing. */
-static bool ignored_by_default(int sig)
-{
-    switch (sig) {
-    case SIGCHLD:
-    case SIGCONT:
-    case SIGURG:
-    case SIGWINCH:
-    case SIGSTOP:
-    case SIGTSTP:
-    case SIGTTIN:
-    case SIGTTOU:
-        return true;
-    default:
-        return false;
-    }
-}
-
-/* Every other signal kills: the monitor reports it and ends the run.  Were
- * the ABORT call ever to return, exit as a shell shows a signal death. */
-static long deliver_to_self(int sig, const struct syscall_frame *frame)
-{
-    if (sig == 0 || ignored_by_default(sig))
-        return 0;
-    hypercall_abort(KILN_ABORT_SIGNAL, (uint32_t)sig, frame);
-    hypercall_exit(EXIT_STATUS_SIGNALED + sig);
-}
-
-static bool signal_valid(int sig)
-{
-    return sig >= 0 && sig <= SIGNAL_MAX;
-}
-
-/* pid 0 (our group), -1 (everyone we may signal), 1 and -1 as a group
- * all come down to us. */
-long kiln_sys_kill(const struct syscall_args *args)
-{
-    int pid = (int)args->arg1;
-    int sig = (int)args->arg2;
-
-    if (!signal_valid(sig))
-        return -EINVAL;
-    if (pid != OUR_PID && pid != 0 && pid != -1)
-        return -ESRCH;
-    return deliver_to_self(sig, args->frame);
-}
-
-long kiln_sys_tkill(const struct syscall_args *args)
-{
-    int tid = (int)args->arg1;
-    int sig = (int)args->arg2;
-
-    if (!signal_valid(sig) || tid <= 0)
-        return -EINVAL;
-    if (tid != OUR_TID)
-        return -ESRCH;
-    return deliver_to_self(sig, args->frame);
-}
-
-long kiln_sys_tgkill(const struct syscall_args *args)
-{
-    int pid = (int)args->arg1;
-    int tid = (int)args->arg2;
-    int sig = (int)args->arg3;
-
-    if (!signal_valid(sig) || pid <= 0 || tid <= 0)
-        return -EINVAL;
-    if (pid != OUR_PID || tid != OUR_TID)
-        return -ESRCH;
-    return deliver_to_self(sig, args->frame);
 }
 
 /* The stack is the boot info's; the rest are Linux's defaults. */

@@ -1,27 +1,17 @@
 /*
  * The process as the program sees it: one process, pid 1, root, running
- * "Linux" on x86-64; exit, signals and limits.
+ * "Linux" on x86-64, and its limits.
  */
 #ifndef KILN_RUNTIME_PROCESS_H
 #define KILN_RUNTIME_PROCESS_H
 
 #include "syscall.h"
 
-syscall_handler kiln_sys_exit;
 syscall_handler kiln_sys_getpid;
 syscall_handler kiln_sys_getppid;
-syscall_handler kiln_sys_gettid;
 syscall_handler kiln_sys_user_or_group_id;
-syscall_handler kiln_sys_set_tid_address;
 syscall_handler kiln_sys_uname;
 syscall_handler kiln_sys_arch_prctl;
-syscall_handler kiln_sys_sched_yield;
-syscall_handler kiln_sys_rt_sigaction;
-syscall_handler kiln_sys_rt_sigprocmask;
-syscall_handler kiln_sys_sigaltstack;
-syscall_handler kiln_sys_kill;
-syscall_handler kiln_sys_tkill;
-syscall_handler kiln_sys_tgkill;
 syscall_handler kiln_sys_getrlimit;
 syscall_handler kiln_sys_setrlimit;
 syscall_handler kiln_sys_prlimit64;

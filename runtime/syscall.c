@@ -1,22 +1,34 @@
 /*
  * The dispatch: one table indexed by syscall number, bounds-checked, one
- * handler per call.  Calls with no entry (fork, clone, execve and every
- * other one a single-process VM cannot honour) answer ENOSYS and the
- * program keeps running.
+ * handler per call.  Calls with no entry (fork, execve and every other one
+ * a single-process VM cannot honour) answer ENOSYS and the program keeps
+ * running.  On the way out, upcall_leave may start a signal's handler.
  */
 #include "syscall.h"
 #include "clock.h"
+#include "epoll.h"
+#include "eventfd.h"
 #include "file_attrs.h"
 #include "file_dirs.h"
 #include "file_names.h"
 #include "file_open.h"
 #include "file_stat.h"
 #include "files.h"
+#include "futex.h"
 #include "io.h"
 #include "memory.h"
+#include "pipe.h"
+#include "poll.h"
 #include "process.h"
 #include "random.h"
+#include "signal.h"
+#include "strace.h"
+#include "thread.h"
+#include "timerfd.h"
+#include "timers.h"
+#include "upcall.h"
 #include <errno.h>
+#include <stdbool.h>
 #include <sys/syscall.h>
 
 static syscall_handler *const handlers[] = {
@@ -27,6 +39,7 @@ static syscall_handler *const handlers[] = {
     [SYS_stat] = kiln_sys_stat,
     [SYS_fstat] = kiln_sys_fstat,
     [SYS_lstat] = kiln_sys_lstat,
+    [SYS_poll] = kiln_sys_poll,
     [SYS_lseek] = kiln_sys_lseek,
     [SYS_mmap] = kiln_sys_mmap,
     [SYS_mprotect] = kiln_sys_mprotect,
@@ -40,6 +53,8 @@ static syscall_handler *const handlers[] = {
     [SYS_readv] = kiln_sys_readv,
     [SYS_writev] = kiln_sys_writev,
     [SYS_access] = kiln_sys_access,
+    [SYS_pipe] = kiln_sys_pipe,
+    [SYS_select] = kiln_sys_select,
     [SYS_sched_yield] = kiln_sys_sched_yield,
     [SYS_mremap] = kiln_sys_mremap,
     [SYS_madvise] = kiln_sys_madvise,
@@ -93,7 +108,9 @@ static syscall_handler *const handlers[] = {
     [SYS_clock_gettime] = kiln_sys_clock_gettime,
     [SYS_clock_getres] = kiln_sys_clock_getres,
     [SYS_clock_nanosleep] = kiln_sys_clock_nanosleep,
-    [SYS_exit_group] = kiln_sys_exit,
+    [SYS_exit_group] = kiln_sys_exit_group,
+    [SYS_epoll_wait] = kiln_sys_epoll_wait,
+    [SYS_epoll_ctl] = kiln_sys_epoll_ctl,
     [SYS_tgkill] = kiln_sys_tgkill,
     [SYS_openat] = kiln_sys_openat,
     [SYS_mkdirat] = kiln_sys_mkdirat,
@@ -107,8 +124,18 @@ static syscall_handler *const handlers[] = {
     [SYS_readlinkat] = kiln_sys_readlinkat,
     [SYS_fchmodat] = kiln_sys_fchmodat,
     [SYS_faccessat] = kiln_sys_faccessat,
+    [SYS_pselect6] = kiln_sys_pselect6,
+    [SYS_ppoll] = kiln_sys_ppoll,
     [SYS_utimensat] = kiln_sys_utimensat,
+    [SYS_epoll_pwait] = kiln_sys_epoll_pwait,
+    [SYS_timerfd_create] = kiln_sys_timerfd_create,
+    [SYS_eventfd] = kiln_sys_eventfd,
+    [SYS_timerfd_settime] = kiln_sys_timerfd_settime,
+    [SYS_timerfd_gettime] = kiln_sys_timerfd_gettime,
+    [SYS_eventfd2] = kiln_sys_eventfd2,
+    [SYS_epoll_create1] = kiln_sys_epoll_create1,
     [SYS_dup3] = kiln_sys_dup3,
+    [SYS_pipe2] = kiln_sys_pipe2,
     [SYS_preadv] = kiln_sys_preadv,
     [SYS_pwritev] = kiln_sys_pwritev,
     [SYS_prlimit64] = kiln_sys_prlimit64,
@@ -120,26 +147,60 @@ static syscall_handler *const handlers[] = {
     [SYS_statx] = kiln_sys_statx,
     [SYS_close_range] = kiln_sys_close_range,
     [SYS_faccessat2] = kiln_sys_faccessat2,
+    [SYS_epoll_pwait2] = kiln_sys_epoll_pwait2,
+    [SYS_rt_sigreturn] = kiln_sys_rt_sigreturn,
+    [SYS_pause] = kiln_sys_pause,
+    [SYS_alarm] = kiln_sys_alarm,
+    [SYS_getitimer] = kiln_sys_getitimer,
+    [SYS_setitimer] = kiln_sys_setitimer,
+    [SYS_clone] = kiln_sys_clone,
+    [SYS_rt_sigpending] = kiln_sys_rt_sigpending,
+    [SYS_rt_sigtimedwait] = kiln_sys_rt_sigtimedwait,
+    [SYS_rt_sigqueueinfo] = kiln_sys_rt_sigqueueinfo,
+    [SYS_rt_sigsuspend] = kiln_sys_rt_sigsuspend,
+    [SYS_futex] = kiln_sys_futex,
+    [SYS_sched_setaffinity] = kiln_sys_sched_setaffinity,
+    [SYS_sched_getaffinity] = kiln_sys_sched_getaffinity,
+    [SYS_epoll_create] = kiln_sys_epoll_create,
+    [SYS_timer_create] = kiln_sys_timer_create,
+    [SYS_timer_settime] = kiln_sys_timer_settime,
+    [SYS_timer_gettime] = kiln_sys_timer_gettime,
+    [SYS_timer_getoverrun] = kiln_sys_timer_getoverrun,
+    [SYS_timer_delete] = kiln_sys_timer_delete,
+    [SYS_rt_tgsigqueueinfo] = kiln_sys_rt_tgsigqueueinfo,
+    [SYS_set_robust_list] = kiln_sys_set_robust_list,
+    [SYS_clone3] = kiln_sys_clone3,
 };
 
 #define HANDLER_COUNT (sizeof handlers / sizeof handlers[0])
 
-/* As on Linux, only the low 32 bits of the number count. */
-long kiln_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6,
-                  const struct syscall_frame *frame)
+/* Calls that never return to their caller: strace shows them first. */
+static bool returns(unsigned int number)
 {
-    unsigned int number = (unsigned int)nr;
+    return number != SYS_exit && number != SYS_exit_group && number != SYS_rt_sigreturn;
+}
 
-    if (number >= HANDLER_COUNT || !handlers[number])
-        return -ENOSYS;
+/* As on Linux, only the low 32 bits of the number count. */
+void kiln_syscall(struct kiln_regs *regs)
+{
+    unsigned int number = (unsigned int)regs->rax;
     struct syscall_args args = {
-        .arg1 = (uint64_t)a1,
-        .arg2 = (uint64_t)a2,
-        .arg3 = (uint64_t)a3,
-        .arg4 = (uint64_t)a4,
-        .arg5 = (uint64_t)a5,
-        .arg6 = (uint64_t)a6,
-        .frame = frame,
+        .arg1 = regs->rdi,
+        .arg2 = regs->rsi,
+        .arg3 = regs->rdx,
+        .arg4 = regs->r10,
+        .arg5 = regs->r8,
+        .arg6 = regs->r9,
+        .regs = regs,
     };
-    return handlers[number](&args);
+    if (!returns(number))
+        strace_report(number, &args, 0);
+    long result = number < HANDLER_COUNT && handlers[number] ? handlers[number](&args) : -ENOSYS;
+    if (number == SYS_rt_sigreturn) {
+        upcall_leave(regs, -1);
+        return;
+    }
+    strace_report(number, &args, result);
+    regs->rax = (uint64_t)result;
+    upcall_leave(regs, number);
 }

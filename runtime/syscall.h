@@ -20,7 +20,7 @@ struct syscall_args {
     uint64_t arg4;
     uint64_t arg5;
     uint64_t arg6;
-    const struct syscall_frame *frame; /* the program's registers */
+    struct kiln_regs *regs; /* the program's registers, put back on return */
 };
 
 /* Linux caps one read, write or getrandom at this many bytes. */
@@ -28,8 +28,8 @@ struct syscall_args {
 
 typedef long syscall_handler(const struct syscall_args *args);
 
-/* Called by the ring-3 half of the SYSCALL bounce in entry.S. */
-long kiln_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6,
-                  const struct syscall_frame *frame);
+/* Called by the ring-3 half of the SYSCALL bounce in entry.S: the call
+ * regs->rax names, its answer left in regs->rax. */
+void kiln_syscall(struct kiln_regs *regs);
 
 #endif

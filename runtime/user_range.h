@@ -12,6 +12,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* The end of the user half: wrfsbase faults past it, and Linux refuses
+ * with EPERM an FS base there. */
+#define USER_ADDRESS_END 0x800000000000ull
+
 static inline bool user_range_ok(const void *ptr, uint64_t len)
 {
     const struct kiln_boot_info *info = boot_info();

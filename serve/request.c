@@ -54,6 +54,7 @@ static enum pool_outcome outcome_of(const struct vm *vm, const struct request_io
     case MONITOR_CRASHED:
         return POOL_CRASHED;
     case MONITOR_TIMED_OUT:
+    case MONITOR_STUCK:
         return POOL_TIMED_OUT;
     case MONITOR_FAILED:
         break;

@@ -86,9 +86,17 @@ static int64_t read_body(void *context, uint8_t *buf, uint64_t len, int64_t dead
     return (int64_t)n;
 }
 
+static int body_wait(void *context, int64_t deadline_ns)
+{
+    (void)context;
+    (void)deadline_ns;
+    return 1;
+}
+
 struct guest_io request_io_guest(struct request_io *io)
 {
-    return (struct guest_io){.write = write_fd, .read = read_body, .context = io, .finishes = true};
+    return (struct guest_io){
+        .write = write_fd, .read = read_body, .wait = body_wait, .context = io, .finishes = true};
 }
 
 void request_io_finish(struct request_io *io)

@@ -7,7 +7,7 @@
 #ifndef KILN_ABI_H
 #define KILN_ABI_H
 
-#define KILN_ABI_VERSION 2
+#define KILN_ABI_VERSION 3
 
 /* Guest-physical layout.  Guest virtual == guest physical (identity map). */
 #define KILN_PAGE_SIZE       0x1000
@@ -71,10 +71,24 @@
 #define KILN_HC_DIRENTS  14
 #define KILN_HC_FILE     15
 #define KILN_HC_PATH     16
-#define KILN_HC_COUNT    17
+#define KILN_HC_ALARM    17 /* threads and signals: see "Upcalls" below */
+#define KILN_HC_WAIT     18
+#define KILN_HC_SYSCALL  19 /* kiln run --strace */
+#define KILN_HC_STUCK    20
+#define KILN_HC_COUNT    21
 
 /* kiln_boot_info.flags */
-#define KILN_BOOT_SERVE 0x1 /* kiln serve: make READY just before main */
+#define KILN_BOOT_SERVE  0x1 /* kiln serve: make READY just before main */
+#define KILN_BOOT_STRACE 0x2 /* report every system call (SYSCALL) */
+#define KILN_BOOT_ENOSYS 0x4 /* report the system calls that answer ENOSYS */
+
+/* Upcalls: the monitor moves the program at ring 3 into the runtime's
+ * upcall entry (struct kiln_events) for a reason. */
+#define KILN_UPCALL_FAULT 1 /* an exception the runtime asked for (fault_vectors) */
+#define KILN_UPCALL_TIMER 2 /* the ALARM deadline or a tick passed */
+
+/* kiln_hc_wait.flags and .ready */
+#define KILN_WAIT_STDIN 0x1
 
 /* Reasons an ABORT hypercall gives. */
 #define KILN_ABORT_SIGNAL  1 /* the program raised a fatal signal: detail = signo */
@@ -136,8 +150,10 @@ struct kiln_note {
     uint64_t default_mem;       /* bytes of guest RAM unless --mem says */
     uint64_t syscall_entry;     /* ring-0 SYSCALL target (LSTAR) */
     uint64_t exception_entries; /* first of KILN_EXCEPTION_VECTORS stubs */
+    uint64_t events;            /* struct kiln_events, in the image's data */
+    uint64_t reserved;
 };
-_Static_assert(sizeof(struct kiln_note) == 32, "kiln_note layout");
+_Static_assert(sizeof(struct kiln_note) == 48, "kiln_note layout");
 
 /* Written by the monitor at KILN_BOOT_INFO_GPA before the first instruction. */
 struct kiln_boot_info {
@@ -376,6 +392,82 @@ struct kiln_hc_path {
     int64_t result;
 };
 _Static_assert(sizeof(struct kiln_hc_path) == 72, "kiln_hc_path layout");
+
+/* A program's registers where an upcall stopped it. */
+struct kiln_regs {
+    uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
+    uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+    uint64_t rip, rflags;
+};
+_Static_assert(sizeof(struct kiln_regs) == 144, "kiln_regs layout");
+
+/* Shared by the runtime and the monitor, in the image's writable data (the
+ * note says where), so kiln serve's reset restores it with the rest.
+ * Threads and signals live at ring 3; the monitor only interrupts: for an
+ * exception whose vector is in fault_vectors, or when the ALARM deadline or
+ * a tick passes, it saves the program's registers in regs, sets RSP to
+ * stack_top and RIP to entry at ring 3, and sets busy.  While busy is
+ * set, or RIP lies in [resume_start, resume_end) (where the runtime puts
+ * registers back), or the vCPU is at ring 0, a timer upcall waits: the
+ * monitor sets pending, which the runtime checks on its way out. */
+struct kiln_events {
+    uint64_t entry; /* the runtime's, fixed at link time */
+    uint64_t stack_top;
+    uint64_t resume_start;
+    uint64_t resume_end;
+    uint64_t fault_vectors; /* bit v: exception v goes to the runtime */
+    uint32_t busy;          /* the runtime is running */
+    uint32_t pending;       /* a timer upcall waited for busy to clear */
+    uint32_t ticks;         /* nonzero: ticks upcall too (threads share the CPU) */
+    uint32_t reason;        /* KILN_UPCALL_*, with the fields below */
+    uint32_t vector;
+    uint32_t pad;
+    uint64_t error;   /* the exception's error code */
+    uint64_t address; /* CR2, for a page fault */
+    struct kiln_regs regs;
+};
+_Static_assert(sizeof(struct kiln_events) == 80 + 144, "kiln_events layout");
+
+/* ALARM: upcall KILN_UPCALL_TIMER in ns nanoseconds (0: no deadline) and
+ * then every tick_ns while kiln_events.ticks is set (0: no ticks).  Each
+ * call replaces the last. */
+struct kiln_hc_alarm {
+    uint64_t ns;
+    uint64_t tick_ns;
+};
+_Static_assert(sizeof(struct kiln_hc_alarm) == 16, "kiln_hc_alarm layout");
+
+/* WAIT: halt up to ns nanoseconds (0: only look), or until what flags
+ * name (KILN_WAIT_STDIN: input to read, or its end) is ready.  ready:
+ * what is. */
+struct kiln_hc_wait {
+    uint64_t ns;
+    uint32_t flags;
+    uint32_t ready;
+};
+_Static_assert(sizeof(struct kiln_hc_wait) == 16, "kiln_hc_wait layout");
+
+/* SYSCALL: one system call the program made, with its answer, made after
+ * the call (before it, for calls that do not return: exit, exit_group,
+ * rt_sigreturn); tid is the calling thread.  Buffers and strings the
+ * arguments point at are read from guest memory as they are now. */
+struct kiln_hc_syscall {
+    uint64_t nr;
+    uint64_t args[6];
+    int64_t result;
+    uint32_t tid;
+    uint32_t threads; /* live threads: strace names the caller when > 1 */
+};
+_Static_assert(sizeof(struct kiln_hc_syscall) == 72, "kiln_hc_syscall layout");
+
+/* STUCK: every thread waits on something nothing can bring; text (one
+ * line, no newline) says what each waits on.  The monitor reports it and
+ * ends the run. */
+struct kiln_hc_stuck {
+    uint64_t text; /* guest-physical */
+    uint64_t len;
+};
+_Static_assert(sizeof(struct kiln_hc_stuck) == 16, "kiln_hc_stuck layout");
 
 /* Ring the doorbell of call nr with the guest-physical address of its
  * argument struct, which must lie at its type's natural alignment.  The

@@ -14,11 +14,11 @@ import sys
 EHDR = struct.Struct("<16sHHIQQQIHHHHHH")
 PHDR = struct.Struct("<IIQQQQQQ")
 NHDR = struct.Struct("<III")
-NOTE = struct.Struct("<IIQQQ")
+NOTE = struct.Struct("<IIQQQQQ")
 
 E_TYPE, E_MACHINE, E_ENTRY, E_PHOFF, E_PHENTSIZE, E_PHNUM = 1, 2, 4, 5, 9, 10
 P_TYPE, P_FLAGS, P_OFFSET, P_VADDR, P_FILESZ, P_MEMSZ = 0, 1, 2, 3, 5, 6
-N_ABI, N_MEM, N_SYSCALL, N_EXCEPTIONS = 0, 2, 3, 4
+N_ABI, N_MEM, N_SYSCALL, N_EXCEPTIONS, N_EVENTS = 0, 2, 3, 4, 5
 EI_CLASS, EI_DATA = 4, 5
 PT_LOAD, PT_DYNAMIC, PT_INTERP, PT_NOTE = 1, 2, 3, 4
 PF_X = 1
@@ -123,6 +123,7 @@ def forge(case, image):
         "note-mem": lambda: image.set_note(N_MEM, 12345),
         "note-syscall-entry": lambda: image.set_note(N_SYSCALL, 0),
         "note-exceptions-in-data": lambda: image.set_note(N_EXCEPTIONS, data_vaddr),
+        "note-events-in-code": lambda: image.set_note(N_EVENTS, image.note()[N_SYSCALL]),
     }
     if case in RING0_CODE:
         stubs = image.file_offset(image.note()[N_EXCEPTIONS])

@@ -55,6 +55,25 @@ assert_not_signaled() {
     fi
 }
 
+# run_guest NAME [ARGS...]: kiln run of build_guest's image (--timeout 20,
+# so a guest that hangs fails the test instead of stalling the run), which
+# must exit 0 with nothing on stderr; else both streams are shown.
+run_guest() {
+    local name="$1"
+    shift
+    run --separate-stderr "$KILN" run --timeout 20 "$(guest "$name")" -- "$@" </dev/null
+    if [ "$status" -ne 0 ] || [ -n "$stderr" ]; then
+        echo "kiln run $name $*: exit $status" >&2
+        printf 'stdout:\n%s\nstderr:\n%s\n' "$output" "$stderr" >&2
+        return 1
+    fi
+}
+
+# assert_output TEXT: after run: stdout is exactly TEXT (else the diff)
+assert_output() {
+    diff -u <(printf '%s\n' "$1") <(printf '%s\n' "$output") >&2
+}
+
 # assert_line_in TEXT LINE...: TEXT has a line that is exactly LINE
 assert_line_in() {
     local text="$1" line="$2"

@@ -107,7 +107,7 @@ runaway() {
 }
 
 @test "hostile unknown-hypercall: exit 126, one clear report" {
-    attack unknown-hypercall 126 "unknown hypercall 17 (argument block 0x*)" one
+    attack unknown-hypercall 126 "unknown hypercall 21 (argument block 0x*)" one
 }
 
 @test "hostile last-doorbell-slot: exit 126, one clear report" {

@@ -122,11 +122,11 @@ smuggled() {
 }
 
 @test "malformed image note-abi: exit 125, one line" {
-    refused note-abi "built for kiln ABI 99; this kiln runs ABI 2 (rebuild the image)"
+    refused note-abi "built for kiln ABI 99; this kiln runs ABI 3 (rebuild the image)"
 }
 
 @test "malformed image note-size: exit 125, one line" {
-    refused note-size "KILN note has 16 bytes, expected 32"
+    refused note-size "KILN note has 16 bytes, expected 48"
 }
 
 @test "malformed image note-mem: exit 125, one line" {
@@ -139,6 +139,10 @@ smuggled() {
 
 @test "malformed image note-exceptions-in-data: exit 125, one line" {
     refused note-exceptions-in-data "exception entries 0x* are not in an executable segment"
+}
+
+@test "malformed image note-events-in-code: exit 125, one line" {
+    refused note-events-in-code "events 0x* are not in a writable segment"
 }
 
 @test "malformed image big-bss: one that does not fit --mem is refused before a VM exists" {

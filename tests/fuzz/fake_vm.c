@@ -12,6 +12,7 @@
 #include <kiln/abi.h>
 
 #include "monitor/image.h"
+#include "monitor/strace.h"
 #include "monitor/volume_path.h"
 #include "monitor/volumes.h"
 
@@ -19,19 +20,27 @@
 #define FAKE_CODE_SIZE 0x10000
 
 static struct vm vm;
+static struct strace strace = {.print_calls = true};
 static struct image image = {
     .name = "fuzz.kiln",
     .segments = {{.gpa = KILN_IMAGE_BASE, .file_size = FAKE_CODE_SIZE, .flags = PF_R | PF_X}},
     .segment_count = 1,
 };
 
-/* Takes every write, has nothing to read. */
+/* Takes every write, has nothing to read, which is there at once. */
 static int64_t take_all(void *context, uint32_t fd, const uint8_t *bytes, uint64_t len)
 {
     (void)context;
     (void)fd;
     (void)bytes;
     return (int64_t)len;
+}
+
+static int input_at_once(void *context, int64_t deadline_ns)
+{
+    (void)context;
+    (void)deadline_ns;
+    return 1;
 }
 
 static int64_t nothing_to_read(void *context, uint8_t *buf, uint64_t len, int64_t deadline_ns)
@@ -112,8 +121,9 @@ static void fake_vm_create(void)
     /* All of RAM backed already: MEMORY checks its range and asks no KVM. */
     vm.backing = (struct ram_backing){.low_end = FAKE_VM_RAM, .high_start = FAKE_VM_RAM};
     vm.serving = true;
-    vm.io = (struct guest_io){.write = take_all, .read = nothing_to_read};
+    vm.io = (struct guest_io){.write = take_all, .read = nothing_to_read, .wait = input_at_once};
     vm.stack_guard = KILN_IMAGE_BASE - KILN_PAGE_SIZE;
+    vm.strace = &strace;
     make_volumes();
 }
 
@@ -129,6 +139,7 @@ struct vm *fake_vm_reset(const uint8_t *bytes, size_t size)
     vm.stopped = false;
     vm.ready_args = 0;
     vm.result = (struct monitor_result){0};
+    strace.missing_count = 0;
     open_handles();
     return &vm;
 }

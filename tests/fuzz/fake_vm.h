@@ -2,8 +2,8 @@
  * A VM with no KVM behind it, for the fuzz targets: guest RAM, stdio that
  * takes everything and has nothing to read, a deadline already past (so SLEEP and READ return at
  * once), serving (so READY is taken) but with no request (so FINISH refuses), two volumes on a
- * scratch folder with three handles open: all that the hypercall handlers and the exit dispatch
- * touch.
+ * scratch folder with three handles open, --strace on (so SYSCALL prints each call): all that
+ * the hypercall handlers and the exit dispatch touch.
  */
 #ifndef KILN_FUZZ_FAKE_VM_H
 #define KILN_FUZZ_FAKE_VM_H

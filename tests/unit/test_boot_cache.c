@@ -38,7 +38,7 @@ static void set_up(void)
         .segments = {{.gpa = KILN_IMAGE_BASE,
                       .file_size = FILE_BYTES,
                       .mem_size = MEM_BYTES,
-                      .flags = PF_R | PF_X}},
+                      .flags = PF_R | PF_W | PF_X}},
         .segment_count = 1,
         .phdrs = (const uint8_t *)phdrs,
         .phdr_count = 2,
@@ -46,7 +46,8 @@ static void set_up(void)
         .note = {.abi_version = KILN_ABI_VERSION,
                  .default_mem = KILN_MEM_DEFAULT,
                  .syscall_entry = KILN_IMAGE_BASE + 0x100,
-                 .exception_entries = KILN_IMAGE_BASE + 0x400},
+                 .exception_entries = KILN_IMAGE_BASE + 0x400,
+                 .events = KILN_IMAGE_BASE + 0x800},
     };
     cr_assert_eq(image_check(&image), 0);
     key = content_hash_of("the image file", 14);

@@ -43,7 +43,7 @@ static void make_valid_image(void)
     ehdr->e_phentsize = sizeof(Elf64_Phdr);
     ehdr->e_phnum = PHDRS;
     phdr[0] = (Elf64_Phdr){.p_type = PT_LOAD,
-                           .p_flags = PF_R | PF_X,
+                           .p_flags = PF_R | PF_W | PF_X,
                            .p_offset = 0,
                            .p_vaddr = CODE_GPA,
                            .p_paddr = CODE_GPA,
@@ -66,6 +66,7 @@ static void make_valid_image(void)
         .default_mem = KILN_MEM_DEFAULT,
         .syscall_entry = CODE_GPA + 0x100,
         .exception_entries = CODE_GPA + 0x400,
+        .events = CODE_GPA + 0x800,
     };
 }
 
@@ -221,7 +222,7 @@ Test(image_rejects, another_abi_version, .init = cr_redirect_stderr)
 {
     make_valid_image();
     note->desc.abi_version = KILN_ABI_VERSION + 1;
-    expect_rejected("kiln: app.kiln: built for kiln ABI 3; this kiln runs ABI 2 (rebuild the "
+    expect_rejected("kiln: app.kiln: built for kiln ABI 4; this kiln runs ABI 3 (rebuild the "
                     "image)\n");
 }
 

@@ -212,6 +212,15 @@ Test(run_options, image_may_follow_the_options)
     options_free_run(&args);
 }
 
+Test(run_options, strace_takes_no_value_and_leaves_verbose_alone)
+{
+    char *argv[] = {"run", "--strace", "app.kiln"};
+    struct run_args args = parsed(ARGC(argv), argv);
+    cr_assert(args.strace);
+    cr_assert_not(args.compile.verbose);
+    options_free_run(&args);
+}
+
 Test(run_options, program_arguments_keep_their_order)
 {
     char *argv[] = {"run", "app.c", "--", "b", "-O2", "a", "--env", "X=1"};

@@ -93,7 +93,7 @@ static void map_executable_memory(void)
 
 static void another_vcpu_request(void)
 {
-    ioctl(vm.vcpu_fd, KVM_SET_REGS, 0);
+    ioctl(vm.vcpu_fd, KVM_SET_MSRS, 0);
 }
 
 static void write_to_another_fd(void)
@@ -213,7 +213,7 @@ static void what_a_worker_does(void)
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     ioctl(vm.vcpu_fd, KVM_RUN, 0);
-    ioctl(vm.vcpu_fd, KVM_SET_REGS, 0);
+    ioctl(vm.vcpu_fd, KVM_SET_MSRS, 0);
     ioctl(vm.vcpu_fd, KVM_GET_DIRTY_LOG, 0);
     if (write(2, "", 0) != 0)
         _exit(98);
