@@ -10,6 +10,7 @@
  * to wake the one thread).
  */
 #define _GNU_SOURCE
+#include "cases.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -476,10 +477,7 @@ static void standard_input(void)
     said("poll stdout", poll(&entry, 1, 0));
 }
 
-static const struct {
-    const char *name;
-    void (*run)(void);
-} cases[] = {
+static const struct guest_case cases[] = {
     {"pipe-basics", pipe_basics},   {"pipe-eof", pipe_eof},       {"pipe-epipe", pipe_epipe},
     {"pipe-sigpipe", pipe_sigpipe}, {"pipe-stuck", pipe_stuck},   {"pipe-full", pipe_full},
     {"pipe-dup", pipe_dup},         {"poll", poll_calls},         {"select", select_calls},
@@ -494,12 +492,5 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: io_objects CASE\n");
         return 2;
     }
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        if (strcmp(argv[1], cases[i].name) == 0) {
-            cases[i].run();
-            return 0;
-        }
-    }
-    fprintf(stderr, "io_objects: no case %s\n", argv[1]);
-    return 2;
+    return run_cases(cases, sizeof cases / sizeof cases[0], argc, argv) == 0 ? 2 : 0;
 }

@@ -7,6 +7,7 @@
  *   signals_alarm [CASE]   (no CASE: every case, in order)
  */
 #define _GNU_SOURCE
+#include "cases.h"
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -217,10 +218,7 @@ static void sleep_interrupted(void)
            yes(left_ms >= 500 && left_ms <= 951));
 }
 
-static const struct {
-    const char *name;
-    void (*run)(void);
-} cases[] = {
+static const struct guest_case cases[] = {
     {"alarm", alarm_in_busy_loop},     {"setitimer", interval_timer},
     {"timer_create", posix_timer},     {"raise", raise_runs_handler},
     {"pending", blocked_then_pending}, {"sigsuspend", suspend_until_alarm},
@@ -232,16 +230,7 @@ int main(int argc, char **argv)
     handle(SIGALRM, on_alarm);
     handle(SIGUSR1, on_usr1);
     handle(SIGUSR2, on_usr2);
-    int ran = 0;
-    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
-        if (argc < 2 || strcmp(argv[1], cases[c].name) == 0) {
-            cases[c].run();
-            ran++;
-        }
-    }
-    if (ran == 0) {
-        printf("no case %s\n", argv[1]);
+    if (run_cases(cases, sizeof cases / sizeof cases[0], argc, argv) == 0)
         return 2;
-    }
     return failures == 0 ? 0 : 1;
 }

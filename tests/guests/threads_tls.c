@@ -7,6 +7,7 @@
  *   threads_tls [CASE]   (no CASE: every case, in order)
  */
 #define _GNU_SOURCE
+#include "cases.h"
 #include <errno.h>
 #include <pthread.h>
 #include <semaphore.h>
@@ -442,10 +443,7 @@ static void thread_identities(void)
            same_handle ? "yes" : "no");
 }
 
-static const struct {
-    const char *name;
-    void (*run)(void);
-} cases[] = {
+static const struct guest_case cases[] = {
     {"tls", thread_locals},     {"keys", keys},      {"join", join_values},
     {"detached", detached},     {"rwlock", rwlocks}, {"barrier", barriers},
     {"semaphore", semaphores},  {"once", once_only}, {"cancel", cancellation},
@@ -454,16 +452,7 @@ static const struct {
 
 int main(int argc, char **argv)
 {
-    int ran = 0;
-    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
-        if (argc < 2 || strcmp(argv[1], cases[c].name) == 0) {
-            cases[c].run();
-            ran++;
-        }
-    }
-    if (ran == 0) {
-        printf("no case %s\n", argv[1]);
+    if (run_cases(cases, sizeof cases / sizeof cases[0], argc, argv) == 0)
         return 2;
-    }
     return failures == 0 ? 0 : 1;
 }
