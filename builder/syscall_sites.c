@@ -50,13 +50,12 @@ struct sweep {
     bool jumps_not_known; /* an indirect jmp, or bytes that are no instruction */
 };
 
-/* A site that can move: size bytes of count instructions from first, then
- * the SYSCALL. */
+/* A site that can move: size bytes of instructions from first, then the
+ * SYSCALL. */
 struct site {
     uint64_t first;
     uint8_t *bytes;
     uint8_t size;
-    uint8_t count;
     size_t function; /* the index of the function it is in */
     bool refused;    /* other code jumps between first and the SYSCALL */
 };
@@ -200,9 +199,7 @@ static bool plan_site(const struct sweep *sweep, size_t index, const struct code
         (sweep->jumps_not_known ||
          any_between(sweep->targets.items, sweep->targets.count, addr, addr + size)))
         return false;
-    *site = (struct site){
-        addr, function->bytes + (addr - function->addr), (uint8_t)size, (uint8_t)(index - first), 0,
-        false};
+    *site = (struct site){addr, function->bytes + (addr - function->addr), (uint8_t)size, 0, false};
     return true;
 }
 

@@ -34,7 +34,7 @@
 #define REGS_RFLAGS 136
 #define REGS_SIZE   144
 
-#define EVENTS_BUSY 40 /* offsetof(struct kiln_events, busy) */
+#define EVENTS_BUSY 56 /* offsetof(struct kiln_events, busy) */
 
 #ifndef __ASSEMBLER__
 #include <kiln/abi.h>

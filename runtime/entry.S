@@ -86,11 +86,12 @@ kiln_syscall_bounce:
     jmp kiln_resume_on_stack
 
 /* A SYSCALL that never leaves ring 3: the builder (builder/syscall_sites.c)
- * turns each `mov $nr, %eax; syscall` of the program into a jump to a
- * trampoline of its own, which steps below the red zone, pushes the
- * address after the SYSCALL, sets EAX and comes here.  That leaves what the
- * ring-0 entry leaves: RSP = user RSP - BOUNCE_GAP, the return address in
- * the slot iretq would not pop; RCX and R11 become what SYSCALL makes them. */
+ * turns the code before each SYSCALL of the program into a jump to a
+ * trampoline of its own, which runs that code (which sets EAX, often),
+ * steps below the red zone, pushes the address after the SYSCALL and
+ * comes here.  That leaves what the ring-0 entry leaves: RSP = user RSP -
+ * BOUNCE_GAP, the return address in the slot iretq would not pop; RCX and
+ * R11 become what SYSCALL makes them. */
     .globl kiln_syscall_fast
 kiln_syscall_fast:
     mov (%rsp), %rcx

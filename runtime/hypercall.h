@@ -41,13 +41,6 @@ static inline int64_t hypercall_walltime(void)
     return args.ns;
 }
 
-/* Halts for up to ns nanoseconds; the monitor may wake the guest sooner. */
-static inline void hypercall_sleep(uint64_t ns)
-{
-    struct kiln_hc_sleep args = {.ns = ns};
-    kiln_hypercall(KILN_HC_SLEEP, hypercall_gpa(&args));
-}
-
 /* kiln serve's snapshot point: returns once per request, 0 with the
  * request's environment in block (see struct kiln_hc_ready), or -errno. */
 static inline int64_t hypercall_ready(void *block, uint64_t size)

@@ -15,12 +15,16 @@
 #define UPCALL_STACK_SIZE 8192
 
 static _Alignas(16) uint8_t upcall_stack[UPCALL_STACK_SIZE];
+extern const char __kiln_trampolines_start[];
+extern const char __kiln_trampolines_end[];
 
 struct kiln_events kiln_events = {
     .entry = (uint64_t)(uintptr_t)kiln_upcall_entry,
     .stack_top = (uint64_t)(uintptr_t)(upcall_stack + UPCALL_STACK_SIZE),
     .resume_start = (uint64_t)(uintptr_t)kiln_resume_begin,
     .resume_end = (uint64_t)(uintptr_t)kiln_resume_end,
+    .trampolines_start = (uint64_t)(uintptr_t)__kiln_trampolines_start,
+    .trampolines_end = (uint64_t)(uintptr_t)__kiln_trampolines_end,
 };
 
 void upcall_leave(struct kiln_regs *regs, long syscall_nr)

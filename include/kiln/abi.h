@@ -408,13 +408,17 @@ _Static_assert(sizeof(struct kiln_regs) == 144, "kiln_regs layout");
  * a tick passes, it saves the program's registers in regs, sets RSP to
  * stack_top and RIP to entry at ring 3, and sets busy.  While busy is
  * set, or RIP lies in [resume_start, resume_end) (where the runtime puts
- * registers back), or the vCPU is at ring 0, a timer upcall waits: the
- * monitor sets pending, which the runtime checks on its way out. */
+ * registers back) or in [trampolines_start, trampolines_end) (a system
+ * call on its way in: musl checks where a cancelled thread stopped), or the
+ * vCPU is at ring 0, a timer upcall waits: the monitor sets pending, which
+ * the runtime checks on its way out. */
 struct kiln_events {
     uint64_t entry; /* the runtime's, fixed at link time */
     uint64_t stack_top;
     uint64_t resume_start;
     uint64_t resume_end;
+    uint64_t trampolines_start;
+    uint64_t trampolines_end;
     uint64_t fault_vectors; /* bit v: exception v goes to the runtime */
     uint32_t busy;          /* the runtime is running */
     uint32_t pending;       /* a timer upcall waited for busy to clear */
@@ -426,7 +430,7 @@ struct kiln_events {
     uint64_t address; /* CR2, for a page fault */
     struct kiln_regs regs;
 };
-_Static_assert(sizeof(struct kiln_events) == 80 + 144, "kiln_events layout");
+_Static_assert(sizeof(struct kiln_events) == 96 + 144, "kiln_events layout");
 
 /* ALARM: upcall KILN_UPCALL_TIMER in ns nanoseconds (0: no deadline) and
  * then every tick_ns while kiln_events.ticks is set (0: no ticks).  Each

@@ -1,6 +1,7 @@
 /*
- * System calls whose `mov $nr, %eax; syscall` kiln build rewrote into a
- * jump to the runtime (builder/syscall_sites.c), one case at a time:
+ * System calls whose code before the SYSCALL kiln build moved into a
+ * trampoline that enters the runtime (builder/syscall_sites.c), one case
+ * at a time:
  *
  *   errors     failing calls give Linux's errno: unlink, rmdir, chdir,
  *              access, mkdir and dup are rewritten sites in musl
@@ -9,11 +10,20 @@
  *   registers  a rewritten call keeps every register but RAX, RCX and
  *              R11, sets RCX to the address after the SYSCALL, and leaves
  *              the 128 bytes below RSP (the red zone) as they were
+ *   signal     a handler runs and returns through musl's __restore_rt
+ *              (`mov $15, %rax; syscall`, rewritten), which puts back the
+ *              signal mask and the interrupted code's registers
+ *   cancel     pthread_cancel ends a thread blocked in read() on a pipe:
+ *              musl cancels only if the call was interrupted between
+ *              __cp_begin and __cp_end, where its rewritten SYSCALL is
  *
  *   syscall_sites CASE  ->  lines that name what was seen
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -148,13 +158,60 @@ static void registers(void)
     printf("the red zone kept: %s\n", seen.red_zone == RED_ZONE_MARK ? "yes" : "no");
 }
 
+static volatile sig_atomic_t handled;
+
+static void on_usr1(int signo)
+{
+    handled += signo == SIGUSR1;
+}
+
+static void signal_handler(void)
+{
+    struct sigaction action = {.sa_handler = on_usr1};
+    sigset_t blocked;
+    sigaction(SIGUSR1, &action, NULL);
+    long pid = getpid();
+    for (int i = 0; i < 3; i++)
+        said("raise SIGUSR1", raise(SIGUSR1));
+    printf("handled: %d\n", handled);
+    sigprocmask(SIG_BLOCK, NULL, &blocked);
+    printf("SIGUSR1 blocked after the handlers: %s\n",
+           sigismember(&blocked, SIGUSR1) ? "yes" : "no");
+    printf("getpid after the handlers is the same: %s\n", getpid() == pid ? "yes" : "no");
+}
+
+static int pipe_fds[2];
+static atomic_int reading;
+
+static void *read_the_pipe(void *unused)
+{
+    char byte;
+    (void)unused;
+    atomic_store(&reading, 1);
+    read(pipe_fds[0], &byte, 1);
+    return "read returned";
+}
+
+static void cancel(void)
+{
+    pthread_t reader;
+    void *result;
+    said("pipe", pipe(pipe_fds));
+    pthread_create(&reader, NULL, read_the_pipe, NULL);
+    while (!atomic_load(&reading))
+        usleep(1000);
+    usleep(50000); /* it blocks in read() meanwhile */
+    printf("pthread_cancel: %d\n", pthread_cancel(reader));
+    printf("pthread_join: %d\n", pthread_join(reader, &result));
+    printf("the blocked read was cancelled: %s\n", result == PTHREAD_CANCELED ? "yes" : "no");
+}
+
 static const struct {
     const char *name;
     void (*run)(void);
 } cases[] = {
-    {"errors", errors},
-    {"branch", branch},
-    {"registers", registers},
+    {"errors", errors},         {"branch", branch}, {"registers", registers},
+    {"signal", signal_handler}, {"cancel", cancel},
 };
 
 int main(int argc, char **argv)
@@ -165,6 +222,6 @@ int main(int argc, char **argv)
             return 0;
         }
     }
-    fprintf(stderr, "usage: syscall_sites errors|branch|registers\n");
+    fprintf(stderr, "usage: syscall_sites errors|branch|registers|signal|cancel\n");
     return 2;
 }
