@@ -74,13 +74,20 @@ static enum upcall_result enter(struct vm *vm, struct kiln_events *events, struc
     return UPCALL_MADE;
 }
 
+static bool within(uint64_t rip, uint64_t start, uint64_t end)
+{
+    return rip >= start && rip < end;
+}
+
 /* The runtime must not be entered while it runs, while it puts a
- * program's registers back, or from ring 0. */
+ * program's registers back, from a system call's trampoline, or from
+ * ring 0. */
 static bool runtime_free(const struct vm *vm, const struct kiln_events *events,
                          const struct kvm_regs *regs, const struct kvm_sregs *sregs)
 {
     return !events->busy && sregs->cs.selector == KILN_USER_CS && !in_ring0_code(vm, regs->rip) &&
-           !(regs->rip >= events->resume_start && regs->rip < events->resume_end);
+           !within(regs->rip, events->resume_start, events->resume_end) &&
+           !within(regs->rip, events->trampolines_start, events->trampolines_end);
 }
 
 enum upcall_result upcall_timer(struct vm *vm)
