@@ -17,6 +17,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -47,10 +48,15 @@ static long elapsed_ms(const struct timespec *start)
     return (now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000;
 }
 
-/* A regular file, which poll finds always ready and epoll refuses. */
+/* A regular file, which poll finds always ready and epoll refuses.
+ * mkstemp, not O_TMPFILE: the test VM's /tmp may not take that. */
 static int regular_file(void)
 {
-    return open("/tmp", O_TMPFILE | O_RDWR, 0600);
+    char name[] = "/tmp/io_objects-XXXXXX";
+    int fd = mkstemp(name);
+    if (fd >= 0)
+        unlink(name);
+    return fd;
 }
 
 static void made_pipe(int fds[2], int flags)
