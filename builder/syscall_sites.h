@@ -8,13 +8,7 @@
  * The trampoline runs them, then enters the runtime's kiln_syscall_fast as
  * SYSCALL's ring-0 entry would have (runtime/entry.S).  The SYSCALL stays
  * in place for branches that land on it, which still take the slow way.
- *
- * An instruction moves only if it runs the same at any address (nothing
- * that reads RIP, no branch), and only the first of those moved may be a
- * place other code jumps to: a direct branch of its function, a symbol,
- * or a rel32 jump or call anywhere else.  In a function whose jumps are
- * not all known (an indirect jmp, bytes that are no instruction), only
- * one instruction moves.
+ * Which instructions move is builder/site_plan.h's to decide.
  */
 #ifndef KILN_SYSCALL_SITES_H
 #define KILN_SYSCALL_SITES_H
@@ -29,7 +23,6 @@
  * lea -128(%rsp),%rsp; push $resume; jmp kiln_syscall_fast (15 bytes),
  * then int3.  A slot's offset i holds the byte at the site's offset i. */
 #define SYSCALL_TRAMPOLINE_SIZE 40
-#define SYSCALL_MOVED_MAX       4 /* instructions */
 
 struct syscall_site_count {
     size_t found;   /* SYSCALLs in the program's functions */
