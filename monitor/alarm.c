@@ -8,7 +8,6 @@
 #include "common/clock.h"
 #include "common/report.h"
 #include "hypercall_args.h"
-#include "timeout.h"
 #include "upcalls.h"
 
 /* How soon to try again when the runtime was busy at the deadline. */
@@ -54,14 +53,6 @@ void alarm_call(struct vm *vm, uint32_t gpa)
     rearm(vm, now);
 }
 
-int alarm_attach(struct vm *vm)
-{
-    if (timeout_thread_timer(&vm->alarm_timer, "guest's alarm") != 0)
-        return -1;
-    vm->has_alarm_timer = true;
-    return 0;
-}
-
 void alarm_check(struct vm *vm)
 {
     if (!vm->tick_ns && !vm->alarm_ns && !vm->upcall_held)
@@ -95,12 +86,4 @@ void alarm_reset(struct vm *vm)
     vm->next_tick_ns = 0;
     vm->upcall_held = false;
     rearm(vm, 0);
-}
-
-void alarm_detach(struct vm *vm)
-{
-    if (!vm->has_alarm_timer)
-        return;
-    timer_delete(vm->alarm_timer);
-    vm->has_alarm_timer = false;
 }

@@ -1,8 +1,9 @@
 /*
  * The guest's clock for threads and signals: the ALARM hypercall asks for
  * a timer upcall at a deadline and, while the runtime says threads share
- * the CPU, every tick.  A second timer on the vCPU's thread ends KVM_RUN
- * when one is due; the run loop then calls alarm_check.
+ * the CPU, every tick.  A second timer on the vCPU's thread (timeout.c
+ * makes it) ends KVM_RUN when one is due; the run loop then calls
+ * alarm_check.
  */
 #ifndef KILN_ALARM_H
 #define KILN_ALARM_H
@@ -11,10 +12,6 @@
 
 #include "vm.h"
 
-/* Makes the timer on the calling thread, the one that runs the vCPU
- * (vm_create does, after timeout_attach). */
-int alarm_attach(struct vm *vm);
-
 /* ALARM: an upcall in ns nanoseconds (0: none) and every tick_ns (0:
  * none), replacing what was asked before. */
 void alarm_call(struct vm *vm, uint32_t gpa);
@@ -22,8 +19,7 @@ void alarm_call(struct vm *vm, uint32_t gpa);
 /* KVM_RUN was interrupted: makes the upcalls that are due. */
 void alarm_check(struct vm *vm);
 
-/* Forgets every deadline (a kiln serve reset); detach also frees the timer. */
+/* Forgets every deadline (a kiln serve reset). */
 void alarm_reset(struct vm *vm);
-void alarm_detach(struct vm *vm);
 
 #endif

@@ -41,8 +41,10 @@ static int unblock_alarm_in_guest(const struct vm *vm, const sigset_t *blocked)
     return 0;
 }
 
-/* glibc 2.36 has no name for the thread id field of struct sigevent. */
-int timeout_thread_timer(timer_t *timer, const char *what)
+/* A CLOCK_MONOTONIC timer whose SIGALRM goes to the calling thread only,
+ * so that it ends the thread's KVM_RUN.  glibc 2.36 has no name for the
+ * thread id field of struct sigevent. */
+static int thread_timer(timer_t *timer, const char *what)
 {
     struct sigevent event = {.sigev_notify = SIGEV_THREAD_ID, .sigev_signo = SIGALRM};
     event._sigev_un._tid = gettid();
@@ -63,15 +65,21 @@ int timeout_attach(struct vm *vm)
     sigaddset(&blocked, SIGALRM);
     if (unblock_alarm_in_guest(vm, &blocked) != 0)
         return -1;
-    if (timeout_thread_timer(&vm->timer, "timeout") != 0)
+    if (thread_timer(&vm->timer, "timeout") != 0)
         return -1;
     vm->has_timer = true;
+    if (thread_timer(&vm->alarm_timer, "guest's alarm") != 0)
+        return -1;
+    vm->has_alarm_timer = true;
     return 0;
 }
 
 void timeout_detach(struct vm *vm)
 {
     timeout_cancel(vm);
+    if (vm->has_alarm_timer)
+        timer_delete(vm->alarm_timer);
+    vm->has_alarm_timer = false;
     if (!vm->has_timer)
         return;
     timer_delete(vm->timer);

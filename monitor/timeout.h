@@ -10,12 +10,12 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <time.h>
 
 #include "vm.h"
 
 /* Readies the calling thread and vm's vCPU for deadlines, once per VM
- * (vm_create() does); detaching cancels a deadline still running. */
+ * (vm_create() does): the timeout's timer and the guest's alarm's
+ * (alarm.h); detaching cancels a deadline still running. */
 int timeout_attach(struct vm *vm);
 void timeout_detach(struct vm *vm);
 
@@ -30,10 +30,5 @@ bool timeout_expired(const struct vm *vm);
  * KVM_RUN stays pending (blocked again outside it) and would end the next
  * KVM_RUN at once. */
 void timeout_take_signals(void);
-
-/* A CLOCK_MONOTONIC timer whose SIGALRM goes to the calling thread only,
- * so that it ends the thread's KVM_RUN (alarm.c's too); what names it in
- * a message. */
-int timeout_thread_timer(timer_t *timer, const char *what);
 
 #endif

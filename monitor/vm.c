@@ -17,7 +17,6 @@
 
 #include <kiln/abi.h>
 
-#include "alarm.h"
 #include "common/clock.h"
 #include "common/report.h"
 #include "cpuid_cache.h"
@@ -187,14 +186,11 @@ int vm_create(struct vm *vm, const struct vm_config *config)
         open_vm(vm, config->kvm_fd) != 0 || map_ram(vm, config) != 0 ||
         back_ram(vm, config->ram) != 0 || create_vcpu(vm) != 0 || set_cpuid(vm, config->cpuid) != 0)
         return -1;
-    if (timeout_attach(vm) != 0)
-        return -1;
-    return alarm_attach(vm);
+    return timeout_attach(vm);
 }
 
 void vm_destroy(struct vm *vm)
 {
-    alarm_detach(vm);
     timeout_detach(vm);
     if (vm->run)
         munmap(vm->run, vm->run_size);
