@@ -49,6 +49,8 @@ RUNTIME_HOST_OBJ := $(patsubst %.c,$(BUILD)/host/%.o,runtime/embedded.c runtime/
 	$(wildcard runtime/fs_*.c))
 
 KILN := $(BUILD)/kiln
+# kiln cc under the one word build systems want for a compiler (CC=kiln-cc).
+KILN_CC := $(BUILD)/kiln-cc
 KILN_SERVE := $(BUILD)/kiln-serve
 RUNTIME := $(BUILD)/runtime/libkiln.a $(BUILD)/runtime/kiln.ld
 # kiln new finds the templates next to kiln, as it finds the runtime.
@@ -70,13 +72,16 @@ FUZZ_TARGETS := image exit $(addprefix hypercall_,$(FUZZ_CALLS))
 FUZZ_OBJ := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(wildcard common/*.c monitor/*.c) tests/fuzz/fake_vm.c)
 
 .PHONY: all deps demo test unit e2e bench bench-files bench-serve bench-threads bench-syscalls fuzz fuzz-build clean format format-check
-all: $(KILN) $(KILN_SERVE) $(RUNTIME) $(TEMPLATES)
+all: $(KILN) $(KILN_CC) $(KILN_SERVE) $(RUNTIME) $(TEMPLATES)
 
 deps:
 	@.ci/deps
 
 $(KILN): $(BUILD)/cmd/main.o $(LIB_OBJ)
 	$(CC) $(CFLAGS) $(KILN_LDFLAGS) -o $@ $^ $(KILN_LIBS)
+
+$(KILN_CC): | $(KILN)
+	ln -sf kiln $@
 
 $(KILN_SERVE): $(BUILD)/cmd/serve_main.o $(SERVE_OBJ) $(LIB_OBJ)
 	$(CC) $(CFLAGS) -o $@ $^ $(SERVE_LIBS)

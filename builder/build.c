@@ -31,7 +31,6 @@
 
 #define DEFAULT_TMPDIR "/tmp"
 #define SCRATCH_NAME   "kiln-build-XXXXXX"
-#define IMAGE_MODE     0777 /* executable, as the linker makes it; less the umask */
 
 /* The scratch folder: source i compiles to i.o and lists its headers in i.d. */
 struct scratch {
@@ -90,11 +89,14 @@ static int scratch_create(struct scratch *scratch, size_t source_count)
     return rc;
 }
 
-static int run(struct musl_command *command, int filled, bool verbose)
+/* Runs a command musl_command filled (filled: what that returned) with
+ * runner, compiler_run or compiler_run_link. */
+static int run(struct musl_command *command, int filled, bool verbose,
+               int (*runner)(const struct musl_command *command, bool verbose))
 {
     if (filled != 0)
         return report("build failed: %s", strerror(errno));
-    int rc = compiler_run(command, verbose);
+    int rc = runner(command, verbose);
     musl_command_free(command);
     return rc;
 }
@@ -108,7 +110,7 @@ static int compile_and_link(const struct build_options *options, const char *cwd
     for (size_t i = 0; i < options->source_count; i++) {
         int filled = musl_command_compile(&command, options, cwd, i, scratch->objects[i],
                                           scratch->depfiles[i]);
-        if (run(&command, filled, options->verbose) != 0)
+        if (run(&command, filled, options->verbose, compiler_run) != 0)
             return -1;
     }
     if (files->size > 0 && embedded_files_object(files, scratch->dir, options->verbose,
@@ -116,7 +118,7 @@ static int compile_and_link(const struct build_options *options, const char *cwd
         return -1;
     int filled = musl_command_link(&command, options, (const char *const *)scratch->objects,
                                    files->size > 0 ? files_object : NULL, output);
-    return run(&command, filled, options->verbose);
+    return run(&command, filled, options->verbose, compiler_run_link);
 }
 
 static int gather_headers(const struct build_options *options, const char *cwd,

@@ -15,6 +15,9 @@
 
 #include "common/content_hash.h"
 
+/* Images are executable, as the linker makes them, less the umask. */
+#define IMAGE_MODE 0777
+
 /* A folder or an archive whose contents the image carries under guest_dir
  * (DESIGN.md, "Files"). */
 struct files_source {
@@ -25,8 +28,10 @@ struct files_source {
 struct build_options {
     const char *const *sources; /* .c files, compiled in the order given */
     size_t source_count;
-    const char *const *cflags; /* -I, -D, -O flags, passed through in order */
+    const char *const *cflags; /* compiler flags (-I, -D, -O, -std, -f, -W, -g...), in order */
     size_t cflag_count;
+    const char *const *ldflags; /* link flags (-L, -Wl,..., -pthread), in order */
+    size_t ldflag_count;
     const char *const *libs; /* names for -l (musl's libm, ...) */
     size_t lib_count;
     const struct files_source *files; /* embedded in the image, in the order given */

@@ -12,6 +12,7 @@
 
 #include "common/paths.h"
 #include "common/report.h"
+#include "library_search.h"
 
 /* What gcc reads from the environment that can change an image. */
 static const char *const compiler_environment[] = {
@@ -76,30 +77,78 @@ static int add_runtime(struct content_hasher *hasher, const char *runtime_dir)
     return 0;
 }
 
-/* An include folder counts as the image names its files: the headers a
- * build read are looked up again under the current folder, so a folder
- * given by its absolute path must not match the same path elsewhere. */
-static int add_cflags(struct content_hasher *hasher, const struct build_options *options,
-                      const char *cwd)
+/* The flags whose value is the next flag; those of them that name a file
+ * or folder count as the image names it. */
+static const struct {
+    const char *flag;
+    bool is_path;
+} valued_flags[] = {
+    {"-I", true}, {"-isystem", true}, {"-include", true},
+    {"-L", true}, {"-D", false},      {"-U", false},
+};
+
+static bool takes_value(const char *flag, bool *is_path)
+{
+    for (size_t i = 0; i < sizeof valued_flags / sizeof valued_flags[0]; i++) {
+        if (strcmp(flag, valued_flags[i].flag) == 0) {
+            *is_path = valued_flags[i].is_path;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A folder counts as the image names its files: the headers a build read
+ * are looked up again under the current folder, so a folder given by its
+ * absolute path must not match the same path elsewhere. */
+static int add_flags(struct content_hasher *hasher, const char *const *flags, size_t count,
+                     const char *cwd)
 {
     char image_path[PATH_MAX];
-    add_count(hasher, options->cflag_count);
-    for (size_t i = 0; i < options->cflag_count; i++) {
-        const char *flag = options->cflags[i];
-        bool is_folder = i > 0 && strcmp(options->cflags[i - 1], "-I") == 0;
-        if (is_folder && input_hash_image_path(flag, cwd, image_path, sizeof image_path) != 0)
+    add_count(hasher, count);
+    for (size_t i = 0; i < count; i++) {
+        bool is_path = false;
+        add_string(hasher, flags[i]);
+        if (!takes_value(flags[i], &is_path) || i + 1 == count)
+            continue;
+        const char *value = flags[++i];
+        if (is_path && input_hash_image_path(value, cwd, image_path, sizeof image_path) != 0)
             return -1;
-        add_string(hasher, is_folder ? image_path : flag);
+        add_string(hasher, is_path ? image_path : value);
     }
     return 0;
 }
 
-static void add_options(struct content_hasher *hasher, const struct build_options *options)
+/* An archive from the build's own -L folders, by its path and bytes; one
+ * from the compiler's folders comes with the compiler's identity. */
+static int add_library(struct content_hasher *hasher, const struct build_options *options,
+                       const char *name, const char *cwd)
+{
+    char path[PATH_MAX], image_path[PATH_MAX];
+    add_string(hasher, name);
+    int found = library_search(options, name, path, sizeof path);
+    if (found < 0)
+        return -1;
+    add_count(hasher, (uint64_t)found);
+    if (found == 0)
+        return 0;
+    if (input_hash_image_path(path, cwd, image_path, sizeof image_path) != 0)
+        return -1;
+    return add_input(hasher, path, image_path);
+}
+
+static int add_options(struct content_hasher *hasher, const struct build_options *options,
+                       const char *cwd)
 {
     add_count(hasher, options->default_mem);
+    if (add_flags(hasher, options->cflags, options->cflag_count, cwd) != 0 ||
+        add_flags(hasher, options->ldflags, options->ldflag_count, cwd) != 0)
+        return -1;
     add_count(hasher, options->lib_count);
     for (size_t i = 0; i < options->lib_count; i++)
-        add_string(hasher, options->libs[i]);
+        if (add_library(hasher, options, options->libs[i], cwd) != 0)
+            return -1;
+    return 0;
 }
 
 static void add_environment(struct content_hasher *hasher)
@@ -143,10 +192,9 @@ int input_hash_start(struct input_hash *inputs, const struct build_options *opti
     add_string(hasher, "kiln " KILN_VERSION);
     add_string(hasher, compiler->path);
     add_string(hasher, compiler->version);
-    add_options(hasher, options);
     add_environment(hasher);
     add_files(hasher, files);
-    if (add_cflags(hasher, options, cwd) != 0 || add_runtime(hasher, options->runtime_dir) != 0 ||
+    if (add_options(hasher, options, cwd) != 0 || add_runtime(hasher, options->runtime_dir) != 0 ||
         add_sources(hasher, options, cwd) != 0)
         return -1;
     inputs->sources_key = content_hasher_digest(hasher);

@@ -2,7 +2,8 @@
  * The build cache's two keys.  The sources key (deps/<key>) covers what
  * names a build: kiln's version, the runtime's bytes, the compiler's
  * identity, the flags, the environment gcc reads, each source's path and
- * bytes, and the embedded files as the image holds them.  The input hash
+ * bytes, the archives -l takes from the build's -L folders, and the
+ * embedded files as the image holds them.  The input hash
  * (images/<hash>.kiln) adds each header the build read, path and bytes,
  * in sorted order.  Paths under the current directory count as "./...",
  * as -ffile-prefix-map writes them into the image, so the same sources in

@@ -63,6 +63,16 @@ static int find_program(const char *name, char *path, size_t path_size)
     }
 }
 
+int inputs_check_tools(const char *runtime_dir, char *compiler, size_t compiler_size)
+{
+    if (check_runtime_file(runtime_dir, "libkiln.a") < 0 ||
+        check_runtime_file(runtime_dir, "kiln.ld") < 0)
+        return -1;
+    if (find_program(MUSL_CC, compiler, compiler_size) != 0)
+        return report("%s not found: install musl-tools", MUSL_CC);
+    return 0;
+}
+
 int inputs_check(const struct build_options *options, char *compiler, size_t compiler_size)
 {
     if (options->source_count == 0)
@@ -70,10 +80,5 @@ int inputs_check(const struct build_options *options, char *compiler, size_t com
     for (size_t i = 0; i < options->source_count; i++)
         if (check_source(options->sources[i]) < 0)
             return -1;
-    if (check_runtime_file(options->runtime_dir, "libkiln.a") < 0 ||
-        check_runtime_file(options->runtime_dir, "kiln.ld") < 0)
-        return -1;
-    if (find_program(MUSL_CC, compiler, compiler_size) != 0)
-        return report("%s not found: install musl-tools", MUSL_CC);
-    return 0;
+    return inputs_check_tools(options->runtime_dir, compiler, compiler_size);
 }

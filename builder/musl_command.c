@@ -8,8 +8,8 @@
 
 #include "depfile.h"
 
-/* The most arguments either command adds besides the cflags, objects and
- * libs. */
+/* The most arguments a command adds besides the cflags, ldflags, objects
+ * and libs. */
 #define FIXED_ARG_COUNT 16
 
 static int alloc_argv(struct musl_command *command, size_t variable_count)
@@ -19,8 +19,6 @@ static int alloc_argv(struct musl_command *command, size_t variable_count)
     command->argv = calloc(command->capacity + 1, sizeof *command->argv);
     return command->argv == NULL ? -1 : 0;
 }
-/* Arguments besides the cflags, sources and libs. */
-#define FIXED_ARG_COUNT 16
 
 static int append(struct musl_command *command, const char *fmt, ...)
 {
@@ -60,16 +58,23 @@ static int finish(struct musl_command *command, int rc)
     return rc;
 }
 
-/* The default -O2 comes before the user's flags: gcc keeps the last -O.
- * Frame pointers let a crash report walk the program's stack. */
+/* What every compile of kiln's gets first: static code at a fixed
+ * address, frame pointers (a crash report walks the program's stack), and
+ * paths under cwd as "./...". */
+static int append_code_flags(struct musl_command *command, const char *cwd)
+{
+    if (append(command, "%s", MUSL_CC) < 0 || append(command, "-static") < 0 ||
+        append(command, "-no-pie") < 0 || append(command, "-fno-omit-frame-pointer") < 0)
+        return -1;
+    return append(command, "-ffile-prefix-map=%s=.", cwd);
+}
+
+/* The default -O2 comes before the user's flags: gcc keeps the last -O. */
 static int append_compile(struct musl_command *command, const struct build_options *options,
                           const char *cwd, const char *source, const char *object,
                           const char *depfile)
 {
-    if (append(command, "%s", MUSL_CC) < 0 || append(command, "-static") < 0 ||
-        append(command, "-no-pie") < 0 || append(command, "-O2") < 0 ||
-        append(command, "-fno-omit-frame-pointer") < 0 ||
-        append(command, "-ffile-prefix-map=%s=.", cwd) < 0)
+    if (append_code_flags(command, cwd) < 0 || append(command, "-O2") < 0)
         return -1;
     if (append_list(command, "", options->cflags, options->cflag_count) < 0)
         return -1;
@@ -90,7 +95,18 @@ int musl_command_compile(struct musl_command *command, const struct build_option
                   append_compile(command, options, cwd, options->sources[index], object, depfile));
 }
 
-/* --whole-archive: the runtime's entry points are only referenced from the
+int musl_command_pass_through(struct musl_command *command, const char *cwd,
+                              const char *const *args, size_t count)
+{
+    if (alloc_argv(command, count) < 0)
+        return -1;
+    return finish(command,
+                  append_code_flags(command, cwd) < 0 ? -1 : append_list(command, "", args, count));
+}
+
+/* The user's ldflags come first, so that -L is searched for every -l and
+ * kiln's own settings after them (build ID, page size, the script) win.
+ * --whole-archive: the runtime's entry points are only referenced from the
  * linker script and the note, never from the app. */
 static int append_link(struct musl_command *command, const struct build_options *options,
                        const char *const *objects, const char *files_object, const char *output)
@@ -99,7 +115,8 @@ static int append_link(struct musl_command *command, const struct build_options 
     if (append(command, "%s", MUSL_CC) < 0 || append(command, "-static") < 0 ||
         append(command, "-no-pie") < 0)
         return -1;
-    if (append_list(command, "", objects, options->source_count) < 0)
+    if (append_list(command, "", options->ldflags, options->ldflag_count) < 0 ||
+        append_list(command, "", objects, options->source_count) < 0)
         return -1;
     if (files_object != NULL && append(command, "%s", files_object) < 0)
         return -1;
@@ -122,7 +139,7 @@ static int append_link(struct musl_command *command, const struct build_options 
 int musl_command_link(struct musl_command *command, const struct build_options *options,
                       const char *const *objects, const char *files_object, const char *output)
 {
-    if (alloc_argv(command, options->source_count + options->lib_count) < 0)
+    if (alloc_argv(command, options->ldflag_count + options->source_count + options->lib_count) < 0)
         return -1;
     return finish(command, append_link(command, options, objects, files_object, output));
 }

@@ -27,6 +27,13 @@ struct musl_command {
 int musl_command_compile(struct musl_command *command, const struct build_options *options,
                          const char *cwd, size_t index, const char *object, const char *depfile);
 
+/* kiln cc's command: kiln's code flags (those of a compile, less its
+ * default -O2: a build system chooses its own optimization), then args
+ * unchanged, so that what the user says wins where gcc keeps the last
+ * word.  Returns 0, or -1 with errno set. */
+int musl_command_pass_through(struct musl_command *command, const char *cwd,
+                              const char *const *args, size_t count);
+
 /* Fills command to link the objects (one per source, in order) and
  * files_object (the embedded files; NULL: none) with the runtime into
  * output.  Returns 0, or -1 with errno set. */

@@ -6,6 +6,7 @@
 #define KILN_COMMANDS_H
 
 int cmd_build(int argc, char **argv);
+int cmd_cc(int argc, char **argv); /* also kiln-cc */
 int cmd_run(int argc, char **argv);
 int cmd_cache(int argc, char **argv);
 int cmd_serve(int argc, char **argv);      /* in kiln-serve */

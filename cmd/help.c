@@ -1,5 +1,6 @@
 #include "help.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include <kiln/abi.h>
@@ -32,6 +33,8 @@ static void print_kiln(FILE *out)
           "  kiln build [OPTIONS] FILE.c... [-o IMAGE]   compile and link an image\n"
           "  kiln run [OPTIONS] IMAGE.kiln [-- ARGS...]  boot an image, run it to its end\n"
           "  kiln run [OPTIONS] FILE.c... [-- ARGS...]   build, then boot\n"
+          "  kiln cc GCC-ARGS...                         gcc's command line for make, CMake,\n"
+          "                                              ./configure (also kiln-cc)\n"
           "  kiln serve --route /PATH=IMAGE|APP.c ...    serve HTTP, a fresh VM per request\n"
           "  kiln new TEMPLATE DIR                       start an app from a template\n"
           "  kiln inspect IMAGE [--json]                 what an image is and the files\n"
@@ -43,6 +46,8 @@ static void print_kiln(FILE *out)
           "\n"
           "Exit codes:\n"
           "  kiln build  0 the image was written, 1 the build failed, 2 bad usage\n"
+          "  kiln cc     musl-gcc's status when it compiles; when it links: 0 the image\n"
+          "              was written, 1 the link failed, 2 a flag no image can honour\n"
           "  kiln run    the program's own exit status (0-255), 124 it timed out,\n"
           "              125 kiln could not run it (bad image, bad usage, failed build),\n"
           "              126 the program crashed\n"
@@ -55,15 +60,28 @@ static void print_kiln(FILE *out)
           out);
 }
 
+/* kiln run's -w is its --workdir, so gcc's -w is kiln build's alone. */
+static void print_compiler_flags(FILE *out, bool gcc_w)
+{
+    fprintf(out,
+            "  -std=STD, -f..., -W... (-Werror too)%s, -g..., -m..., -U NAME,\n"
+            "  -include FILE, -isystem DIR\n"
+            "                   gcc's compile flags, passed on in the order given\n"
+            "  -L DIR, -Wl,...  gcc's link flags, passed on in the order given\n"
+            "  -pthread         to the compile and the link\n",
+            gcc_w ? ", -w" : "");
+}
+
 /* verbose: how the command spells the option ("-v"), or NULL where the
  * command lists it with its own options (kiln run's says more). */
-static void print_compile_options(FILE *out, const char *verbose)
+static void print_compile_options(FILE *out, const char *verbose, bool gcc_w)
 {
     fputs("  -I DIR           add DIR to the include path\n"
           "  -D NAME[=VALUE]  define a macro\n"
           "  -O LEVEL         optimize: 0, 1, 2 (the default), 3, s or g\n"
           "  -l NAME          link with library NAME (e.g. -lm)\n",
           out);
+    print_compiler_flags(out, gcc_w);
     if (verbose != NULL)
         fprintf(out,
                 "  %-16s say whether the caches had the image, or why not,\n"
@@ -97,11 +115,24 @@ static void print_build(FILE *out)
           "with \"..\", absolute names, names over 255 bytes and paths over 4095\n"
           "bytes are refused.\n"
           "\n"
+          "gcc's flags go to musl-gcc in the order given, after kiln's own\n"
+          "(-static -no-pie -O2 -fno-omit-frame-pointer); kiln's link settings\n"
+          "(its linker script, no build ID) come after -Wl's.  Refused in one\n"
+          "line, as no image can honour them: -shared, -fPIC, -fpic, -fPIE, -fpie,\n"
+          "-pie, -static-pie (an image is static, linked at 1 MiB), -m32, -mx32,\n"
+          "-m16 (it is x86-64); and among -Wl's options -shared, -Bshareable,\n"
+          "-Bdynamic, -dy, -call_shared, --dynamic-linker, -pie, -T..., --script,\n"
+          "--default-script, --section-start, --image-base, --oformat, -e, --entry\n"
+          "(runtime/kiln.ld lays out the image and starts it), -r, -s and\n"
+          "--strip-all (kiln reads the image's symbol table).  A link that fails\n"
+          "for symbols no object, library, musl or the runtime defines ends with\n"
+          "one line naming them, with a hint for those musl lacks.\n"
+          "\n"
           "Options:\n"
           "  -o IMAGE         write the image to IMAGE (default: the first source's\n"
           "                   name with .kiln, in the current directory)\n",
           out);
-    print_compile_options(out, "-v");
+    print_compile_options(out, "-v", true);
     fprintf(out,
             "  --mem SIZE       the image's guest memory (default %s; %s to %s,\n"
             "                   rounded up to a multiple of 2M)\n"
@@ -161,9 +192,10 @@ static void print_run(FILE *out)
     print_run_volumes(out);
     fputs("  -h, --help       show this help\n"
           "\n"
-          "Build options, with .c files:\n",
+          "Build options, with .c files, as kiln build takes and refuses them (see\n"
+          "kiln help build); -w here is --workdir, not gcc's:\n",
           out);
-    print_compile_options(out, NULL);
+    print_compile_options(out, NULL, false);
     fputs("\n"
           "Exit codes:\n"
           "  0-255  the program's own exit status\n"
@@ -286,6 +318,40 @@ static void print_inspect(FILE *out)
           out);
 }
 
+static void print_cc(FILE *out)
+{
+    fputs("Usage: kiln cc GCC-ARGS...\n"
+          "       kiln-cc GCC-ARGS...\n"
+          "\n"
+          "Takes gcc's command line, so that a project's own build makes images:\n"
+          "make CC=kiln-cc, cmake -DCMAKE_C_COMPILER=kiln-cc, CC=kiln-cc ./configure.\n"
+          "kiln-cc is kiln under another name, installed beside it.\n"
+          "\n"
+          "Compiling (-c, -S, -E, -M, -MM), and anything else that links no\n"
+          "executable (--version, no input files), is musl-gcc's, with kiln's flags\n"
+          "before the arguments: -static -no-pie -fno-omit-frame-pointer\n"
+          "-ffile-prefix-map=$PWD=. (so the same sources give the same objects in\n"
+          "any folder).  Its messages and exit status are musl-gcc's.\n"
+          "\n"
+          "Linking an executable makes an image, written to -o's name (default\n"
+          "a.out): the .o files, .a archives, -l, -L and -Wl,... options, in their\n"
+          "order, and any .c files, compiled first with the other flags, are linked\n"
+          "with kiln's runtime and linker script as kiln build links, without build\n"
+          "IDs: the same objects give the same image bytes.  kiln run boots it; run\n"
+          "directly on the host, it crashes (a configure script that runs its test\n"
+          "programs must be told it cross-compiles: --host).\n"
+          "\n"
+          "Refused when linking, in one line: -shared, -fPIC, -fpic, -fPIE, -fpie,\n"
+          "-pie, -static-pie (an image is static at a fixed address), -m32, -mx32,\n"
+          "-m16, and -s (kiln rewrites the image by its symbol table).\n"
+          "\n"
+          "Exit codes:\n"
+          "  0  done\n"
+          "  1  the compile or link failed (musl-gcc's own status when it compiles)\n"
+          "  2  a flag no image can honour\n",
+          out);
+}
+
 static void print_version(FILE *out)
 {
     fputs("Usage: kiln version\n"
@@ -302,8 +368,8 @@ static void print_help(FILE *out)
 {
     fputs("Usage: kiln help [COMMAND]\n"
           "\n"
-          "Prints kiln's help, or COMMAND's: build, run, serve, new, cache, inspect,\n"
-          "version, help.\n"
+          "Prints kiln's help, or COMMAND's: build, run, cc, serve, new, cache,\n"
+          "inspect, version, help.\n"
           "\n"
           "Exit codes:\n"
           "  0  printed\n"
@@ -318,6 +384,7 @@ static const struct help_topic {
     {"kiln", print_kiln},       {"build", print_build},     {"run", print_run},
     {"serve", print_serve},     {"new", print_new},         {"cache", print_cache},
     {"inspect", print_inspect}, {"version", print_version}, {"help", print_help},
+    {"cc", print_cc},
 };
 
 int help_print(const char *topic, FILE *out)
@@ -342,7 +409,7 @@ int cmd_help(int argc, char **argv)
         return EXIT_USAGE;
     }
     if (help_print(topic, stdout) < 0) {
-        report("help: unknown command \"%s\" (commands: build, run, serve, new, "
+        report("help: unknown command \"%s\" (commands: build, run, cc, serve, new, "
                "cache, inspect, version, help)",
                topic);
         return EXIT_USAGE;

@@ -50,7 +50,32 @@ void parser_start(struct parser *parser)
     *letter = '\0';
     *name = (struct option){0};
     parser->at = 1;
+    parser->base = 0;
     optind = 0; /* glibc starts afresh, forgetting an earlier parse */
+}
+
+/* getopt_long cannot be told to skip arguments midway, so after claimed
+ * ones it starts afresh on the rest of argv, the last claimed argument
+ * standing in for argv[0]. */
+static void skip_claimed(struct parser *parser, int taken)
+{
+    parser->at += taken;
+    parser->base = parser->at - 1;
+    optind = 0;
+}
+
+/* 1 when the parser's claim took arguments, 0 when it took none (or the
+ * options have ended), -1 refused. */
+static int claim_arguments(struct parser *parser, void *args)
+{
+    if (parser->claim == NULL || parser->at >= parser->argc ||
+        strcmp(parser->argv[parser->at], "--") == 0)
+        return 0;
+    int taken = parser->claim(parser, args);
+    if (taken <= 0)
+        return taken;
+    skip_claimed(parser, taken);
+    return 1;
 }
 
 static const struct option_spec *find_spec(const struct parser *parser, int code)
@@ -76,12 +101,13 @@ static bool spelled_out(const char *arg, const struct option_spec *spec)
 
 int next_option(struct parser *parser, const char **value)
 {
-    int code = getopt_long(parser->argc, parser->argv, parser->letters, parser->names, NULL);
+    int code = getopt_long(parser->argc - parser->base, parser->argv + parser->base,
+                           parser->letters, parser->names, NULL);
     *value = optarg;
     if (code == -1)
         return 0;
     const char *arg = parser->argv[parser->at];
-    parser->at = optind;
+    parser->at = parser->base + optind;
     if (code == OPT_OPERAND)
         return code;
     if (code == '?')
@@ -98,7 +124,15 @@ int read_options(struct parser *parser, option_taker *take, void *args, bool *he
 {
     const char *value;
     int code;
-    while ((code = next_option(parser, &value)) > 0) {
+    for (;;) {
+        int claimed = claim_arguments(parser, args);
+        if (claimed < 0)
+            return -1;
+        if (claimed > 0)
+            continue;
+        code = next_option(parser, &value);
+        if (code <= 0)
+            break;
         if (code == 'h') {
             *help = true;
             return 0;

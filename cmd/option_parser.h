@@ -35,6 +35,14 @@ struct option_spec {
 /* The options that several commands take. */
 extern const struct option_spec help_option, mem_option, timeout_option;
 
+struct parser;
+
+/* Takes the arguments at argv[parser->at] that no table can describe
+ * (gcc's flags on kiln build's line: "-std=c99", "-include FILE"), before
+ * getopt_long sees them.  Returns how many it took, 0 for none, or -1
+ * with the reason in the parser's error. */
+typedef int argument_claimer(struct parser *parser, void *args);
+
 struct parser {
     int argc;
     char **argv;
@@ -44,7 +52,9 @@ struct parser {
     const struct option_spec *const (*specs)[OPTIONS_MAX];
     char *error;
     size_t error_size;
-    int at; /* the index of the argument being read */
+    argument_claimer *claim; /* or NULL: getopt_long reads every argument */
+    int at;                  /* the index of the argument being read */
+    int base;                /* getopt_long reads argv from here: past what claim took */
     char letters[2 + 2 * OPTIONS_MAX + 1];
     struct option names[OPTIONS_MAX + 1];
 };
@@ -63,9 +73,9 @@ int next_option(struct parser *parser, const char **value);
  * code and value) for its args: 0, or -1 refused. */
 typedef int option_taker(struct parser *parser, int code, const char *value, void *args);
 
-/* Reads the options until they end, each through take; stops at -h or
- * --help, setting *help.  Returns 0, or -1 with the reason in the parser's
- * error. */
+/* Reads the options until they end, each through the parser's claim, else
+ * through take; stops at -h or --help, setting *help.  Returns 0, or -1
+ * with the reason in the parser's error. */
 int read_options(struct parser *parser, option_taker *take, void *args, bool *help);
 
 /* Writes the reason into the parser's error; returns -1. */

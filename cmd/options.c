@@ -6,6 +6,7 @@
 #include <kiln/abi.h>
 
 #include "common/paths.h"
+#include "compiler_flags.h"
 #include "option_parser.h"
 #include "option_values.h"
 #include "volume_options.h"
@@ -125,16 +126,17 @@ static int compile_option(struct parser *parser, int code, const char *value,
 }
 
 /* Room for every argument, so that parsing never has to grow an array;
- * cflags take two slots for "-Idir" ("-I", "dir"). */
+ * cflags and ldflags take two slots for "-Idir" ("-I", "dir"). */
 static int alloc_compile(struct parser *parser, struct compile_args *compile)
 {
     size_t slots = (size_t)parser->argc + 1;
     compile->sources = calloc(slots, sizeof *compile->sources);
     compile->cflags = calloc(2 * slots, sizeof *compile->cflags);
+    compile->ldflags = calloc(2 * slots, sizeof *compile->ldflags);
     compile->libs = calloc(slots, sizeof *compile->libs);
     compile->files = calloc(slots, sizeof *compile->files);
-    if (compile->sources == NULL || compile->cflags == NULL || compile->libs == NULL ||
-        compile->files == NULL)
+    if (compile->sources == NULL || compile->cflags == NULL || compile->ldflags == NULL ||
+        compile->libs == NULL || compile->files == NULL)
         return refuse(parser, "out of memory");
     return 0;
 }
@@ -143,6 +145,7 @@ static void free_compile(struct compile_args *compile)
 {
     free(compile->sources);
     free(compile->cflags);
+    free(compile->ldflags);
     free(compile->libs);
     for (size_t i = 0; i < compile->files_count; i++)
         free((char *)compile->files[i].path);
@@ -164,6 +167,12 @@ static int build_option(struct parser *parser, int code, const char *value, void
     default:
         return compile_option(parser, code, value, &args->compile);
     }
+}
+
+static int claim_build_flag(struct parser *parser, void *taken)
+{
+    struct build_args *args = taken;
+    return compiler_flags_take(parser, &args->compile);
 }
 
 static int parse_build_line(struct parser *parser, struct build_args *args)
@@ -190,7 +199,8 @@ int options_parse_build(int argc, char **argv, struct build_args *args, char *er
                             .command = "build",
                             .specs = &build_options,
                             .error = error,
-                            .error_size = error_size};
+                            .error_size = error_size,
+                            .claim = claim_build_flag};
     parser_start(&parser);
     *args = (struct build_args){.default_mem = KILN_MEM_DEFAULT};
     if (alloc_compile(&parser, &args->compile) < 0 || parse_build_line(&parser, args) < 0) {
@@ -265,6 +275,16 @@ static int run_option(struct parser *parser, int code, const char *value, void *
     }
 }
 
+/* kiln run's -w is docker's --workdir, as its -v is --volume: gcc's -w
+ * (no warnings) is kiln build's alone. */
+static int claim_run_flag(struct parser *parser, void *taken)
+{
+    struct run_args *args = taken;
+    if (strcmp(parser->argv[parser->at], "-w") == 0)
+        return 0;
+    return compiler_flags_take(parser, &args->compile);
+}
+
 static int parse_run_line(struct parser *parser, struct run_args *args)
 {
     if (read_options(parser, run_option, args, &args->help) < 0)
@@ -290,7 +310,8 @@ int options_parse_run(int argc, char **argv, struct run_args *args, char *error,
                             .command = "run",
                             .specs = &run_options,
                             .error = error,
-                            .error_size = error_size};
+                            .error_size = error_size,
+                            .claim = claim_run_flag};
     parser_start(&parser);
     *args = (struct run_args){0};
     args->env = calloc((size_t)argc + 1, sizeof *args->env);

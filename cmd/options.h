@@ -21,8 +21,10 @@ struct volume_args;
 struct compile_args {
     const char **sources;
     size_t source_count;
-    const char **cflags; /* -I DIR, -D NAME, -OLEVEL, in the order given */
+    const char **cflags; /* -I DIR, -D NAME, -OLEVEL, gcc's compile flags, in order */
     size_t cflag_count;
+    const char **ldflags; /* -L DIR, -Wl,..., -pthread, in the order given */
+    size_t ldflag_count;
     const char **libs; /* NAME of each -l NAME */
     size_t lib_count;
     struct files_source *files; /* --files PATH[:GUEST_DIR]; each path is malloc'd */

@@ -294,3 +294,163 @@ Test(build_options, files_without_a_path_are_refused)
     char *argv[] = {"build", "--files", ":/srv", "a.c"};
     assert_refused(ARGC(argv), argv, "--files: \":/srv\" names no folder or archive");
 }
+
+static void assert_strings(const char **got, size_t count, const char *const *expected,
+                           size_t expected_count)
+{
+    cr_assert_eq(count, expected_count);
+    for (size_t i = 0; i < count; i++)
+        cr_assert_str_eq(got[i], expected[i], "at %zu", i);
+}
+
+Test(build_options, compiler_flags_join_the_cflags_in_order)
+{
+    char *argv[] = {"build",
+                    "-std=c99",
+                    "-DX",
+                    "-fwrapv",
+                    "a.c",
+                    "-Wall",
+                    "-Werror",
+                    "-w",
+                    "-g3",
+                    "-O0",
+                    "-UX",
+                    "-U",
+                    "Y",
+                    "-include",
+                    "hdr.h",
+                    "-isystem",
+                    "sys",
+                    "-isystemother",
+                    "-march=x86-64-v2",
+                    "-fno-builtin"};
+    struct build_args args = parsed(ARGC(argv), argv);
+    const char *expected[] = {"-std=c99",    "-D",  "X",        "-fwrapv",  "-Wall",
+                              "-Werror",     "-w",  "-g3",      "-O0",      "-U",
+                              "X",           "-U",  "Y",        "-include", "hdr.h",
+                              "-isystem",    "sys", "-isystem", "other",    "-march=x86-64-v2",
+                              "-fno-builtin"};
+    assert_strings(args.compile.cflags, args.compile.cflag_count, expected,
+                   sizeof expected / sizeof expected[0]);
+    cr_assert_eq(args.compile.ldflag_count, 0);
+    cr_assert_eq(args.compile.source_count, 1);
+    options_free_build(&args);
+}
+
+Test(build_options, link_flags_join_the_ldflags_in_order)
+{
+    char *argv[] = {
+        "build", "-L", "lib", "a.c", "-Wl,--gc-sections", "-Lother", "-Wl,-z,noexecstack", "-lfoo"};
+    struct build_args args = parsed(ARGC(argv), argv);
+    const char *expected[] = {"-L", "lib",   "-Wl,--gc-sections",
+                              "-L", "other", "-Wl,-z,noexecstack"};
+    assert_strings(args.compile.ldflags, args.compile.ldflag_count, expected,
+                   sizeof expected / sizeof expected[0]);
+    cr_assert_eq(args.compile.cflag_count, 0);
+    cr_assert_str_eq(args.compile.libs[0], "foo");
+    options_free_build(&args);
+}
+
+Test(build_options, pthread_goes_to_the_compile_and_the_link)
+{
+    char *argv[] = {"build", "-pthread", "a.c"};
+    struct build_args args = parsed(ARGC(argv), argv);
+    cr_assert_eq(args.compile.cflag_count, 1);
+    cr_assert_str_eq(args.compile.cflags[0], "-pthread");
+    cr_assert_eq(args.compile.ldflag_count, 1);
+    cr_assert_str_eq(args.compile.ldflags[0], "-pthread");
+    options_free_build(&args);
+}
+
+Test(build_options, kiln_options_still_read_between_compiler_flags)
+{
+    char *argv[] = {"build", "-g", "-o", "app.kiln", "-fwrapv", "--mem", "64M", "-v", "a.c"};
+    struct build_args args = parsed(ARGC(argv), argv);
+    cr_assert_str_eq(args.output, "app.kiln");
+    cr_assert_eq(args.default_mem, 64ull << 20);
+    cr_assert(args.compile.verbose);
+    cr_assert_eq(args.compile.cflag_count, 2);
+    options_free_build(&args);
+}
+
+Test(build_options, a_compiler_flag_first_leaves_the_next_parse_clean)
+{
+    char *bad[] = {"build", "-vO2", "a.c"};
+    assert_refused(ARGC(bad), bad, "unknown option \"-vO2\" (see kiln build --help)");
+    char *argv[] = {"build", "-g", "-O1", "a.c"};
+    struct build_args args = parsed(ARGC(argv), argv);
+    cr_assert_eq(args.compile.cflag_count, 2);
+    cr_assert_str_eq(args.compile.cflags[1], "-O1");
+    options_free_build(&args);
+}
+
+Test(build_options, compiler_flags_after_double_dash_are_sources)
+{
+    char *argv[] = {"build", "-g", "--", "-fwrapv.c"};
+    struct build_args args = parsed(ARGC(argv), argv);
+    cr_assert_eq(args.compile.cflag_count, 1);
+    cr_assert_eq(args.compile.source_count, 1);
+    cr_assert_str_eq(args.compile.sources[0], "-fwrapv.c");
+    options_free_build(&args);
+}
+
+Test(build_options, a_valued_flag_without_its_value_is_refused)
+{
+    char *include[] = {"build", "a.c", "-include"};
+    assert_refused(ARGC(include), include, "-include needs a file");
+    char *library_dir[] = {"build", "a.c", "-L"};
+    assert_refused(ARGC(library_dir), library_dir, "-L needs a directory");
+    char *undefine[] = {"build", "a.c", "-U", ""};
+    assert_refused(ARGC(undefine), undefine, "-U needs a macro name");
+}
+
+#define NOT_PIE                                                                                    \
+    "an image is static and not position-independent (runtime/kiln.ld links it at 1 MiB)"
+#define NOT_64 "an image is x86-64: musl and kiln's runtime are 64-bit"
+
+static void assert_flag_refused(const char *flag, const char *why)
+{
+    char expected[OPTIONS_ERROR_SIZE];
+    char *argv[] = {"build", (char *)flag, "a.c"};
+    snprintf(expected, sizeof expected, "%s: %s", flag, why);
+    assert_refused(ARGC(argv), argv, expected);
+}
+
+Test(build_options, flags_no_image_can_honour_are_refused_by_name)
+{
+    assert_flag_refused("-shared", "an image is one static executable, with no dynamic loader");
+    assert_flag_refused("-fPIC", NOT_PIE);
+    assert_flag_refused("-fpic", NOT_PIE);
+    assert_flag_refused("-fPIE", NOT_PIE);
+    assert_flag_refused("-fpie", NOT_PIE);
+    assert_flag_refused("-pie", NOT_PIE);
+    assert_flag_refused("-static-pie", NOT_PIE);
+    assert_flag_refused("-m32", NOT_64);
+    assert_flag_refused("-mx32", NOT_64);
+}
+
+Test(build_options, linker_options_that_undo_the_image_are_refused_by_name)
+{
+    assert_flag_refused("-Wl,-shared", "an image is one static executable, with no dynamic loader");
+    assert_flag_refused("-Wl,-pie", NOT_PIE);
+    assert_flag_refused("-Wl,--dynamic-linker=/lib/ld-musl-x86_64.so.1",
+                        "an image is one static executable, with no dynamic loader");
+    assert_flag_refused("-Wl,-Ttext=0x400000", "runtime/kiln.ld lays out the image");
+    assert_flag_refused("-Wl,--gc-sections,-T,app.ld", "runtime/kiln.ld lays out the image");
+    assert_flag_refused("-Wl,-e,main", "the runtime's _start is the image's entry");
+    assert_flag_refused("-Wl,-s",
+                        "kiln finds the program's system calls through the image's symbol table");
+}
+
+Test(build_options, empty_linker_options_are_refused)
+{
+    char *argv[] = {"build", "-Wl,", "a.c"};
+    assert_refused(ARGC(argv), argv, "-Wl, needs linker options (-Wl,--gc-sections)");
+}
+
+Test(build_options, other_dash_s_flags_stay_unknown)
+{
+    char *argv[] = {"build", "-static", "a.c"};
+    assert_refused(ARGC(argv), argv, "unknown option \"-static\" (see kiln build --help)");
+}

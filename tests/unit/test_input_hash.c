@@ -2,6 +2,7 @@
 #include <criterion/redirect.h>
 #include <limits.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "builder/input_hash.h"
 #include "scratch_dir.h"
@@ -94,6 +95,66 @@ static void add_flag(void)
 Test(input_hash, changes_with_a_flag)
 {
     expect_key_changes(add_flag);
+}
+
+static void add_link_flag(void)
+{
+    static const char *ldflags[] = {"-Wl,--gc-sections"};
+    options.ldflags = ldflags;
+    options.ldflag_count = 1;
+}
+
+Test(input_hash, changes_with_a_link_flag)
+{
+    expect_key_changes(add_link_flag);
+}
+
+static void change_a_flag(void)
+{
+    static const char *cflags[] = {"-fwrapv"};
+    options.cflags = cflags;
+}
+
+Test(input_hash, changes_when_one_flag_changes)
+{
+    static const char *cflags[] = {"-fno-wrapv"};
+    options.cflags = cflags;
+    options.cflag_count = 1;
+    expect_key_changes(change_a_flag);
+}
+
+/* dir/a/lib/libfoo.a, linked with -L lib -l foo from dir/a. */
+static char library[PATH_MAX];
+
+static void link_foo(void)
+{
+    static const char *ldflags[] = {"-L", NULL};
+    static const char *libs[] = {"foo"};
+    char folder[PATH_MAX];
+    scratch_path(folder, sizeof folder, dir, "a/lib");
+    mkdir(folder, 0700);
+    scratch_path(library, sizeof library, folder, "libfoo.a");
+    put_file(library, "!<arch>\nold member\n");
+    ldflags[1] = "lib";
+    options.ldflags = ldflags;
+    options.ldflag_count = 2;
+    options.libs = libs;
+    options.lib_count = 1;
+}
+
+static void rebuild_foo(void)
+{
+    put_file(library, "!<arch>\nnew member\n");
+}
+
+Test(input_hash, changes_with_the_bytes_of_an_archive_from_a_link_folder)
+{
+    char cwd[PATH_MAX];
+    link_foo();
+    /* The -L folder is relative: as ld does, look it up from the build's folder. */
+    scratch_path(cwd, sizeof cwd, dir, "a");
+    cr_assert_eq(chdir(cwd), 0);
+    expect_key_changes(rebuild_foo);
 }
 
 static void add_library(void)

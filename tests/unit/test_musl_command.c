@@ -49,9 +49,9 @@ Test(musl_command, a_compile_is_exactly_this)
     const char *expected[] = {"musl-gcc",
                               "-static",
                               "-no-pie",
-                              "-O2",
                               "-fno-omit-frame-pointer",
                               "-ffile-prefix-map=/home/me/app=.",
+                              "-O2",
                               "-c",
                               "app.c",
                               "-o",
@@ -149,4 +149,42 @@ Test(musl_command, default_memory_goes_into_the_note)
         .sources = sources, .source_count = 1, .default_mem = 1ull << 30, .runtime_dir = "rt"};
     link_objects(&options, objects);
     index_of("-Wl,--defsym=kiln_default_mem=1073741824");
+}
+
+Test(musl_command, link_flags_come_before_the_objects_in_order)
+{
+    const char *sources[] = {"app.c"};
+    const char *objects[] = {"0.o"};
+    const char *ldflags[] = {"-L", "lib", "-Wl,--gc-sections", "-pthread"};
+    const char *libs[] = {"foo"};
+    struct build_options options = {.sources = sources,
+                                    .source_count = 1,
+                                    .ldflags = ldflags,
+                                    .ldflag_count = 4,
+                                    .libs = libs,
+                                    .lib_count = 1,
+                                    .runtime_dir = "rt"};
+    link_objects(&options, objects);
+    size_t first = index_of("-L");
+    cr_assert_gt(first, index_of("-no-pie"));
+    cr_assert_str_eq(command.argv[first + 1], "lib");
+    cr_assert_str_eq(command.argv[first + 2], "-Wl,--gc-sections");
+    cr_assert_str_eq(command.argv[first + 3], "-pthread");
+    cr_assert_eq(index_of("0.o"), first + 4);
+    cr_assert_lt(index_of("0.o"), index_of("-Wl,--build-id=none"));
+    cr_assert_lt(first, index_of("-lfoo"));
+}
+
+Test(musl_command, link_flags_stay_out_of_the_compile)
+{
+    const char *sources[] = {"app.c"};
+    const char *ldflags[] = {"-Wl,--gc-sections"};
+    struct build_options options = {.sources = sources,
+                                    .source_count = 1,
+                                    .ldflags = ldflags,
+                                    .ldflag_count = 1,
+                                    .runtime_dir = "rt"};
+    compile(&options, 0);
+    for (size_t i = 0; i < command.argc; i++)
+        cr_assert_str_neq(command.argv[i], "-Wl,--gc-sections");
 }

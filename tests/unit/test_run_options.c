@@ -365,3 +365,39 @@ Test(run_options, workdir_must_be_absolute)
     char *argv[] = {"run", "-w", "data", "app.kiln"};
     assert_refused(ARGC(argv), argv, "-w \"data\": the guest folder is not absolute");
 }
+
+Test(run_options, compiler_flags_go_with_c_files)
+{
+    char *argv[] = {"run", "-std=c99", "-Wl,--gc-sections", "app.c", "-pthread", "-L", "lib",
+                    "--",  "-fwrapv"};
+    struct run_args args = parsed(ARGC(argv), argv);
+    cr_assert_eq(args.compile.cflag_count, 2);
+    cr_assert_str_eq(args.compile.cflags[0], "-std=c99");
+    cr_assert_str_eq(args.compile.cflags[1], "-pthread");
+    cr_assert_eq(args.compile.ldflag_count, 4);
+    cr_assert_str_eq(args.compile.ldflags[0], "-Wl,--gc-sections");
+    cr_assert_str_eq(args.compile.ldflags[1], "-pthread");
+    cr_assert_str_eq(args.compile.ldflags[2], "-L");
+    cr_assert_str_eq(args.compile.ldflags[3], "lib");
+    cr_assert_eq(args.program_arg_count, 1);
+    cr_assert_str_eq(args.program_args[0], "-fwrapv");
+    options_free_run(&args);
+}
+
+Test(run_options, dash_w_stays_the_workdir)
+{
+    char *argv[] = {"run", "-w", "/data", "-Wall", "app.c"};
+    struct run_args args = parsed(ARGC(argv), argv);
+    cr_assert_str_eq(args.volumes->workdir, "/data");
+    cr_assert_eq(args.compile.cflag_count, 1);
+    cr_assert_str_eq(args.compile.cflags[0], "-Wall");
+    options_free_run(&args);
+}
+
+Test(run_options, flags_no_image_can_honour_are_refused_by_name)
+{
+    char *argv[] = {"run", "-fPIC", "app.c"};
+    assert_refused(ARGC(argv), argv,
+                   "-fPIC: an image is static and not position-independent (runtime/kiln.ld "
+                   "links it at 1 MiB)");
+}
