@@ -12,6 +12,7 @@
 #define KILN_RUNTIME_FD_TABLE_H
 
 #include "fs_node.h"
+#include "interval_timer.h"
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/uio.h>
@@ -92,8 +93,7 @@ struct open_file {
             bool semaphore;
         } eventfd;
         struct {
-            int64_t deadline_ns; /* the next expiry, sched_now_ns() scale; 0: disarmed */
-            int64_t interval_ns;
+            struct interval_timer when;
             uint64_t ticks;   /* expirations not read yet */
             int32_t clock;    /* what an absolute time counts on */
             uint32_t changes; /* expirations and settings (EPOLLET) */

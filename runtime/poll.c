@@ -36,8 +36,7 @@ uint32_t poll_file(struct open_file *file, uint32_t wanted, struct poll_look *lo
 
 void poll_look_until(struct poll_look *look, int64_t deadline_ns)
 {
-    if (deadline_ns && (!look->deadline_ns || deadline_ns < look->deadline_ns))
-        look->deadline_ns = deadline_ns;
+    look->deadline_ns = deadline_earlier(look->deadline_ns, deadline_ns);
 }
 
 int64_t poll_deadline_ms(int timeout_ms)

@@ -96,8 +96,7 @@ static int64_t expire(int64_t now, bool *stdin_wanted)
             sched_make_runnable(t, -ETIMEDOUT);
             continue;
         }
-        if (t->deadline_ns && (!earliest || t->deadline_ns < earliest))
-            earliest = t->deadline_ns;
+        earliest = deadline_earlier(earliest, t->deadline_ns);
         if (t->wait_flags & SCHED_WAIT_STDIN)
             *stdin_wanted = true;
     }

@@ -48,6 +48,12 @@ unsigned sched_wake(struct wait_queue *queue, unsigned count);
 /* Monotonic nanoseconds, the clock deadlines use. */
 int64_t sched_now_ns(void);
 
+/* The earlier of two deadlines, where 0 is none. */
+static inline int64_t deadline_earlier(int64_t a, int64_t b)
+{
+    return !a || (b && b < a) ? b : a;
+}
+
 /* Does stdin have input (or its end) now?  One look at the monitor. */
 bool sched_stdin_ready(void);
 

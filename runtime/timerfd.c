@@ -2,6 +2,7 @@
 #include "timerfd.h"
 #include "clock.h"
 #include "fd_table.h"
+#include "interval_timer.h"
 #include "iov.h"
 #include "poll.h"
 #include "sched.h"
@@ -16,24 +17,13 @@
 /* CANCEL_ON_SET cancels when the realtime clock is set, which nothing in
  * the VM does: accepted, and nothing ever cancels. */
 #define SETTIME_FLAGS (TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET)
-#define NS_PER_SEC    1000000000ll
 
-/* Counts the expirations up to now: an interval timer moves its deadline
- * past now, a one-shot timer is disarmed. */
+/* Counts the expirations up to now. */
 static void catch_up(struct open_file *file)
 {
-    int64_t now = sched_now_ns();
-    int64_t deadline = file->timer.deadline_ns;
-
-    if (!deadline || now < deadline)
+    uint64_t expired = interval_timer_expire(&file->timer.when, sched_now_ns());
+    if (!expired)
         return;
-    uint64_t expired = 1;
-    if (file->timer.interval_ns) {
-        expired += (uint64_t)((now - deadline) / file->timer.interval_ns);
-        file->timer.deadline_ns = deadline + (int64_t)expired * file->timer.interval_ns;
-    } else {
-        file->timer.deadline_ns = 0;
-    }
     file->timer.ticks += expired;
     file->timer.changes++;
 }
@@ -46,7 +36,7 @@ static long timerfd_read(struct open_file *file, const struct iovec *iov, int co
     for (catch_up(file); !file->timer.ticks; catch_up(file)) {
         if (file->flags & O_NONBLOCK)
             return -EAGAIN;
-        if (sched_wait(&io_changed, file->timer.deadline_ns, 0, "read of a timerfd") == -EINTR)
+        if (sched_wait(&io_changed, file->timer.when.deadline_ns, 0, "read of a timerfd") == -EINTR)
             return -ERESTARTSYS;
     }
     uint64_t ticks = file->timer.ticks;
@@ -62,7 +52,7 @@ static uint32_t timerfd_poll(struct open_file *file, uint32_t wanted, struct pol
     look->changes = file->timer.changes;
     if (file->timer.ticks)
         return POLLIN | POLLRDNORM;
-    poll_look_until(look, file->timer.deadline_ns);
+    poll_look_until(look, file->timer.when.deadline_ns);
     return 0;
 }
 
@@ -111,27 +101,10 @@ static long timer_of(int fd, struct open_file **file)
     return (*file)->ops == &timerfd_ops ? 0 : -EINVAL;
 }
 
-static bool timespec_valid(const struct timespec *ts)
-{
-    return ts->tv_sec >= 0 && ts->tv_nsec >= 0 && ts->tv_nsec < NS_PER_SEC;
-}
-
-/* Intervals past 292 years are as good as never repeating. */
-static int64_t interval_ns(const struct timespec *ts)
-{
-    if (ts->tv_sec >= INT64_MAX / NS_PER_SEC)
-        return INT64_MAX / 2;
-    return ts->tv_sec * NS_PER_SEC + ts->tv_nsec;
-}
-
 static struct itimerspec timer_value(struct open_file *file)
 {
     catch_up(file);
-    int64_t left = file->timer.deadline_ns ? file->timer.deadline_ns - sched_now_ns() : 0;
-    return (struct itimerspec){
-        .it_interval = kiln_clock_timespec(file->timer.interval_ns),
-        .it_value = kiln_clock_timespec(left > 0 ? left : 0),
-    };
+    return interval_timer_get(&file->timer.when, sched_now_ns());
 }
 
 long kiln_sys_timerfd_gettime(const struct syscall_args *args)
@@ -155,26 +128,19 @@ long kiln_sys_timerfd_settime(const struct syscall_args *args)
     const struct itimerspec *value = (const struct itimerspec *)(uintptr_t)args->arg3;
     struct itimerspec *old = (struct itimerspec *)(uintptr_t)args->arg4;
     struct open_file *file;
-    int64_t deadline = 0;
 
     if (!user_range_ok(value, sizeof *value))
         return -EFAULT;
-    if ((flags & ~(uint32_t)SETTIME_FLAGS) || !timespec_valid(&value->it_value) ||
-        !timespec_valid(&value->it_interval))
+    if ((flags & ~(uint32_t)SETTIME_FLAGS) || !interval_timer_valid(value))
         return -EINVAL;
     long err = timer_of((int)args->arg1, &file);
     if (err)
         return err;
     if (old && !user_range_ok(old, sizeof *old))
         return -EFAULT;
-    bool armed = value->it_value.tv_sec || value->it_value.tv_nsec;
-    if (armed)
-        kiln_clock_deadline(file->timer.clock, flags & TFD_TIMER_ABSTIME, &value->it_value,
-                            &deadline);
     if (old)
         *old = timer_value(file);
-    file->timer.deadline_ns = armed && deadline == 0 ? 1 : deadline;
-    file->timer.interval_ns = interval_ns(&value->it_interval);
+    interval_timer_set(&file->timer.when, file->timer.clock, flags & TFD_TIMER_ABSTIME, value);
     file->timer.ticks = 0;
     file->timer.changes++;
     sched_wake(&io_changed, SCHED_WAKE_ALL);

@@ -7,6 +7,7 @@
 #include "timers.h"
 #include "clock.h"
 #include "hypercall.h"
+#include "interval_timer.h"
 #include "sched.h"
 #include "signal.h"
 #include "thread.h"
@@ -31,9 +32,8 @@ struct timer {
     int32_t signo;
     int32_t tid;
     int32_t overrun;
-    uint64_t value;   /* sigev_value */
-    int64_t deadline; /* 0: disarmed */
-    int64_t interval;
+    uint64_t value; /* sigev_value */
+    struct interval_timer when;
 };
 
 struct kernel_sigevent {
@@ -66,17 +66,10 @@ void timers_tick_every(uint64_t ns)
     hypercall_alarm(armed > now ? (uint64_t)(armed - now) : 0, tick_ns);
 }
 
-static void fire(struct timer *timer, int32_t id, int64_t now)
+static void fire(struct timer *timer, int32_t id, uint64_t expired)
 {
-    int64_t late = now - timer->deadline;
-    if (timer->interval) {
-        int64_t missed = late / timer->interval;
-        timer->overrun = missed > INT32_MAX ? INT32_MAX : (int32_t)missed;
-        timer->deadline += (missed + 1) * timer->interval;
-    } else {
-        timer->overrun = 0;
-        timer->deadline = 0;
-    }
+    uint64_t missed = expired - 1;
+    timer->overrun = missed > INT32_MAX ? INT32_MAX : (int32_t)missed;
     if (timer->silent)
         return;
     const struct signal_info info = {
@@ -94,11 +87,10 @@ static void fire(struct timer *timer, int32_t id, int64_t now)
 
 static int64_t expire_one(struct timer *timer, int32_t id, int64_t now, int64_t earliest)
 {
-    if (timer->deadline && timer->deadline <= now)
-        fire(timer, id, now);
-    if (timer->deadline && (!earliest || timer->deadline < earliest))
-        return timer->deadline;
-    return earliest;
+    uint64_t expired = interval_timer_expire(&timer->when, now);
+    if (expired)
+        fire(timer, id, expired);
+    return deadline_earlier(earliest, timer->when.deadline_ns);
 }
 
 int64_t timers_expire(int64_t now)
@@ -112,19 +104,11 @@ int64_t timers_expire(int64_t now)
     return earliest;
 }
 
-/* Arms (deadline 0: disarms) and brings the monitor's alarm forward. */
-static void set(struct timer *timer, int64_t deadline, int64_t interval)
+/* Brings the monitor's alarm forward to an armed timer's deadline. */
+static void arm(const struct timer *timer)
 {
-    timer->deadline = deadline;
-    timer->interval = interval;
-    if (deadline)
-        timers_arm(deadline);
-}
-
-static int64_t left_of(const struct timer *timer)
-{
-    int64_t now = sched_now_ns();
-    return !timer->deadline ? 0 : timer->deadline > now ? timer->deadline - now : 1;
+    if (timer->when.deadline_ns)
+        timers_arm(timer->when.deadline_ns);
 }
 
 static int64_t timeval_ns(const struct timeval *tv)
@@ -141,8 +125,8 @@ static const int itimer_signals[ITIMER_COUNT] = {SIGALRM, SIGVTALRM, SIGPROF};
 
 static void itimer_read(int which, struct itimerval *out)
 {
-    out->it_value = ns_timeval(left_of(&itimers[which]));
-    out->it_interval = ns_timeval(itimers[which].interval);
+    out->it_value = ns_timeval(interval_timer_left(&itimers[which].when, sched_now_ns()));
+    out->it_interval = ns_timeval(itimers[which].when.interval_ns);
 }
 
 long kiln_sys_getitimer(const struct syscall_args *args)
@@ -182,7 +166,11 @@ long kiln_sys_setitimer(const struct syscall_args *args)
         int64_t ns = timeval_ns(&value->it_value);
         timer->used = true;
         timer->signo = itimer_signals[which];
-        set(timer, ns ? sched_now_ns() + ns : 0, timeval_ns(&value->it_interval));
+        timer->when = (struct interval_timer){
+            .deadline_ns = ns ? sched_now_ns() + ns : 0,
+            .interval_ns = timeval_ns(&value->it_interval),
+        };
+        arm(timer);
     }
     return 0;
 }
@@ -191,11 +179,14 @@ long kiln_sys_setitimer(const struct syscall_args *args)
 long kiln_sys_alarm(const struct syscall_args *args)
 {
     struct timer *timer = &itimers[ITIMER_REAL];
-    int64_t left = left_of(timer);
+    int64_t now = sched_now_ns();
+    int64_t left = interval_timer_left(&timer->when, now);
     uint64_t seconds = (uint32_t)args->arg1;
     timer->used = true;
     timer->signo = SIGALRM;
-    set(timer, seconds ? sched_now_ns() + (int64_t)seconds * NS_PER_SEC : 0, 0);
+    timer->when =
+        (struct interval_timer){.deadline_ns = seconds ? now + (int64_t)seconds * NS_PER_SEC : 0};
+    arm(timer);
     return (left + NS_PER_SEC / 2) / NS_PER_SEC + (left > 0 && left < NS_PER_SEC / 2);
 }
 
@@ -246,33 +237,23 @@ long kiln_sys_timer_create(const struct syscall_args *args)
     return 0;
 }
 
-static void timer_read(const struct timer *timer, struct itimerspec *out)
-{
-    out->it_value = kiln_clock_timespec(left_of(timer));
-    out->it_interval = kiln_clock_timespec(timer->interval);
-}
-
 long kiln_sys_timer_settime(const struct syscall_args *args)
 {
     struct timer *timer = timer_at(args->arg1);
     int flags = (int)args->arg2;
     const struct itimerspec *value = (const struct itimerspec *)(uintptr_t)args->arg3;
     struct itimerspec *old = (struct itimerspec *)(uintptr_t)args->arg4;
-    int64_t deadline = 0, interval = 0;
 
     if (!timer || (flags & ~TIMER_ABSTIME))
         return -EINVAL;
     if (!user_range_ok(value, sizeof *value) || (old && !user_range_ok(old, sizeof *old)))
         return -EFAULT;
-    if (!kiln_clock_ns(&value->it_interval, &interval))
-        return -EINVAL;
-    bool arming = value->it_value.tv_sec || value->it_value.tv_nsec;
-    if (arming &&
-        !kiln_clock_deadline(timer->clock, flags & TIMER_ABSTIME, &value->it_value, &deadline))
+    if (!interval_timer_valid(value))
         return -EINVAL;
     if (old)
-        timer_read(timer, old);
-    set(timer, arming ? deadline : 0, interval);
+        *old = interval_timer_get(&timer->when, sched_now_ns());
+    interval_timer_set(&timer->when, timer->clock, flags & TIMER_ABSTIME, value);
+    arm(timer);
     return 0;
 }
 
@@ -284,7 +265,7 @@ long kiln_sys_timer_gettime(const struct syscall_args *args)
         return -EINVAL;
     if (!user_range_ok(out, sizeof *out))
         return -EFAULT;
-    timer_read(timer, out);
+    *out = interval_timer_get(&timer->when, sched_now_ns());
     return 0;
 }
 
