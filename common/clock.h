@@ -12,4 +12,10 @@
 
 int64_t clock_ns(clockid_t clock);
 
+/* now + ns, or INT64_MAX where that would not fit: a deadline far off. */
+static inline int64_t clock_after_ns(int64_t now, uint64_t ns)
+{
+    return ns > (uint64_t)(INT64_MAX - now) ? INT64_MAX : now + (int64_t)ns;
+}
+
 #endif

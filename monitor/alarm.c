@@ -13,11 +13,6 @@
 /* How soon to try again when the runtime was busy at the deadline. */
 #define HELD_RETRY_NS 1000000
 
-static int64_t after(int64_t now, uint64_t ns)
-{
-    return ns > (uint64_t)(INT64_MAX - now) ? INT64_MAX : now + (int64_t)ns;
-}
-
 static void earliest(int64_t *when, int64_t candidate)
 {
     if (candidate && (!*when || candidate < *when))
@@ -31,7 +26,7 @@ static void rearm(struct vm *vm, int64_t now)
     int64_t when = 0;
     earliest(&when, vm->alarm_ns);
     earliest(&when, vm->tick_ns ? vm->next_tick_ns : 0);
-    earliest(&when, vm->upcall_held ? after(now, HELD_RETRY_NS) : 0);
+    earliest(&when, vm->upcall_held ? clock_after_ns(now, HELD_RETRY_NS) : 0);
     struct itimerspec timer = {.it_value = {.tv_sec = when / NS_PER_S, .tv_nsec = when % NS_PER_S}};
     if (timer_settime(vm->alarm_timer, TIMER_ABSTIME, &timer, NULL) != 0) {
         report("%s: setting the guest's alarm: %s", vm->name, strerror(errno));
@@ -46,9 +41,9 @@ void alarm_call(struct vm *vm, uint32_t gpa)
     if (args == NULL)
         return;
     int64_t now = clock_ns(CLOCK_MONOTONIC);
-    vm->alarm_ns = args->ns ? after(now, args->ns) : 0;
+    vm->alarm_ns = args->ns ? clock_after_ns(now, args->ns) : 0;
     if (args->tick_ns != vm->tick_ns)
-        vm->next_tick_ns = args->tick_ns ? after(now, args->tick_ns) : 0;
+        vm->next_tick_ns = args->tick_ns ? clock_after_ns(now, args->tick_ns) : 0;
     vm->tick_ns = args->tick_ns;
     rearm(vm, now);
 }
@@ -61,7 +56,7 @@ void alarm_check(struct vm *vm)
     bool due = vm->alarm_ns && now >= vm->alarm_ns;
     bool tick = vm->tick_ns && now >= vm->next_tick_ns;
     if (tick)
-        vm->next_tick_ns = after(now, vm->tick_ns);
+        vm->next_tick_ns = clock_after_ns(now, vm->tick_ns);
     struct kiln_events *events = upcall_events(vm);
     if (events == NULL)
         return;

@@ -20,6 +20,9 @@ struct cpu_start {
  * them, on a vCPU whose CPUID is set (vm_create()).  Reports failures. */
 int cpu_setup(struct vm *vm, const struct cpu_start *start);
 
+/* The one RFLAGS bit that is always set: what a program starts with. */
+#define RFLAGS_RESERVED (1ull << 1)
+
 /* Ring 3's code and stack segments, where the program runs. */
 void cpu_user_segments(struct kvm_sregs *sregs);
 

@@ -74,7 +74,7 @@ static void hc_walltime(struct vm *vm, uint32_t gpa)
 static uint32_t halt(struct vm *vm, uint64_t ns, uint32_t flags)
 {
     int64_t now = clock_ns(CLOCK_MONOTONIC);
-    int64_t wake = ns > (uint64_t)(INT64_MAX - now) ? INT64_MAX : now + (int64_t)ns;
+    int64_t wake = clock_after_ns(now, ns);
     bool times_out = vm->deadline_ns != 0 && wake >= vm->deadline_ns;
     if (times_out)
         wake = vm->deadline_ns;

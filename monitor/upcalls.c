@@ -10,7 +10,6 @@
 #include "cpu.h"
 #include "image.h"
 
-#define RFLAGS_RESERVED (1ull << 1)
 /* entry.S's ring-0 code: the SYSCALL entry, then the exception stubs and
  * the few instructions they jump to. */
 #define RING0_TAIL 64
@@ -24,6 +23,11 @@ struct kiln_events *upcall_events(struct vm *vm)
     return events;
 }
 
+static bool within(uint64_t rip, uint64_t start, uint64_t end)
+{
+    return rip >= start && rip < end;
+}
+
 static bool in_ring0_code(const struct vm *vm, uint64_t rip)
 {
     const struct kiln_note *note = &vm->image->note;
@@ -31,7 +35,7 @@ static bool in_ring0_code(const struct vm *vm, uint64_t rip)
                                                                    : note->exception_entries;
     uint64_t end = note->exception_entries +
                    (uint64_t)KILN_EXCEPTION_VECTORS * KILN_EXCEPTION_STUB_SIZE + RING0_TAIL;
-    return rip >= start && rip < end;
+    return within(rip, start, end);
 }
 
 static void save_regs(struct kiln_regs *to, const struct kvm_regs *r)
@@ -72,11 +76,6 @@ static enum upcall_result enter(struct vm *vm, struct kiln_events *events, struc
         return UPCALL_FAILED;
     }
     return UPCALL_MADE;
-}
-
-static bool within(uint64_t rip, uint64_t start, uint64_t end)
-{
-    return rip >= start && rip < end;
 }
 
 /* The runtime must not be entered while it runs, while it puts a
