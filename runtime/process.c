@@ -20,7 +20,6 @@
 #include <sys/sysinfo.h>
 #include <sys/utsname.h>
 
-#define OUR_PID          1
 #define PARENT_PID       0
 #define ARCH_SET_FS      0x1002
 #define ARCH_GET_FS      0x1003

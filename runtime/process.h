@@ -7,6 +7,9 @@
 
 #include "syscall.h"
 
+/* The one process: its pid, which is its first thread's tid. */
+#define OUR_PID 1
+
 syscall_handler kiln_sys_getpid;
 syscall_handler kiln_sys_getppid;
 syscall_handler kiln_sys_user_or_group_id;

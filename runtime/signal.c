@@ -8,6 +8,7 @@
 #include "bytes.h"
 #include "clock.h"
 #include "hypercall.h"
+#include "process.h"
 #include "sched.h"
 #include "signal_frame.h"
 #include "user_range.h"
@@ -17,7 +18,6 @@
 #include <sys/syscall.h>
 
 #define KERNEL_SIGSET_SIZE   8
-#define OUR_PID              1
 #define EXIT_STATUS_SIGNALED 128
 #define BIT(sig)             SIGNAL_BIT(sig)
 #define UNBLOCKABLE          (BIT(SIGKILL) | BIT(SIGSTOP))
