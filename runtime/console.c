@@ -33,9 +33,6 @@ static long read_scattered(uint32_t host_fd, const struct iovec *iov, int count,
     return got;
 }
 
-/* Large reads fill the first non-empty piece only: a short read is what a
- * pipe or terminal gives anyway, and asking for more could block on input
- * that is not there. */
 /* Reading stdin blocks in the monitor, unless other threads could run
  * meanwhile or the fd is non-blocking: then the read waits for input here. */
 static long wait_for_input(const struct open_file *file)
@@ -54,14 +51,13 @@ static long wait_for_input(const struct open_file *file)
     return 0;
 }
 
-static long console_read(struct open_file *file, const struct iovec *iov, int count, uint64_t *pos)
+/* Large reads fill the first non-empty piece only: a short read is what a
+ * pipe or terminal gives anyway, and asking for more could block on input
+ * that is not there. */
+static long read_input(const struct open_file *file, const struct iovec *iov, int count)
 {
     uint64_t total = iov_length(iov, count);
-    long waited = wait_for_input(file);
 
-    (void)pos;
-    if (waited < 0)
-        return waited;
     if (total <= IOV_BOUNCE_SIZE && count > 1)
         return read_scattered(file->host_fd, iov, count, total);
     for (int i = 0; i < count; i++)
@@ -73,11 +69,12 @@ static long console_read(struct open_file *file, const struct iovec *iov, int co
 
 /* The console has no position to seek, so pos counts the bytes read: an
  * EPOLLET watcher of stdin takes a read as news (console_poll). */
-static long console_read_counting(struct open_file *file, const struct iovec *iov, int count,
-                                  uint64_t *pos)
+static long console_read(struct open_file *file, const struct iovec *iov, int count, uint64_t *pos)
 {
-    long got = console_read(file, iov, count, pos);
+    long got = wait_for_input(file);
 
+    if (got == 0)
+        got = read_input(file, iov, count);
     if (got > 0)
         *pos += (uint64_t)got;
     return got;
@@ -137,7 +134,7 @@ static void console_release(struct open_file *file)
 }
 
 static const struct file_ops console_ops = {
-    .read = console_read_counting,
+    .read = console_read,
     .write = console_write,
     .stat = console_stat,
     .poll = console_poll,
