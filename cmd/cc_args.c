@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compiler_flags.h"
+
 #define COUNT(array) (sizeof(array) / sizeof(array)[0])
 
 /* gcc's options whose value is the next argument when not joined to them. */
@@ -22,30 +24,6 @@ static const char *const no_executable[] = {
     "-c", "-S", "-E", "-M", "-MM", "-r", "-fsyntax-only", "-###",
 };
 
-#define NOT_SHARED "an image is one static executable, not a shared object"
-#define NOT_PIC    "an image is static and linked at a fixed address, not position-independent"
-#define NOT_32     "an image is x86-64 code"
-#define NOT_STRIP  "kiln rewrites the image's system call sites by its symbol table: do not strip"
-
-static const struct refusal {
-    const char *flag;
-    const char *why;
-} refusals[] = {
-    {"-shared", NOT_SHARED},
-    {"-static-pie", NOT_PIC},
-    {"-pie", NOT_PIC},
-    {"-fPIE", NOT_PIC},
-    {"-fpie", NOT_PIC},
-    {"-fPIC", NOT_PIC},
-    {"-fpic", NOT_PIC},
-    {"-m32", NOT_32},
-    {"-mx32", NOT_32},
-    {"-m16", NOT_32},
-    {"-s", NOT_STRIP},
-    {"-Wl,-s", NOT_STRIP},
-    {"-Wl,--strip-all", NOT_STRIP},
-};
-
 static bool is_one_of(const char *arg, const char *const *list, size_t count)
 {
     for (size_t i = 0; i < count; i++)
@@ -60,13 +38,13 @@ static bool is_input(const char *arg)
     return arg[0] != '-' || arg[1] == '\0' || strncmp(arg, "-l", 2) == 0;
 }
 
+/* kiln build's refusals (compiler_flags.h), which hold for any link. */
 static void note_refusal(struct cc_args *parsed, const char *arg)
 {
-    for (size_t i = 0; parsed->refused == NULL && i < COUNT(refusals); i++) {
-        if (strcmp(arg, refusals[i].flag) == 0) {
-            parsed->refused = arg;
-            parsed->refused_why = refusals[i].why;
-        }
+    const char *why = parsed->refused == NULL ? compiler_flags_refusal(arg) : NULL;
+    if (why != NULL) {
+        parsed->refused = arg;
+        parsed->refused_why = why;
     }
 }
 

@@ -1,7 +1,7 @@
 #include "compiler_flags.h"
 
 #include <stdbool.h>
-#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 /* Which command a flag goes to. */
@@ -28,7 +28,7 @@ struct refusal {
 static const struct refusal refused_flags[] = {
     {"-shared", NOT_STATIC}, {"-pie", NOT_PIE},  {"-static-pie", NOT_PIE}, {"-fPIC", NOT_PIE},
     {"-fpic", NOT_PIE},      {"-fPIE", NOT_PIE}, {"-fpie", NOT_PIE},       {"-m32", NOT_64},
-    {"-mx32", NOT_64},       {"-m16", NOT_64},
+    {"-mx32", NOT_64},       {"-m16", NOT_64},   {"-s", SYMBOLS},
 };
 
 /* The linker options, among -Wl's comma-separated parts, that would undo
@@ -115,24 +115,30 @@ static void add(struct compile_args *compile, enum destination to, const char *f
         compile->ldflags[compile->ldflag_count++] = flag;
 }
 
+/* The longest linker option a refusal spells out whole; longer ones can
+ * only meet a refusal by prefix, which their first bytes decide. */
+#define LINK_OPTION_MAX 64
+
 /* gcc splits -Wl's value at every comma, and so does this check. */
-static int take_link_options(struct parser *parser, struct compile_args *compile, const char *arg)
+static const char *link_options_refusal(const char *options)
 {
-    const char *options = arg + strlen(WL_PREFIX);
-    if (*options == '\0')
-        return refuse(parser, "%s needs linker options (-Wl,--gc-sections)", arg);
-    char *parts = strdup(options);
-    if (parts == NULL)
-        return refuse(parser, "out of memory");
-    const char *why = NULL;
-    char *rest = parts;
-    for (char *part = strsep(&rest, ","); part != NULL && why == NULL; part = strsep(&rest, ","))
-        why = refusal_of(refused_link_options, COUNT(refused_link_options), part);
-    free(parts);
-    if (why != NULL)
-        return refuse(parser, "%s: %s", arg, why);
-    add(compile, TO_LINK, arg);
-    return 1;
+    while (*options != '\0') {
+        size_t len = strcspn(options, ",");
+        char part[LINK_OPTION_MAX];
+        snprintf(part, sizeof part, "%.*s", (int)len, options);
+        const char *why = refusal_of(refused_link_options, COUNT(refused_link_options), part);
+        if (why != NULL)
+            return why;
+        options += len + (options[len] == ',');
+    }
+    return NULL;
+}
+
+const char *compiler_flags_refusal(const char *arg)
+{
+    if (strncmp(arg, WL_PREFIX, strlen(WL_PREFIX)) == 0)
+        return link_options_refusal(arg + strlen(WL_PREFIX));
+    return refusal_of(refused_flags, COUNT(refused_flags), arg);
 }
 
 static int take_valued(struct parser *parser, struct compile_args *compile,
@@ -157,11 +163,15 @@ static int take_valued(struct parser *parser, struct compile_args *compile,
 int compiler_flags_take(struct parser *parser, struct compile_args *compile)
 {
     const char *arg = parser->argv[parser->at];
-    const char *why = refusal_of(refused_flags, COUNT(refused_flags), arg);
+    const char *why = compiler_flags_refusal(arg);
     if (why != NULL)
         return refuse(parser, "%s: %s", arg, why);
-    if (strncmp(arg, WL_PREFIX, strlen(WL_PREFIX)) == 0)
-        return take_link_options(parser, compile, arg);
+    if (strncmp(arg, WL_PREFIX, strlen(WL_PREFIX)) == 0) {
+        if (arg[strlen(WL_PREFIX)] == '\0')
+            return refuse(parser, "%s needs linker options (-Wl,--gc-sections)", arg);
+        add(compile, TO_LINK, arg);
+        return 1;
+    }
     for (size_t i = 0; i < COUNT(valued_flags); i++)
         if (strncmp(arg, valued_flags[i].flag, strlen(valued_flags[i].flag)) == 0)
             return take_valued(parser, compile, &valued_flags[i]);

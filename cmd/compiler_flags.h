@@ -19,4 +19,8 @@
  * the reason in the parser's error. */
 int compiler_flags_take(struct parser *parser, struct compile_args *compile);
 
+/* Why no image can honour arg, a gcc flag or a -Wl, list of linker
+ * options; NULL when one can (kiln cc's check too). */
+const char *compiler_flags_refusal(const char *arg);
+
 #endif
