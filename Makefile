@@ -38,7 +38,9 @@ SERVE_SRC := cmd/serve.c cmd/serve_options.c $(wildcard serve/*.c)
 SERVE_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(SERVE_SRC))
 CMD_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(filter-out cmd/main.c cmd/serve_main.c $(SERVE_SRC),$(wildcard cmd/*.c)))
 LIB_OBJ := $(COMMON_OBJ) $(MONITOR_OBJ) $(BUILDER_OBJ) $(CMD_OBJ)
-RUNTIME_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard runtime/*.c)) \
+# ready.c calls musl (kiln serve's snapshot point, before main), so only
+# a C program links it: an unmodified Linux program brings its own libc.
+RUNTIME_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(filter-out runtime/ready.c,$(wildcard runtime/*.c))) \
 	$(patsubst %.S,$(BUILD)/%.o,$(wildcard runtime/*.S))
 UNIT_SRC := $(wildcard tests/unit/*.c)
 # The runtime's file layer (the embedded tree, nodes, the path walk) and
@@ -52,7 +54,7 @@ KILN := $(BUILD)/kiln
 # kiln cc under the one word build systems want for a compiler (CC=kiln-cc).
 KILN_CC := $(BUILD)/kiln-cc
 KILN_SERVE := $(BUILD)/kiln-serve
-RUNTIME := $(BUILD)/runtime/libkiln.a $(BUILD)/runtime/kiln.ld
+RUNTIME := $(BUILD)/runtime/libkiln.a $(BUILD)/runtime/ready.o $(BUILD)/runtime/kiln.ld
 # kiln new finds the templates next to kiln, as it finds the runtime.
 TEMPLATES := $(patsubst %,$(BUILD)/%,$(wildcard templates/*/*))
 

@@ -27,6 +27,7 @@
 #include "input_hash.h"
 #include "inputs.h"
 #include "musl_command.h"
+#include "program_image.h"
 #include "syscall_sites.h"
 
 #define DEFAULT_TMPDIR "/tmp"
@@ -106,7 +107,7 @@ static int compile_and_link(const struct build_options *options, const char *cwd
                             const char *output)
 {
     struct musl_command command;
-    char files_object[PATH_MAX];
+    char files_object[PATH_MAX] = "";
     for (size_t i = 0; i < options->source_count; i++) {
         int filled = musl_command_compile(&command, options, cwd, i, scratch->objects[i],
                                           scratch->depfiles[i]);
@@ -131,9 +132,26 @@ static int gather_headers(const struct build_options *options, const char *cwd,
     return 0;
 }
 
+/* A Linux program, read and placed before the runtime links above it. */
+struct program {
+    struct program_elf elf;
+    struct program_layout layout;
+};
+
+/* A C program's system calls are rewritten to stay in ring 3; a Linux
+ * program is placed, unchanged, beside the runtime that linked alone. */
+static int finish_image(const struct build_options *options, const struct program *program,
+                        const char *temp)
+{
+    if (program != NULL)
+        return program_image_append(temp, &program->layout, &program->elf, options->verbose);
+    return syscall_sites_patch(temp, options->verbose);
+}
+
 static int build_with(const struct build_options *options, const char *cwd,
                       const struct scratch *scratch, const struct files_blob *files,
-                      const struct input_hash *inputs, struct built_image *image)
+                      const struct program *program, const struct input_hash *inputs,
+                      struct built_image *image)
 {
     char base[PATH_MAX], temp[PATH_MAX];
     struct header_list headers = {0};
@@ -145,7 +163,7 @@ static int build_with(const struct build_options *options, const char *cwd,
     close(fd);
     int rc = compile_and_link(options, cwd, scratch, files, temp);
     if (rc == 0)
-        rc = syscall_sites_patch(temp, options->verbose);
+        rc = finish_image(options, program, temp);
     if (rc == 0)
         rc = gather_headers(options, cwd, scratch, &headers);
     if (rc == 0)
@@ -157,19 +175,20 @@ static int build_with(const struct build_options *options, const char *cwd,
 }
 
 static int build_into_cache(const struct build_options *options, const char *cwd,
-                            const struct files_blob *files, const struct input_hash *inputs,
-                            struct built_image *image)
+                            const struct files_blob *files, const struct program *program,
+                            const struct input_hash *inputs, struct built_image *image)
 {
     struct scratch scratch;
     if (scratch_create(&scratch, options->source_count) != 0)
         return -1;
-    int rc = build_with(options, cwd, &scratch, files, inputs, image);
+    int rc = build_with(options, cwd, &scratch, files, program, inputs, image);
     scratch_remove(&scratch);
     return rc;
 }
 
 static int build_cached_with(const struct build_options *options, const char *compiler_path,
-                             const struct files_blob *files, struct built_image *image)
+                             const struct files_blob *files, const struct program *program,
+                             struct built_image *image)
 {
     char cwd[PATH_MAX];
     struct compiler_identity compiler;
@@ -182,20 +201,53 @@ static int build_cached_with(const struct build_options *options, const char *co
     int found = build_cache_find(options->cache_dir, &inputs, image, options->verbose);
     if (found != 0)
         return found < 0 ? -1 : 0;
-    return build_into_cache(options, cwd, files, &inputs, image);
+    return build_into_cache(options, cwd, files, program, &inputs, image);
 }
 
-/* The embedded files are read first: the input hash covers their bytes. */
+/* The embedded files are read first, a dynamic program's libraries among
+ * them: the input hash covers their bytes. */
+static int build_files_cached(const struct build_options *options, const char *compiler_path,
+                              const struct program *program, struct built_image *image)
+{
+    struct files_blob files;
+    if (embedded_files_gather(options->files, options->files_count,
+                              program != NULL ? &program->elf : NULL, options->verbose,
+                              &files) != 0)
+        return -1;
+    int rc = build_cached_with(options, compiler_path, &files, program, image);
+    files_blob_free(&files);
+    return rc;
+}
+
 int builder_build_cached(const struct build_options *options, struct built_image *image)
 {
     char compiler_path[PATH_MAX];
-    struct files_blob files;
-    if (inputs_check(options, compiler_path, sizeof compiler_path) < 0 ||
-        embedded_files_gather(options->files, options->files_count, &files) != 0)
+    struct program program;
+    if (inputs_check(options, compiler_path, sizeof compiler_path) < 0)
         return -1;
-    int rc = build_cached_with(options, compiler_path, &files, image);
-    files_blob_free(&files);
+    if (options->program == NULL)
+        return build_files_cached(options, compiler_path, NULL, image);
+    if (program_elf_open(&program.elf, options->program, PROGRAM_MAIN) != 0)
+        return -1;
+    int rc = program_layout_plan(&program.layout, &program.elf);
+    if (rc == 0) {
+        struct build_options placed = *options;
+        placed.runtime_base = program.layout.runtime_base;
+        rc = build_files_cached(&placed, compiler_path, &program, image);
+        program_layout_close(&program.layout);
+    }
+    program_elf_close(&program.elf);
     return rc;
+}
+
+bool builder_is_program(const char *path)
+{
+    struct mapped_file file;
+    if (mapped_file_open(&file, path) != 0)
+        return false;
+    bool program = program_elf_is_foreign(file.bytes, file.size);
+    mapped_file_close(&file);
+    return program;
 }
 
 static int copy_image(const char *from, const char *to)

@@ -18,6 +18,11 @@
 /* Images are executable, as the linker makes them, less the umask. */
 #define IMAGE_MODE 0777
 
+/* Guest RAM a Linux program's image asks for unless --mem says: a Go
+ * program reserves some 600 MiB of address space at start.  RAM is backed
+ * only where the guest touches it, so the rest costs nothing. */
+#define PROGRAM_MEM_DEFAULT (1ull << 30)
+
 /* A folder or an archive whose contents the image carries under guest_dir
  * (DESIGN.md, "Files"). */
 struct files_source {
@@ -28,6 +33,8 @@ struct files_source {
 struct build_options {
     const char *const *sources; /* .c files, compiled in the order given */
     size_t source_count;
+    const char *program;   /* or a Linux x86-64 ELF program, run unmodified (kiln build --elf) */
+    uint64_t runtime_base; /* the builder's: where a program's runtime links; 0: kiln.ld's */
     const char *const *cflags; /* compiler flags (-I, -D, -O, -std, -f, -W, -g...), in order */
     size_t cflag_count;
     const char *const *ldflags; /* link flags (-L, -Wl,..., -pthread), in order */
@@ -52,6 +59,12 @@ struct built_image {
 /* Finds the image of options in the build cache, or builds it into the
  * cache.  Returns 0 with image filled, or -1 (reported). */
 int builder_build_cached(const struct build_options *options, struct built_image *image);
+
+/* Whether path is an ELF file that kiln build did not make, for
+ * options->program: a Linux program (or a file kiln build refuses in one
+ * line, saying what it is).  False for a kiln image and for what is no
+ * ELF at all. */
+bool builder_is_program(const char *path);
 
 /* builder_build_cached, then a copy to options->output.  Returns 0 when
  * the output was written, -1 when it was not (reported). */

@@ -13,6 +13,7 @@
 #include "compiler.h"
 #include "file_sources.h"
 #include "musl_command.h"
+#include "program_libraries.h"
 
 #define BLOB_NAME     "files.blob"
 #define ASSEMBLY_NAME "files.s"
@@ -29,16 +30,19 @@ static const char assembly[] = "\t.section .kiln_files,\"a\"\n"
                                "\t.section .note.GNU-stack,\"\",@progbits\n";
 _Static_assert(KILN_PAGE_SIZE == 4096, "the assembly's .balign");
 
-int embedded_files_gather(const struct files_source *sources, size_t count, struct files_blob *blob)
+int embedded_files_gather(const struct files_source *sources, size_t count,
+                          const struct program_elf *program, bool verbose, struct files_blob *blob)
 {
     struct file_tree tree;
     *blob = (struct files_blob){0};
-    if (count == 0)
+    if (count == 0 && (program == NULL || program->interp == NULL))
         return 0;
     file_tree_init(&tree);
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < count; i++)
         rc = file_sources_read(&tree, &sources[i]);
+    if (rc == 0 && program != NULL)
+        rc = program_libraries_add(&tree, program, verbose);
     if (rc == 0)
         rc = files_blob_write(&tree, blob);
     file_tree_free(&tree);

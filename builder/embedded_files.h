@@ -13,11 +13,13 @@
 
 #include "builder.h"
 #include "files_blob.h"
+#include "program_elf.h"
 
-/* Reads the sources, in order, into blob; an empty blob when there are
- * none.  Returns 0, or -1 (reported). */
+/* Reads the sources, in order, into blob, then what a dynamic program
+ * needs (program_libraries.h; program NULL for a C build); an empty blob
+ * when there is nothing.  Returns 0, or -1 (reported). */
 int embedded_files_gather(const struct files_source *sources, size_t count,
-                          struct files_blob *blob);
+                          const struct program_elf *program, bool verbose, struct files_blob *blob);
 
 /* Writes blob and its assembly into the folder dir, and assembles them
  * into an object whose path goes to object.  Returns 0, or -1

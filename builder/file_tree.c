@@ -101,8 +101,7 @@ static int make_folders(struct file_tree *tree, const struct file_entry *entry, 
     return 0;
 }
 
-/* The node at path, or NULL. */
-static struct file_node *find_path(struct file_tree *tree, const char *path)
+struct file_node *file_tree_find(struct file_tree *tree, const char *path)
 {
     struct file_node *at = &tree->root;
     for (size_t start = 1; at != NULL && path[start - 1] != '\0';) {
@@ -179,7 +178,7 @@ static int add_hardlink(struct file_tree *tree, struct file_entry *entry, const 
     if (guest_path_join(target_path, entry->guest_dir, entry->hardlink, &why) != 0)
         return report("%s: %s: a hard link to %s: %s", entry->source, entry->name, entry->hardlink,
                       why);
-    struct file_node *target = find_path(tree, target_path);
+    struct file_node *target = file_tree_find(tree, target_path);
     if (target == NULL || target->source != entry->source || S_ISDIR(target->mode))
         return report("%s: %s: a hard link to %s, which is not a file before it", entry->source,
                       entry->name, entry->hardlink);

@@ -58,6 +58,9 @@ void file_tree_init(struct file_tree *tree);
  * none).  Returns 0, or -1 (reported as "SOURCE: NAME: why"). */
 int file_tree_add(struct file_tree *tree, struct file_entry *entry);
 
+/* The node at path (absolute, normalized), or NULL. */
+struct file_node *file_tree_find(struct file_tree *tree, const char *path);
+
 /* Whether the tree holds anything but its root. */
 bool file_tree_is_empty(const struct file_tree *tree);
 

@@ -66,7 +66,7 @@ static int add_input(struct content_hasher *hasher, const char *path, const char
 
 static int add_runtime(struct content_hasher *hasher, const char *runtime_dir)
 {
-    static const char *const files[] = {"libkiln.a", "kiln.ld"};
+    static const char *const files[] = {"libkiln.a", "ready.o", "kiln.ld"};
     char path[PATH_MAX];
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         if (path_join(path, sizeof path, runtime_dir, files[i]) != 0)
@@ -175,6 +175,14 @@ static int add_sources(struct content_hasher *hasher, const struct build_options
     return 0;
 }
 
+/* A Linux program by its bytes and its path, which a dynamic one's
+ * $ORIGIN depends on. */
+static int add_program(struct content_hasher *hasher, const struct build_options *options)
+{
+    add_count(hasher, options->program != NULL);
+    return options->program != NULL ? add_input(hasher, options->program, options->program) : 0;
+}
+
 /* The blob is every embedded path, mode and byte, normalized: the same
  * files hash alike from a folder or from any archive. */
 static void add_files(struct content_hasher *hasher, const struct files_blob *files)
@@ -195,7 +203,7 @@ int input_hash_start(struct input_hash *inputs, const struct build_options *opti
     add_environment(hasher);
     add_files(hasher, files);
     if (add_options(hasher, options, cwd) != 0 || add_runtime(hasher, options->runtime_dir) != 0 ||
-        add_sources(hasher, options, cwd) != 0)
+        add_sources(hasher, options, cwd) != 0 || add_program(hasher, options) != 0)
         return -1;
     inputs->sources_key = content_hasher_digest(hasher);
     return 0;

@@ -66,6 +66,7 @@ static int find_program(const char *name, char *path, size_t path_size)
 int inputs_check_tools(const char *runtime_dir, char *compiler, size_t compiler_size)
 {
     if (check_runtime_file(runtime_dir, "libkiln.a") < 0 ||
+        check_runtime_file(runtime_dir, "ready.o") < 0 ||
         check_runtime_file(runtime_dir, "kiln.ld") < 0)
         return -1;
     if (find_program(MUSL_CC, compiler, compiler_size) != 0)
@@ -75,6 +76,8 @@ int inputs_check_tools(const char *runtime_dir, char *compiler, size_t compiler_
 
 int inputs_check(const struct build_options *options, char *compiler, size_t compiler_size)
 {
+    if (options->program != NULL)
+        return inputs_check_tools(options->runtime_dir, compiler, compiler_size);
     if (options->source_count == 0)
         return report("nothing to build: no .c files given");
     for (size_t i = 0; i < options->source_count; i++)

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -10,7 +11,7 @@
 
 /* The most arguments a command adds besides the cflags, ldflags, objects
  * and libs. */
-#define FIXED_ARG_COUNT 16
+#define FIXED_ARG_COUNT 20
 
 static int alloc_argv(struct musl_command *command, size_t variable_count)
 {
@@ -107,24 +108,32 @@ int musl_command_pass_through(struct musl_command *command, const char *cwd,
 /* The user's ldflags come first, so that -L is searched for every -l and
  * kiln's own settings after them (build ID, page size, the script) win.
  * --whole-archive: the runtime's entry points are only referenced from the
- * linker script and the note, never from the app. */
+ * linker script and the note, never from the app.  For a Linux program
+ * (options->program), the runtime links alone, with no libc and no entry
+ * of its own: builder/program_image.c places the program beside it. */
 static int append_link(struct musl_command *command, const struct build_options *options,
                        const char *const *objects, const char *files_object, const char *output)
 {
     const char *runtime = options->runtime_dir;
+    bool alone = options->program != NULL;
     if (append(command, "%s", MUSL_CC) < 0 || append(command, "-static") < 0 ||
-        append(command, "-no-pie") < 0)
+        append(command, "-no-pie") < 0 || (alone && append(command, "-nostdlib") < 0))
         return -1;
     if (append_list(command, "", options->ldflags, options->ldflag_count) < 0 ||
         append_list(command, "", objects, options->source_count) < 0)
         return -1;
     if (files_object != NULL && append(command, "%s", files_object) < 0)
         return -1;
+    /* Before the script, whose DEFINED() sees only symbols defined so far. */
+    if (alone &&
+        append(command, "-Wl,--defsym=kiln_image_base=%" PRIu64, options->runtime_base) < 0)
+        return -1;
     if (append(command, "-Wl,-T,%s/kiln.ld", runtime) < 0 ||
         append(command, "-Wl,-z,max-page-size=4096") < 0 ||
         append(command, "-Wl,--build-id=none") < 0 ||
         append(command, "-Wl,--defsym=kiln_default_mem=%" PRIu64, options->default_mem) < 0 ||
         append(command, "-Wl,--defsym=kiln_image_flags=0") < 0 ||
+        (alone ? append(command, "-Wl,-e,0") : append(command, "%s/ready.o", runtime)) < 0 ||
         append(command, "-Wl,--whole-archive") < 0 ||
         append(command, "%s/libkiln.a", runtime) < 0 ||
         append(command, "-Wl,--no-whole-archive") < 0)

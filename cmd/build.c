@@ -29,6 +29,7 @@ static int set_up(struct build_setup *setup, const struct compile_args *compile,
     setup->options = (struct build_options){
         .sources = compile->sources,
         .source_count = compile->source_count,
+        .program = compile->program,
         .cflags = compile->cflags,
         .cflag_count = compile->cflag_count,
         .ldflags = compile->ldflags,
@@ -49,7 +50,8 @@ int build_cached_image(const struct compile_args *compile, const char *cache_dir
                        struct built_image *image)
 {
     struct build_setup setup;
-    if (set_up(&setup, compile, NULL, KILN_MEM_DEFAULT) < 0)
+    if (set_up(&setup, compile, NULL,
+               compile->program != NULL ? PROGRAM_MEM_DEFAULT : KILN_MEM_DEFAULT) < 0)
         return -1;
     setup.options.cache_dir = cache_dir;
     return builder_build_cached(&setup.options, image);
@@ -70,15 +72,19 @@ static int build_from(const struct build_args *args)
 {
     char *default_output = NULL;
     const char *output = args->output;
+    const char *named_after =
+        args->compile.program != NULL ? args->compile.program : args->compile.sources[0];
+    uint64_t default_mem =
+        args->compile.program != NULL && !args->mem_given ? PROGRAM_MEM_DEFAULT : args->default_mem;
     if (output == NULL) {
-        default_output = names_image_for(args->compile.sources[0]);
+        default_output = names_image_for(named_after);
         if (default_output == NULL) {
             report("build: out of memory");
             return EXIT_BUILD_FAILED;
         }
         output = default_output;
     }
-    int code = build_image(&args->compile, output, args->default_mem) < 0 ? EXIT_BUILD_FAILED : 0;
+    int code = build_image(&args->compile, output, default_mem) < 0 ? EXIT_BUILD_FAILED : 0;
     free(default_output);
     return code;
 }

@@ -18,6 +18,7 @@ enum {
     OPT_STRACE,
     OPT_VERBOSE,
     OPT_FILES,
+    OPT_ELF,
 };
 
 static const struct option_spec output_option = {'o', NULL, "an image file name"};
@@ -35,10 +36,11 @@ static const struct option_spec run_verbose_option = {OPT_VERBOSE, "verbose", NU
 static const struct option_spec volume_option = {'v', "volume", "HOST_DIR:GUEST_DIR[:ro|:rw]"};
 static const struct option_spec workdir_option = {'w', "workdir", "a guest folder"};
 static const struct option_spec files_option = {OPT_FILES, "files", "a folder or an archive"};
+static const struct option_spec elf_option = {OPT_ELF, "elf", "a Linux x86-64 program"};
 
 static const struct option_spec *const build_options[OPTIONS_MAX] = {
     &help_option,     &output_option,  &mem_option,     &include_option, &define_option,
-    &optimize_option, &library_option, &verbose_option, &files_option,
+    &optimize_option, &library_option, &verbose_option, &files_option,   &elf_option,
 };
 
 static const struct option_spec *const run_options[OPTIONS_MAX] = {
@@ -163,7 +165,13 @@ static int build_option(struct parser *parser, int code, const char *value, void
         args->output = value;
         return 0;
     case OPT_MEM:
+        args->mem_given = true;
         return mem_value(parser, value, &args->default_mem);
+    case OPT_ELF:
+        if (args->compile.program != NULL)
+            return refuse(parser, "--elf given twice");
+        args->compile.program = value;
+        return 0;
     default:
         return compile_option(parser, code, value, &args->compile);
     }
@@ -184,7 +192,9 @@ static int parse_build_line(struct parser *parser, struct build_args *args)
         return 0;
     for (int i = parser->at + 1; i < parser->argc; i++) /* what follows "--" */
         compile->sources[compile->source_count++] = parser->argv[i];
-    if (compile->source_count == 0)
+    if (compile->program != NULL && compile->source_count > 0)
+        return refuse(parser, "--elf builds a program as it is: give it no .c files");
+    if (compile->source_count == 0 && compile->program == NULL)
         return refuse(parser, "no .c files given (see kiln build --help)");
     if (args->output != NULL && *args->output == '\0')
         return refuse(parser, "-o needs an image file name");
@@ -296,10 +306,7 @@ static int parse_run_line(struct parser *parser, struct run_args *args)
         args->program_arg_count = (size_t)(parser->argc - parser->at - 1);
     }
     if (args->image == NULL && args->compile.source_count == 0)
-        return refuse(parser, "no image or .c file given (see kiln run --help)");
-    if (args->image != NULL && args->compile.files_count > 0)
-        return refuse(parser, "--files goes with .c files: an image holds the files it was "
-                              "built with");
+        return refuse(parser, "no image, program or .c file given (see kiln run --help)");
     return 0;
 }
 

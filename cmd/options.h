@@ -21,6 +21,7 @@ struct volume_args;
 struct compile_args {
     const char **sources;
     size_t source_count;
+    const char *program; /* a Linux program to run unmodified (--elf, or kiln run PROGRAM) */
     const char **cflags; /* -I DIR, -D NAME, -OLEVEL, gcc's compile flags, in order */
     size_t cflag_count;
     const char **ldflags; /* -L DIR, -Wl,..., -pthread, in the order given */
@@ -36,6 +37,7 @@ struct build_args {
     struct compile_args compile;
     const char *output;   /* NULL: named after the first source */
     uint64_t default_mem; /* KILN_MEM_DEFAULT unless --mem */
+    bool mem_given;       /* --mem: else a program's default is PROGRAM_MEM_DEFAULT */
     bool help;
 };
 

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "builder/builder.h"
 #include "commands.h"
 #include "common/cache_dir.h"
 #include "common/report.h"
@@ -15,13 +16,15 @@
 #include "options.h"
 #include "volume_options.h"
 
-/* The guest's argv: its name, then what followed "--". */
+/* The guest's argv: its name, then what followed "--".  A Linux
+ * program's name is its path, as a shell passes it: Python finds its
+ * library from there. */
 static char **program_argv(const struct run_args *args, const char *named_after)
 {
     char **argv = calloc(args->program_arg_count + 2, sizeof *argv);
     if (argv == NULL)
         return NULL;
-    argv[0] = names_program(named_after);
+    argv[0] = args->compile.program != NULL ? strdup(named_after) : names_program(named_after);
     if (argv[0] == NULL) {
         free(argv);
         return NULL;
@@ -70,19 +73,31 @@ static int run_image(const struct run_args *args, const struct run_target *targe
     return exit_code_of_run(result);
 }
 
-static int run_from(const struct run_args *args)
+/* An image runs as it is; a Linux program or .c files go through the
+ * build cache first. */
+static int run_from(struct run_args *args)
 {
     char cache_dir[PATH_MAX];
     struct built_image image;
     bool cached = cache_dir_find(cache_dir, sizeof cache_dir) == 0;
+    if (args->image != NULL && builder_is_program(args->image)) {
+        args->compile.program = args->image;
+        args->image = NULL;
+    }
+    if (args->image != NULL && args->compile.files_count > 0) {
+        report("run: --files goes with .c files and programs: an image holds the files it was "
+               "built with");
+        return EXIT_CANNOT_RUN;
+    }
     /* An image runs without a cache folder too, only without the boot cache. */
     if (args->image != NULL)
         return run_image(args, &(struct run_target){args->image, NULL, args->image},
                          cached ? cache_dir : NULL);
+    const char *named_after =
+        args->compile.program != NULL ? args->compile.program : args->compile.sources[0];
     if (!cached || build_cached_image(&args->compile, cache_dir, &image) < 0)
         return EXIT_CANNOT_RUN;
-    return run_image(args, &(struct run_target){image.path, &image.hash, args->compile.sources[0]},
-                     cache_dir);
+    return run_image(args, &(struct run_target){image.path, &image.hash, named_after}, cache_dir);
 }
 
 int cmd_run(int argc, char **argv)

@@ -1,6 +1,6 @@
 /*
  * Where kiln's own files live, beside the kiln binary: the guest runtime
- * (libkiln.a, kiln.ld) in "runtime" (build/kiln -> build/runtime) unless
+ * (libkiln.a, ready.o, kiln.ld) in "runtime" (build/kiln -> build/runtime) unless
  * $KILN_RUNTIME_DIR says, and the app templates in "templates"
  * (build/templates) unless $KILN_TEMPLATES_DIR says, and kiln serve's
  * program, kiln-serve.

@@ -18,24 +18,29 @@
 #include "ram_backing.h"
 #include "volumes.h"
 
-/* Below top, where the volume table (if any) ends. */
+/* Below top, where the volume table (if any) ends.  A program kiln did
+ * not link (its KILN_NOTE_PROGRAM) gets the vector execve would give it. */
 static uint64_t write_initial_stack(struct vm *vm, const struct image *image, uint64_t top,
-                                    int argc, char *const *argv, char *const *envp)
+                                    int argc, char *const *argv, char *const *envp,
+                                    uint64_t *execfn)
 {
+    const struct kiln_program_note *program = image->has_program ? &image->program : NULL;
     struct initial_stack stack = {
         .argc = argc,
         .argv = argv,
         .envp = envp,
         .phdrs = image->phdrs,
-        .phdr_count = image->phdr_count,
-        .phdr_size = image->phdr_size,
-        .entry = image->entry,
+        .phdr_gpa = program ? program->phdr : 0,
+        .phdr_count = program ? (uint16_t)program->phdr_count : image->phdr_count,
+        .phdr_size = program ? (uint16_t)program->phdr_size : image->phdr_size,
+        .entry = program ? program->entry : image->entry,
+        .interp_base = program ? program->interp_base : 0,
     };
     if (getrandom(stack.random, sizeof stack.random, 0) != sizeof stack.random) {
         report("%s: no random bytes for AT_RANDOM", vm->name);
         return 0;
     }
-    uint64_t rsp = top != 0 ? initial_stack_build(&vm->mem, top, &stack) : 0;
+    uint64_t rsp = top != 0 ? initial_stack_build(&vm->mem, top, &stack, execfn) : 0;
     if (rsp == 0)
         report("%s: arguments, environment and volumes exceed %llu KiB", vm->name,
                INITIAL_STACK_MAX >> 10);
@@ -65,10 +70,11 @@ int boot_guest(struct vm *vm, const struct prepared_image *prepared, int argc, c
     /* Above the initial stack, like argv's strings: the program never
      * writes there. */
     uint64_t volume_table = volumes_write_table(vm->volumes, &vm->mem, vm->mem.size);
+    uint64_t execfn = 0;
     struct cpu_start start = {
         .cr3 = pagetables_build(&vm->mem, vm->stack_guard),
         .entry = image->entry,
-        .rsp = write_initial_stack(vm, image, volume_table, argc, argv, envp),
+        .rsp = write_initial_stack(vm, image, volume_table, argc, argv, envp, &execfn),
         .syscall_entry = image->note.syscall_entry,
     };
     trace_mark(vm->trace, TRACE_LAYOUT);
@@ -80,6 +86,7 @@ int boot_guest(struct vm *vm, const struct prepared_image *prepared, int argc, c
         .tsc_hz = cpu_tsc_hz(vm),
         .tsc = cpu_guest_tsc(vm),
         .volumes = vm->volumes != NULL ? volume_table : 0,
+        .execfn = execfn,
     };
     boot_info_write(&vm->mem, &layout, &vm->backing);
     trace_mark(vm->trace, TRACE_REGISTERS);

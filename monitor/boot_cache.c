@@ -18,7 +18,7 @@
 #include "common/report.h"
 
 #define BOOT_MAGIC  "KILNBOOT"
-#define BOOT_FORMAT 3 /* bump when the header or the layout changes */
+#define BOOT_FORMAT 4 /* bump when the header or the layout changes */
 #define ENTRY_MODE  0600
 
 struct boot_segment {
@@ -40,13 +40,16 @@ struct boot_header {
     uint64_t content_size;
     uint64_t entry;
     struct kiln_note note;
+    struct kiln_program_note program;
+    uint32_t has_program;
     uint32_t segment_count;
     uint16_t phdr_count;
     uint16_t phdr_size;
+    uint32_t pad2;
     struct boot_segment segments[IMAGE_MAX_SEGMENTS];
     struct image_files files; /* a hole in the memory kept: mapped from the image file */
 };
-_Static_assert(sizeof(struct boot_header) == 400, "boot_header layout");
+_Static_assert(sizeof(struct boot_header) == 696, "boot_header layout");
 
 #define PHDR_ROOM   (BOOT_HEADER_SIZE - sizeof(struct boot_header))
 #define HASHED_FROM offsetof(struct boot_header, image)
@@ -153,6 +156,9 @@ static void fill_image(struct image *image, const struct boot_entry *entry, cons
         .phdr_count = header->phdr_count,
         .phdr_size = header->phdr_size,
         .note = header->note,
+        .has_note = true,
+        .program = header->program,
+        .has_program = header->has_program != 0,
         .files = header->files,
     };
     for (unsigned i = 0; i < header->segment_count; i++) {
@@ -277,6 +283,8 @@ static void fill_header(struct boot_header *header, const struct image *image,
     header->content_size = content_size;
     header->entry = image->entry;
     header->note = image->note;
+    header->program = image->program;
+    header->has_program = image->has_program;
     header->phdr_count = image->phdr_count;
     header->phdr_size = image->phdr_size;
     header->files = image->files;

@@ -26,6 +26,7 @@ void boot_info_write(const struct guest_mem *mem, const struct boot_layout *layo
         .backed_low_end = backing->low_end,
         .backed_high_start = backing->high_start,
         .volumes = layout->volumes,
+        .execfn = layout->execfn,
     };
     set_clocks(info, layout->tsc);
 }

@@ -17,6 +17,7 @@ struct boot_layout {
     uint64_t tsc_hz;
     uint64_t tsc;     /* the guest's TSC just before this call */
     uint64_t volumes; /* the guest's struct kiln_volume_table, or 0 */
+    uint64_t execfn;  /* AT_EXECFN's string, for /proc/self/exe */
 };
 
 /* The host clocks read here are taken as the guest's time at layout->tsc:

@@ -102,7 +102,25 @@ static int add_segment(struct image *image, size_t index, const GElf_Phdr *ph)
     return 0;
 }
 
-static int read_note(struct image *image, Elf *elf, const GElf_Phdr *ph)
+/* Copies a KILN note's descriptor; a second one of the same type is
+ * refused, as is one of the wrong size. */
+static int take_note(struct image *image, const GElf_Nhdr *nhdr, const char *desc)
+{
+    bool program = nhdr->n_type == KILN_NOTE_PROGRAM;
+    void *to = program ? (void *)&image->program : (void *)&image->note;
+    size_t size = program ? sizeof image->program : sizeof image->note;
+    bool *seen = program ? &image->has_program : &image->has_note;
+    if (nhdr->n_descsz != size)
+        return reject(image, "KILN note of type %u has %u bytes, expected %zu", nhdr->n_type,
+                      nhdr->n_descsz, size);
+    if (*seen)
+        return reject(image, "two KILN notes of type %u", nhdr->n_type);
+    memcpy(to, desc, size);
+    *seen = true;
+    return 0;
+}
+
+static int read_notes(struct image *image, Elf *elf, const GElf_Phdr *ph)
 {
     if (ph->p_offset > image->size || ph->p_filesz > image->size - ph->p_offset)
         return reject(image, "note segment lies past the end of the file (truncated?)");
@@ -114,14 +132,12 @@ static int read_note(struct image *image, Elf *elf, const GElf_Phdr *ph)
     while (offset < data->d_size &&
            (offset = gelf_getnote(data, offset, &nhdr, &name_at, &desc_at)) > 0) {
         const char *name = (const char *)data->d_buf + name_at;
-        if (nhdr.n_type != KILN_NOTE_TYPE || nhdr.n_namesz != sizeof KILN_NOTE_NAME ||
+        if ((nhdr.n_type != KILN_NOTE_TYPE && nhdr.n_type != KILN_NOTE_PROGRAM) ||
+            nhdr.n_namesz != sizeof KILN_NOTE_NAME ||
             memcmp(name, KILN_NOTE_NAME, sizeof KILN_NOTE_NAME) != 0)
             continue;
-        if (nhdr.n_descsz != sizeof image->note)
-            return reject(image, "KILN note has %u bytes, expected %zu", nhdr.n_descsz,
-                          sizeof image->note);
-        memcpy(&image->note, (const char *)data->d_buf + desc_at, sizeof image->note);
-        return 1;
+        if (take_note(image, &nhdr, (const char *)data->d_buf + desc_at) != 0)
+            return -1;
     }
     return 0;
 }
@@ -135,7 +151,6 @@ static int read_program_headers(struct image *image, Elf *elf)
         count * sizeof(Elf64_Phdr) > image->size - (size_t)(image->phdrs - image->bytes))
         return reject(image, "program headers lie past the end of the file (truncated?)");
     image->phdr_count = (uint16_t)count;
-    int notes = 0;
     for (size_t i = 0; i < count; i++) {
         GElf_Phdr ph;
         if (gelf_getphdr(elf, (int)i, &ph) == NULL)
@@ -144,15 +159,12 @@ static int read_program_headers(struct image *image, Elf *elf)
             return reject(image, "dynamically linked; kiln images are static");
         if (ph.p_type == PT_LOAD && add_segment(image, i, &ph) != 0)
             return -1;
-        if (ph.p_type == PT_NOTE && notes == 0) {
-            notes = read_note(image, elf, &ph);
-            if (notes < 0)
-                return -1;
-        }
+        if (ph.p_type == PT_NOTE && read_notes(image, elf, &ph) != 0)
+            return -1;
     }
     if (image->segment_count == 0)
         return reject(image, "no loadable segments");
-    if (notes == 0)
+    if (!image->has_note)
         return reject(image, "no KILN note: not built by kiln build");
     return 0;
 }
@@ -177,6 +189,22 @@ static int check_entry_outside_files(const struct image *image, const char *what
     if (!image_files_hold(&image->files, gpa))
         return 0;
     return reject(image, "%s 0x%lx lies in the embedded files", what, gpa);
+}
+
+/* The program's own entry and headers, which its auxiliary vector names:
+ * its libc reads the headers and may call back into the entry. */
+static int check_program(struct image *image)
+{
+    const struct kiln_program_note *program = &image->program;
+    if (!segment_holding(image, PF_X, program->entry, 1))
+        return reject(image, "program entry 0x%lx is not in an executable segment", program->entry);
+    if (program->phdr_size != sizeof(Elf64_Phdr) || program->phdr_count == 0 ||
+        program->phdr_count > UINT16_MAX ||
+        !segment_holding(image, PF_R, program->phdr,
+                         (uint64_t)program->phdr_count * program->phdr_size))
+        return reject(image, "program headers at 0x%lx (%u of %u bytes) are not in the image",
+                      program->phdr, program->phdr_count, program->phdr_size);
+    return 0;
 }
 
 static int check_note(struct image *image)
@@ -206,7 +234,7 @@ static int check_note(struct image *image)
     if (check_entry_outside_files(image, "syscall entry", note->syscall_entry) != 0 ||
         check_entry_outside_files(image, "exception entries", note->exception_entries) != 0)
         return -1;
-    return 0;
+    return image->has_program ? check_program(image) : 0;
 }
 
 int image_parse(struct image *image, const char *name, uint8_t *bytes, size_t size)

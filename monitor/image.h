@@ -16,7 +16,9 @@
 #include "guest_mem.h"
 #include "image_files.h"
 
-#define IMAGE_MAX_SEGMENTS 8
+/* The runtime's two, a program's and its interpreter's (four each as
+ * GNU ld lays them out), and room to spare. */
+#define IMAGE_MAX_SEGMENTS 16
 
 struct image_segment {
     uint64_t gpa;
@@ -38,6 +40,9 @@ struct image {
     uint16_t phdr_count;
     uint16_t phdr_size;
     struct kiln_note note;
+    bool has_note;
+    struct kiln_program_note program; /* kiln build --elf: see has_program */
+    bool has_program;
     struct image_files files; /* the pages mapped from the file, never copied */
 };
 

@@ -15,18 +15,21 @@
 
 struct initial_stack {
     int argc;
-    char *const *argv;
+    char *const *argv;    /* argv[0] is AT_EXECFN too */
     char *const *envp;    /* NULL-terminated */
-    const uint8_t *phdrs; /* copied here, since no segment need hold them */
+    const uint8_t *phdrs; /* copied here, unless phdr_gpa says where they lie */
+    uint64_t phdr_gpa;    /* a program's headers in guest memory (kiln build --elf), or 0 */
     uint16_t phdr_count;
     uint16_t phdr_size;
-    uint64_t entry;
-    uint8_t random[16]; /* AT_RANDOM: musl's stack-protector canary */
+    uint64_t entry;       /* AT_ENTRY */
+    uint64_t interp_base; /* AT_BASE */
+    uint8_t random[16];   /* AT_RANDOM: libc's stack-protector canary */
 };
 
-/* Writes the stack below stack_top and returns the initial RSP, or 0 if
- * it would not fit in INITIAL_STACK_MAX. */
+/* Writes the stack below stack_top and returns the initial RSP, with the
+ * guest address of AT_EXECFN's string in *execfn, or 0 if it would not
+ * fit in INITIAL_STACK_MAX. */
 uint64_t initial_stack_build(const struct guest_mem *mem, uint64_t stack_top,
-                             const struct initial_stack *in);
+                             const struct initial_stack *in, uint64_t *execfn);
 
 #endif

@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "devices.h"
+#include "boot_info.h"
 #include "bytes.h"
 #include "console.h"
 #include "fs_file.h"
@@ -135,23 +136,26 @@ static void make_text_file(struct fs *fs, const char *path, const char *text)
         fs_file_write(fs, file, text, text_len(text), 0);
 }
 
-/* /proc/self/exe names "/" and the basename of argv[0] (musl keeps it):
- * the program has no path of its own in the VM. */
+/* /proc/self/exe names the program's path as it was started (AT_EXECFN)
+ * when that is absolute, as for a Linux program kiln did not link; a C
+ * program has no path of its own in the VM, so "/" and the basename. */
 static void make_exe_link(struct fs *fs)
 {
-    const char *name = program_invocation_name ? program_invocation_name : "";
-    char target[1 + FS_NAME_MAX];
-    uint32_t len = 1;
+    const char *name = (const char *)(uintptr_t)boot_info()->execfn;
+    char target[KILN_PATH_MAX];
+    uint32_t len = 0;
 
-    for (const char *at = name; *at; at++)
-        if (*at == '/')
-            name = at + 1;
-    target[0] = '/';
-    while (name[len - 1] && len < sizeof target) {
-        target[len] = name[len - 1];
-        len++;
+    if (!name)
+        return;
+    if (*name != '/') {
+        for (const char *at = name; *at; at++)
+            if (*at == '/')
+                name = at + 1;
+        target[len++] = '/';
     }
-    if (len > 1)
+    while (*name && len < sizeof target)
+        target[len++] = *name++;
+    if (len > 1 && len < sizeof target)
         make(fs, "/proc/self/exe", S_IFLNK | 0777, target, len);
 }
 

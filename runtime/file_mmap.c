@@ -5,6 +5,7 @@
 #include "layer_files.h"
 #include "memory.h"
 #include "min_max.h"
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -53,10 +54,18 @@ long kiln_file_mmap(const struct syscall_args *args)
     long err = check_file(file, prot, flags & MAP_TYPE);
     if (err)
         return err;
+    /* In place only within the file's own pages (past them lie other
+     * files' bytes), and never for an ELF file's first page: ld.so maps a
+     * library's span from there, then its segments over that span with
+     * MAP_FIXED, which needs arena pages. */
     const char *bytes = layer_image_bytes(file);
     bool in_place = bytes && !(prot & PROT_WRITE) && !(flags & (MAP_FIXED | MAP_FIXED_NOREPLACE));
     uint64_t size = in_place ? file->layer.node->size : 0;
-    if (offset < size) {
+    uint64_t pages = (size + KILN_PAGE_SIZE - 1) & ~((uint64_t)KILN_PAGE_SIZE - 1);
+    bool elf_header = offset == 0 && size >= SELFMAG && bytes[EI_MAG0] == ELFMAG0 &&
+                      bytes[EI_MAG1] == ELFMAG1 && bytes[EI_MAG2] == ELFMAG2 &&
+                      bytes[EI_MAG3] == ELFMAG3;
+    if (offset < size && len <= pages - offset && !elf_header) {
         embedded_pages_want(bytes + offset, min_u64(len, size - offset), size);
         return (long)(uintptr_t)(bytes + offset);
     }

@@ -7,7 +7,7 @@
 #ifndef KILN_ABI_H
 #define KILN_ABI_H
 
-#define KILN_ABI_VERSION 3
+#define KILN_ABI_VERSION 4
 
 /* Guest-physical layout.  Guest virtual == guest physical (identity map). */
 #define KILN_PAGE_SIZE       0x1000
@@ -49,9 +49,12 @@
 #define KILN_EXCEPTION_STUB_SIZE 16
 #define KILN_EXCEPTION_PORT      0x4b
 
-/* The KILN ELF note (PT_NOTE): name "KILN", type KILN_NOTE_TYPE. */
-#define KILN_NOTE_NAME "KILN"
-#define KILN_NOTE_TYPE 1
+/* The KILN ELF note (PT_NOTE): name "KILN", type KILN_NOTE_TYPE.  An
+ * image made from a Linux program kiln did not link (kiln build --elf)
+ * carries a second note, KILN_NOTE_PROGRAM, in a PT_NOTE of its own. */
+#define KILN_NOTE_NAME    "KILN"
+#define KILN_NOTE_TYPE    1
+#define KILN_NOTE_PROGRAM 2
 
 /* Hypercall numbers: append only. */
 #define KILN_HC_WRITE    0
@@ -155,6 +158,19 @@ struct kiln_note {
 };
 _Static_assert(sizeof(struct kiln_note) == 48, "kiln_note layout");
 
+/* Descriptor of the KILN_NOTE_PROGRAM note: where the builder placed the
+ * program, as the kernel's execve would have, for its auxiliary vector.
+ * The image's ELF entry is where the vCPU starts: the interpreter's entry
+ * for a dynamic program, the program's own otherwise. */
+struct kiln_program_note {
+    uint64_t entry;       /* AT_ENTRY: the program's entry, relocated */
+    uint64_t phdr;        /* AT_PHDR: its program headers, in guest memory */
+    uint32_t phdr_count;  /* AT_PHNUM */
+    uint32_t phdr_size;   /* AT_PHENT */
+    uint64_t interp_base; /* AT_BASE: where the interpreter lies, or 0 */
+};
+_Static_assert(sizeof(struct kiln_program_note) == 32, "kiln_program_note layout");
+
 /* Written by the monitor at KILN_BOOT_INFO_GPA before the first instruction. */
 struct kiln_boot_info {
     uint32_t abi_version;
@@ -172,7 +188,8 @@ struct kiln_boot_info {
     uint64_t backed_low_end;
     uint64_t backed_high_start;
     uint64_t volumes; /* guest-physical struct kiln_volume_table, or 0 */
-    uint64_t reserved[4];
+    uint64_t execfn;  /* the program's path (AT_EXECFN), NUL-terminated */
+    uint64_t reserved[3];
 };
 _Static_assert(sizeof(struct kiln_boot_info) == 128, "kiln_boot_info layout");
 

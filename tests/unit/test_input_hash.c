@@ -31,6 +31,8 @@ static void set_up(void)
     mkdir(runtime, 0700);
     scratch_path(path, sizeof path, runtime, "libkiln.a");
     put_file(path, "!<arch>\n");
+    scratch_path(path, sizeof path, runtime, "ready.o");
+    put_file(path, "\177ELF");
     scratch_path(path, sizeof path, runtime, "kiln.ld");
     put_file(path, "SECTIONS {}\n");
     scratch_path(path, sizeof path, dir, "a");

@@ -82,6 +82,7 @@ Test(musl_command, a_link_is_exactly_this)
                               "-Wl,--build-id=none",
                               "-Wl,--defsym=kiln_default_mem=134217728",
                               "-Wl,--defsym=kiln_image_flags=0",
+                              "/opt/kiln/runtime/ready.o",
                               "-Wl,--whole-archive",
                               "/opt/kiln/runtime/libkiln.a",
                               "-Wl,--no-whole-archive",

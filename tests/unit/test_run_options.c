@@ -174,7 +174,7 @@ Test(run_options, source_after_image_is_refused)
 Test(run_options, nothing_to_run_is_refused)
 {
     char *argv[] = {"run", "--mem", "64M", "--", "x"};
-    assert_refused(ARGC(argv), argv, "no image or .c file given (see kiln run --help)");
+    assert_refused(ARGC(argv), argv, "no image, program or .c file given (see kiln run --help)");
 }
 
 Test(run_options, missing_timeout_value_is_refused)
@@ -276,13 +276,6 @@ Test(run_options, files_go_with_sources)
     cr_assert_eq(args.compile.files_count, 1);
     cr_assert_str_eq(args.compile.files[0].guest_dir, "/srv");
     options_free_run(&args);
-}
-
-Test(run_options, files_with_an_image_are_refused)
-{
-    char *argv[] = {"run", "--files", "data", "app.kiln"};
-    assert_refused(ARGC(argv), argv,
-                   "--files goes with .c files: an image holds the files it was built with");
 }
 
 Test(run_options, volumes_are_docker_s_v_with_normalized_guest_folders)
