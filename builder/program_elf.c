@@ -27,14 +27,22 @@ static int refuse(const char *path, const char *fmt, ...)
 static const char *machine_name(unsigned machine)
 {
     switch (machine) {
-    case EM_386: return "i386";
-    case EM_ARM: return "32-bit Arm";
-    case EM_AARCH64: return "arm64";
-    case EM_RISCV: return "RISC-V";
-    case EM_PPC64: return "ppc64";
-    case EM_S390: return "s390x";
-    case EM_MIPS: return "MIPS";
-    default: return NULL;
+    case EM_386:
+        return "i386";
+    case EM_ARM:
+        return "32-bit Arm";
+    case EM_AARCH64:
+        return "arm64";
+    case EM_RISCV:
+        return "RISC-V";
+    case EM_PPC64:
+        return "ppc64";
+    case EM_S390:
+        return "s390x";
+    case EM_MIPS:
+        return "MIPS";
+    default:
+        return NULL;
     }
 }
 
@@ -69,9 +77,9 @@ static int check_kind(const char *path, Elf *elf, const GElf_Ehdr *ehdr)
                    ? refuse(path, "a Linux kernel module, not a program")
                    : refuse(path, "an object file, not a program (link it first)");
     if (ehdr->e_machine != EM_X86_64)
-        return machine != NULL ? refuse(path, "a program for %s, not x86-64", machine)
-                               : refuse(path, "a program for ELF machine %u, not x86-64",
-                                        ehdr->e_machine);
+        return machine != NULL
+                   ? refuse(path, "a program for %s, not x86-64", machine)
+                   : refuse(path, "a program for ELF machine %u, not x86-64", ehdr->e_machine);
     if (ehdr->e_type != ET_EXEC && ehdr->e_type != ET_DYN)
         return refuse(path, "not an executable or shared object (ELF type %u)", ehdr->e_type);
     if (ehdr->e_phentsize != sizeof(Elf64_Phdr))
@@ -96,7 +104,8 @@ static int add_load(struct program_elf *elf, const GElf_Phdr *ph)
         .mem_size = ph->p_memsz,
         .flags = ph->p_flags,
     };
-    uint64_t low = ph->p_vaddr & ~PAGE_MASK, high = (ph->p_vaddr + ph->p_memsz + PAGE_MASK) & ~PAGE_MASK;
+    uint64_t low = ph->p_vaddr & ~PAGE_MASK,
+             high = (ph->p_vaddr + ph->p_memsz + PAGE_MASK) & ~PAGE_MASK;
     if (elf->load_count == 1 || low < elf->low)
         elf->low = low;
     if (high > elf->high)

@@ -34,9 +34,9 @@ struct program_elf {
     uint16_t phdr_count;
     struct program_load loads[PROGRAM_MAX_LOADS];
     unsigned load_count;
-    uint64_t low, high; /* the pages the loads span, as linked */
-    uint64_t align;     /* the largest p_align of a load */
-    const char *interp; /* PT_INTERP, in file's bytes; NULL when static */
+    uint64_t low, high;  /* the pages the loads span, as linked */
+    uint64_t align;      /* the largest p_align of a load */
+    const char *interp;  /* PT_INTERP, in file's bytes; NULL when static */
     const char **needed; /* DT_NEEDED names, in file's bytes */
     size_t needed_count;
     const char *rpath;   /* DT_RPATH, or NULL */

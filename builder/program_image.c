@@ -15,8 +15,8 @@
 
 /* The runtime's own loads and note, the program's and the interpreter's
  * loads, and the program note. */
-#define MAX_PHDRS   (8 + 2 * PROGRAM_MAX_LOADS + 1)
-#define MAX_PARTS   (4 * PROGRAM_MAX_LOADS + 8)
+#define MAX_PHDRS      (8 + 2 * PROGRAM_MAX_LOADS + 1)
+#define MAX_PARTS      (4 * PROGRAM_MAX_LOADS + 8)
 #define NOTE_NAME_SIZE ALIGN_UP(sizeof KILN_NOTE_NAME, 4)
 
 static const uint8_t zeros[KILN_PAGE_SIZE];

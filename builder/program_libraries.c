@@ -218,7 +218,8 @@ static void free_needs(struct needs *needs)
 static bool is_interpreter(const struct program_elf *program, const char *name)
 {
     const char *base = strrchr(program->interp, '/');
-    return strchr(name, '/') == NULL && strcmp(base != NULL ? base + 1 : program->interp, name) == 0;
+    return strchr(name, '/') == NULL &&
+           strcmp(base != NULL ? base + 1 : program->interp, name) == 0;
 }
 
 int program_libraries_add(struct file_tree *tree, const struct program_elf *program, bool verbose)
