@@ -73,7 +73,7 @@ FUZZ_CALLS := write read walltime sleep exit abort memory ready finish \
 FUZZ_TARGETS := image exit $(addprefix hypercall_,$(FUZZ_CALLS))
 FUZZ_OBJ := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(wildcard common/*.c monitor/*.c) tests/fuzz/fake_vm.c)
 
-.PHONY: all deps demo test unit e2e bench bench-files bench-serve bench-threads bench-syscalls fuzz fuzz-build clean format format-check
+.PHONY: all deps demo test unit e2e bench bench-files bench-serve bench-threads bench-syscalls bench-programs fuzz fuzz-build clean format format-check
 all: $(KILN) $(KILN_CC) $(KILN_SERVE) $(RUNTIME) $(TEMPLATES)
 
 deps:
@@ -141,6 +141,7 @@ bench: all $(BUILD)/bench/kvm-floor $(BUILD)/bench/interleave
 	tests/bench/files
 	tests/bench/threads
 	tests/bench/syscalls
+	tests/bench/programs
 	tests/bench/serve
 
 # Embedded files and volumes alone, for work on files.
@@ -156,6 +157,11 @@ bench-threads: all
 # syscall path (builder/syscall_sites.c, the runtime's entry).
 bench-syscalls: all
 	tests/bench/syscalls
+
+# Unmodified Linux programs against native exec, and python3's boot, for
+# work on kiln build --elf.
+bench-programs: all $(BUILD)/bench/interleave
+	tests/bench/programs
 
 # kiln serve alone, for work on serving.
 bench-serve: all

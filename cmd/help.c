@@ -33,6 +33,8 @@ static void print_kiln(FILE *out)
           "  kiln build [OPTIONS] FILE.c... [-o IMAGE]   compile and link an image\n"
           "  kiln run [OPTIONS] IMAGE.kiln [-- ARGS...]  boot an image, run it to its end\n"
           "  kiln run [OPTIONS] FILE.c... [-- ARGS...]   build, then boot\n"
+          "  kiln run [OPTIONS] PROGRAM [-- ARGS...]     run a Linux x86-64 program as it is\n"
+          "                                              (static or dynamic), no rebuild\n"
           "  kiln cc GCC-ARGS...                         gcc's command line for make, CMake,\n"
           "                                              ./configure (also kiln-cc)\n"
           "  kiln serve --route /PATH=IMAGE|APP.c ...    serve HTTP, a fresh VM per request\n"
@@ -99,6 +101,7 @@ static void print_build(FILE *out)
     struct mem_sizes sizes;
     mem_sizes(&sizes);
     fputs("Usage: kiln build [OPTIONS] FILE.c... [-o IMAGE]\n"
+          "       kiln build [OPTIONS] --elf PROGRAM [-o IMAGE]\n"
           "\n"
           "Compiles and links the C sources with musl and kiln's runtime into one\n"
           "bootable image, a static ELF.  The compiler's messages appear unchanged.\n"
@@ -128,9 +131,21 @@ static void print_build(FILE *out)
           "for symbols no object, library, musl or the runtime defines ends with\n"
           "one line naming them, with a hint for those musl lacks.\n"
           "\n"
+          "With --elf, the image holds a Linux x86-64 program kiln did not link,\n"
+          "unchanged: static, static-PIE or dynamic, with its own libc.  It runs at\n"
+          "ring 3 beside kiln's runtime, which answers its system calls.  For a\n"
+          "dynamic program, its interpreter and the shared libraries it needs, and\n"
+          "those that shared objects among --files need, are embedded at the paths\n"
+          "where this machine's loader finds them.  A file that is no x86-64\n"
+          "program (32-bit, another machine, a core dump, a kernel module, an\n"
+          "object file, a shared library) is refused in one line.\n"
+          "\n"
           "Options:\n"
           "  -o IMAGE         write the image to IMAGE (default: the first source's\n"
-          "                   name with .kiln, in the current directory)\n",
+          "                   or the program's name with .kiln, in the current\n"
+          "                   directory)\n"
+          "  --elf PROGRAM    build an image of PROGRAM, a Linux program, as it is\n"
+          "                   (guest memory: 1G unless --mem)\n",
           out);
     print_compile_options(out, "-v", true);
     fprintf(out,
@@ -166,11 +181,16 @@ static void print_run(FILE *out)
     mem_sizes(&sizes);
     fputs("Usage: kiln run [OPTIONS] IMAGE.kiln [-- ARGS...]\n"
           "       kiln run [OPTIONS] FILE.c... [-- ARGS...]\n"
+          "       kiln run [OPTIONS] PROGRAM [-- ARGS...]\n"
           "\n"
           "Boots the image in a fresh microVM and runs the program to its end; its\n"
           "stdin, stdout and stderr are kiln's.  Given .c files, kiln builds them\n"
           "first, through the build cache: running unchanged sources again compiles\n"
-          "nothing.  ARGS go to the program, whose argv[0] is the image's name.\n"
+          "nothing.  Given a Linux x86-64 program that is not a kiln image (static\n"
+          "or dynamic, any libc), kiln builds an image of it as kiln build --elf\n"
+          "does, through the same cache, and runs it unchanged; --files embeds\n"
+          "more files beside it.  ARGS go to the program, whose argv[0] is the\n"
+          "image's name, or a program's path as given.\n"
           "The program sees no environment but --env's.\n"
           "\n"
           "Options:\n",
