@@ -162,6 +162,14 @@ static int print_text(const struct inspected *inspected)
     print_shown((const uint8_t *)inspected->name, strlen(inspected->name));
     printf("\nhash:    %s\nabi:     %" PRIu32 "\nmemory:  %s\nflags:   0x%" PRIx32 "\n",
            inspected->hash, inspected->note.abi_version, memory, inspected->note.flags);
+    const struct kiln_program_note *program = inspected->program;
+    if (program != NULL && program->interp_base != 0)
+        printf("program: a Linux program (kiln build --elf), entry 0x%" PRIx64
+               ", its interpreter at 0x%" PRIx64 "\n",
+               program->entry, program->interp_base);
+    else if (program != NULL)
+        printf("program: a static Linux program (kiln build --elf), entry 0x%" PRIx64 "\n",
+               program->entry);
     if (inspected->files == NULL) {
         puts("files:   none");
         return 0;
@@ -175,7 +183,11 @@ static int print_image(const struct inspect_args *args, const struct image *imag
                        const struct mapped_file *file)
 {
     struct files_reader files;
-    struct inspected inspected = {.name = args->image, .note = image->note};
+    struct inspected inspected = {
+        .name = args->image,
+        .note = image->note,
+        .program = image->has_program ? &image->program : NULL,
+    };
     struct content_hash hash = content_hash_of(file->bytes, file->size);
     content_hash_hex(&hash, inspected.hash);
     if (image->files.size > 0) {

@@ -17,7 +17,8 @@ struct inspected {
     const char *name; /* the image as the user named it */
     char hash[CONTENT_HASH_HEX_SIZE];
     struct kiln_note note;
-    const struct files_reader *files; /* NULL: the image carries no files */
+    const struct kiln_program_note *program; /* NULL: a C program's image */
+    const struct files_reader *files;        /* NULL: the image carries no files */
 };
 
 /* What inspect_walk calls for each embedded entry; path is its guest

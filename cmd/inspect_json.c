@@ -57,8 +57,16 @@ static json_t *image_json(const struct inspected *inspected)
         "{s:s, s:s, s:I, s:I, s:I}", "image", inspected->name, "hash", inspected->hash,
         "abi_version", (json_int_t)inspected->note.abi_version, "default_mem",
         (json_int_t)inspected->note.default_mem, "flags", (json_int_t)inspected->note.flags);
-    if (image == NULL)
+    if (image == NULL) {
         report("%s: an image name that is not UTF-8, which JSON cannot carry", inspected->name);
+        return NULL;
+    }
+    const struct kiln_program_note *program = inspected->program;
+    json_object_set_new(image, "program",
+                        program == NULL
+                            ? json_null()
+                            : json_pack("{s:I, s:I}", "entry", (json_int_t)program->entry,
+                                        "interp_base", (json_int_t)program->interp_base));
     return image;
 }
 

@@ -55,6 +55,12 @@ static int boot_to_ready(struct snapshot *snap, struct vm *vm,
                          const struct snapshot_options *options)
 {
     char *const no_env[] = {NULL};
+    /* READY comes from the runtime's part of a C program's libc start-up,
+     * which a program with its own libc does not run. */
+    if (snap->image.image.has_program)
+        return report("%s: an unmodified Linux program cannot be served: kiln serve runs "
+                      "programs built by kiln build from C",
+                      snap->name);
     if (boot_guest(vm, &snap->image, options->argc, options->argv, no_env) != 0)
         return -1;
     /* Before the guest changes it, as kiln run does. */
