@@ -42,11 +42,11 @@ smuggled() {
 }
 
 @test "malformed image class-32: exit 125, one line" {
-    refused class-32 "not a 64-bit ELF file (class 1)"
+    refused class-32 "a 32-bit ELF file; kiln runs 64-bit x86-64 programs"
 }
 
 @test "malformed image big-endian: exit 125, one line" {
-    refused big-endian "not a little-endian ELF file"
+    refused big-endian "a big-endian ELF file, not an x86-64 program"
 }
 
 @test "malformed image machine-arm64: exit 125, one line" {
@@ -126,7 +126,7 @@ smuggled() {
 }
 
 @test "malformed image note-size: exit 125, one line" {
-    refused note-size "KILN note has 16 bytes, expected 48"
+    refused note-size "KILN note of type 1 has 16 bytes, expected 48"
 }
 
 @test "malformed image note-mem: exit 125, one line" {
