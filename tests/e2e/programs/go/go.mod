@@ -1,0 +1,3 @@
+module kiln.test/goprogram
+
+go 1.19
