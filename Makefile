@@ -54,9 +54,14 @@ KILN := $(BUILD)/kiln
 # kiln cc under the one word build systems want for a compiler (CC=kiln-cc).
 KILN_CC := $(BUILD)/kiln-cc
 KILN_SERVE := $(BUILD)/kiln-serve
+# The QEMU guest with nested KVM, for `kiln test --vm` and tests/kvm-path
+# on machines without /dev/kvm: a bash script, copied like the templates.
+KILN_VM := $(BUILD)/kiln-vm
 RUNTIME := $(BUILD)/runtime/libkiln.a $(BUILD)/runtime/ready.o $(BUILD)/runtime/kiln.ld
 # kiln new finds the templates next to kiln, as it finds the runtime.
-TEMPLATES := $(patsubst %,$(BUILD)/%,$(wildcard templates/*/*))
+# Their files at any depth (templates/test/fixtures/...); no folders, and
+# no dot files (an editor's swap file must not reach a new app).
+TEMPLATES := $(patsubst %,$(BUILD)/%,$(shell find templates -type f ! -path '*/.*'))
 
 # libFuzzer targets (tests/fuzz/), built with clang against the monitor:
 # `make fuzz` runs each for FUZZ_SECONDS, `make test` for FUZZ_TEST_SECONDS.
@@ -73,8 +78,8 @@ FUZZ_CALLS := write read walltime sleep exit abort memory ready finish \
 FUZZ_TARGETS := image exit $(addprefix hypercall_,$(FUZZ_CALLS))
 FUZZ_OBJ := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(wildcard common/*.c monitor/*.c) tests/fuzz/fake_vm.c)
 
-.PHONY: all deps demo test unit e2e bench bench-files bench-serve bench-threads bench-syscalls bench-programs fuzz fuzz-build clean format format-check
-all: $(KILN) $(KILN_CC) $(KILN_SERVE) $(RUNTIME) $(TEMPLATES)
+.PHONY: all deps demo test unit e2e bench bench-files bench-serve bench-threads bench-syscalls bench-programs bench-tests fuzz fuzz-build clean format format-check
+all: $(KILN) $(KILN_CC) $(KILN_SERVE) $(KILN_VM) $(RUNTIME) $(TEMPLATES)
 
 deps:
 	@.ci/deps
@@ -127,6 +132,10 @@ $(BUILD)/templates/%: templates/%
 	@mkdir -p $(@D)
 	cp $< $@
 
+$(KILN_VM): cmd/kiln-vm
+	@mkdir -p $(@D)
+	cp $< $@
+
 $(BUILD)/tests/unit: $(UNIT_SRC) $(SERVE_OBJ) $(LIB_OBJ) $(RUNTIME_HOST_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(HOST_CFLAGS) -o $@ $(filter %.c %.o,$^) $(SERVE_LIBS) -lcriterion
@@ -142,6 +151,7 @@ bench: all $(BUILD)/bench/kvm-floor $(BUILD)/bench/interleave
 	tests/bench/threads
 	tests/bench/syscalls
 	tests/bench/programs
+	tests/bench/tests
 	tests/bench/serve
 
 # Embedded files and volumes alone, for work on files.
@@ -162,6 +172,11 @@ bench-syscalls: all
 # work on kiln build --elf.
 bench-programs: all $(BUILD)/bench/interleave
 	tests/bench/programs
+
+# kiln test on 200 small C tests against running them natively, and an
+# all-cached re-run against the first run, for work on kiln test.
+bench-tests: all
+	tests/bench/tests
 
 # kiln serve alone, for work on serving.
 bench-serve: all
@@ -192,7 +207,7 @@ fuzz: fuzz-build
 	@tests/fuzz/run $(BUILD)/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 demo: deps all
-	@tests/kvm-path demo tests/demo
+	@KILN_VM_PROGRAM=$(abspath $(KILN_VM)) tests/kvm-path demo tests/demo
 
 unit: $(BUILD)/tests/unit
 	$(BUILD)/tests/unit
@@ -212,7 +227,7 @@ $(SQLITE_IMAGE): tests/guests/sqlite_files.c $(SQLITE_DIR)/sqlite3.c $(KILN) $(R
 	KILN_CACHE_DIR=$(BUILD)/cache $(KILN) build $(SQLITE_CFLAGS) $< $(SQLITE_DIR)/sqlite3.c -o $@
 
 e2e: all $(SQLITE_IMAGE)
-	@tests/kvm-path test bats tests/e2e
+	@KILN_VM_PROGRAM=$(abspath $(KILN_VM)) tests/kvm-path test bats tests/e2e
 
 test: deps all unit e2e fuzz-build
 	@tests/fuzz/run $(BUILD)/fuzz $(FUZZ_TEST_SECONDS) $(FUZZ_TARGETS)

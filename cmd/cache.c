@@ -24,8 +24,8 @@
 #define EXIT_CACHE_FAILED 1
 #define TEXT_SIZE         32
 
-static const char *const folders[] = {CACHE_IMAGES, CACHE_DEPS,  CACHE_COMPILERS,
-                                      CACHE_BOOT,   CACHE_CPUID, CACHE_SECCOMP};
+static const char *const folders[] = {CACHE_IMAGES, CACHE_DEPS,    CACHE_COMPILERS, CACHE_BOOT,
+                                      CACHE_CPUID,  CACHE_SECCOMP, CACHE_RESULTS};
 
 /* What to do with each entry, and what it did so far. */
 struct walk {

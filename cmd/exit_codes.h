@@ -3,7 +3,8 @@
  * kiln run: the program's own status, or one of the codes from 124 up,
  * which follow timeout(1) and env(1): 124 timed out, 125 the tool failed,
  * 126 the program could not go on.  kiln serve: 0 after a clean shutdown,
- * EXIT_SERVE_FAILED or EXIT_USAGE.  kiln new: 0, EXIT_NEW_FAILED or
+ * EXIT_SERVE_FAILED, EXIT_USAGE, or EXIT_CANNOT_RUN without KVM.  kiln
+ * test: 0, 1 when a test failed, EXIT_CANNOT_RUN.  kiln new: 0, EXIT_NEW_FAILED or
  * EXIT_USAGE.  kiln inspect: 0, EXIT_INSPECT_FAILED or EXIT_USAGE.
  */
 #ifndef KILN_EXIT_CODES_H

@@ -38,6 +38,8 @@ static void print_kiln(FILE *out)
           "  kiln cc GCC-ARGS...                         gcc's command line for make, CMake,\n"
           "                                              ./configure (also kiln-cc)\n"
           "  kiln serve --route /PATH=IMAGE|APP.c ...    serve HTTP, a fresh VM per request\n"
+          "  kiln test [OPTIONS] TEST... [-- ARGS...]    run test programs, each in a VM of\n"
+          "                                              its own, results cached by content\n"
           "  kiln new TEMPLATE DIR                       start an app from a template\n"
           "  kiln inspect IMAGE [--json]                 what an image is and the files\n"
           "                                              it carries\n"
@@ -53,7 +55,10 @@ static void print_kiln(FILE *out)
           "  kiln run    the program's own exit status (0-255), 124 it timed out,\n"
           "              125 kiln could not run it (bad image, bad usage, failed build),\n"
           "              126 the program crashed\n"
-          "  kiln serve  0 after SIGINT or SIGTERM, 1 it could not start, 2 bad usage\n"
+          "  kiln serve  0 after SIGINT or SIGTERM, 1 it could not start, 2 bad usage,\n"
+          "              125 no usable /dev/kvm\n"
+          "  kiln test   0 no test failed, 1 a test failed, 125 kiln could not run the\n"
+          "              suite (bad usage, a missing test, no usable KVM)\n"
           "\n"
           "Sizes are bytes, or a number with K, M or G (binary: 1K = 1024),\n"
           "optionally followed by B or iB: 64M, 512MiB, 1G.\n"
@@ -226,6 +231,65 @@ static void print_run(FILE *out)
           out);
 }
 
+static void print_test(FILE *out)
+{
+    fputs("Usage: kiln test [OPTIONS] TEST... [-- ARGS...]\n"
+          "\n"
+          "Runs each TEST in a fresh microVM of its own, several at once, and reports\n"
+          "each in the order given.  A TEST is a .c file (built through the build\n"
+          "cache with the build options below), a kiln image, or a Linux x86-64\n"
+          "program.  Every test gets the same volumes, environment and ARGS; its\n"
+          "argv[0] is its name as kiln run gives it.  Exit status 0 passes, 77 skips\n"
+          "(automake's convention), anything else fails, as do a crash, a timeout, a\n"
+          "deadlock and a build that failed.\n"
+          "\n"
+          "A test that passed is remembered in the cache (results/), keyed by its\n"
+          "image's hash (its code and embedded files), ARGS, --env, --mem, -w, and the\n"
+          "contents of its read-only volumes; run again unchanged, it is reported\n"
+          "CACHED without booting.  A read-write volume, --no-cache and --repeat\n"
+          "make every test run.\n"
+          "\n"
+          "Each test prints one line: PASS, FAIL, SKIP, CACHED or FLAKY, its name and\n"
+          "time, and why it failed; a failed test's stdout and stderr follow.  The\n"
+          "last line is \"N passed, N failed, N skipped\" (CACHED counts as passed,\n"
+          "FLAKY as failed).\n"
+          "\n"
+          "Options:\n"
+          "  -j, --jobs N     run N tests at once (default: one per CPU)\n"
+          "  --timeout SECS   fail a test that runs past SECS seconds (default 60)\n"
+          "  --mem SIZE       guest memory (default: each image's own)\n"
+          "  --env NAME=VALUE set a variable in every test's environment (repeatable)\n",
+          out);
+    print_run_volumes(out);
+    fputs("  --verbose        show every test's output, not only a failure's\n"
+          "  --junit FILE     also write the results as JUnit XML (GitLab, GitHub,\n"
+          "                   Jenkins); each failure carries its output\n"
+          "  --tap            print TAP version 13 instead of the lines\n"
+          "  --no-cache       run every test, even one that passed unchanged\n"
+          "  --shard K/N      run only the K-th of N slices of the tests (1 <= K <= N),\n"
+          "                   for a CI matrix of N jobs; a test's slice follows from\n"
+          "                   its name as given, so adding a test moves no other\n"
+          "  --list           print the tests (of --shard's slice) and run none\n"
+          "  --repeat N       run each test N times; one that both passed and failed\n"
+          "                   is FLAKY\n"
+          "  --vm             run the suite inside a QEMU guest with nested KVM\n"
+          "                   (kiln-vm, beside kiln), for a host without /dev/kvm:\n"
+          "                   slow, since QEMU emulates the CPU\n"
+          "  -h, --help       show this help\n"
+          "\n"
+          "Build options, for .c tests (and --files for programs too); -w is --workdir:\n",
+          out);
+    print_compile_options(out, NULL, false);
+    fputs("\n"
+          "Exit codes:\n"
+          "  0    no test failed\n"
+          "  1    a test failed (or was FLAKY)\n"
+          "  125  kiln could not run the suite: bad usage, a missing test, a volume\n"
+          "       it cannot read, or no usable /dev/kvm (the reason and its fix are\n"
+          "       on stderr)\n",
+          out);
+}
+
 static void print_cache(FILE *out)
 {
     fputs("Usage: kiln cache path|ls|clean\n"
@@ -234,7 +298,8 @@ static void print_cache(FILE *out)
           "(XXH3-128): images/ holds built images, deps/ the headers each build read,\n"
           "compilers/ the compiler's identity, boot/ images laid out as guest memory,\n"
           "cpuid/ what this machine's KVM offers guests (until it reboots), seccomp/\n"
-          "the run loop's compiled system call filter.\n"
+          "the run loop's compiled system call filter, results/ the kiln test runs\n"
+          "that passed.\n"
           "The cache is $KILN_CACHE_DIR, else $XDG_CACHE_HOME/kiln, else\n"
           "~/.cache/kiln.  A damaged entry is reported, removed and made again.\n"
           "\n"
@@ -293,9 +358,10 @@ static void print_serve(FILE *out)
             "at once.\n"
             "\n"
             "Exit codes:\n"
-            "  0  stopped by SIGINT or SIGTERM\n"
-            "  1  could not start: a failed build, a bad image, an address in use\n"
-            "  2  bad usage\n",
+            "  0    stopped by SIGINT or SIGTERM\n"
+            "  1    could not start: a failed build, a bad image, an address in use\n"
+            "  2    bad usage\n"
+            "  125  no usable /dev/kvm (the reason and its fix are on stderr)\n",
             SERVE_DEFAULT_HOST, SERVE_DEFAULT_PORT, SERVE_DEFAULT_TIMEOUT_MS / 1000, max_body);
 }
 
@@ -307,6 +373,7 @@ static void print_new(FILE *out)
           "templates (build/templates/, or $KILN_TEMPLATES_DIR):\n"
           "  hello   an ordinary C program: kiln run DIR/hello.c\n"
           "  http    an HTTP function: kiln serve --route /hello=DIR/function.c\n"
+          "  test    a test suite: make -C DIR test\n"
           "\n"
           "Exit codes:\n"
           "  0  DIR was made\n"
@@ -404,7 +471,7 @@ static const struct help_topic {
     {"kiln", print_kiln},       {"build", print_build},     {"run", print_run},
     {"serve", print_serve},     {"new", print_new},         {"cache", print_cache},
     {"inspect", print_inspect}, {"version", print_version}, {"help", print_help},
-    {"cc", print_cc},
+    {"cc", print_cc},           {"test", print_test},
 };
 
 int help_print(const char *topic, FILE *out)

@@ -36,3 +36,8 @@ char *names_program(const char *path)
         stem(path, PATH_SOURCE_SUFFIX, &start, &len);
     return strndup(start, len);
 }
+
+char *names_argv0(const char *path, bool is_linux_program)
+{
+    return is_linux_program ? strdup(path) : names_program(path);
+}

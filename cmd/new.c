@@ -1,7 +1,7 @@
 /*
  * kiln new TEMPLATE DIR: a new app folder holding a copy of a template's
- * files (the templates/ folder of the source tree, which make copies next
- * to kiln).
+ * files and subfolders (the templates/ folder of the source tree, which
+ * make copies next to kiln).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -65,15 +65,43 @@ static int join(char *path, const char *dir, const char *name)
     return report("new: %s/%s: path too long", dir, name);
 }
 
-/* The template's regular files; it has no subfolders. */
-static int copy_template(const char *template_dir, DIR *template, const char *dir)
+static int copy_folder(const char *from_path, DIR *from, const char *to_path);
+
+/* A subfolder: made (it must not exist yet), then filled like the template. */
+static int copy_subfolder(const char *from_path, const char *to_path)
 {
-    char from[PATH_MAX], to[PATH_MAX];
-    for (struct dirent *entry; (entry = readdir(template)) != NULL;) {
-        if (entry->d_type != DT_REG)
+    if (mkdir(to_path, NEW_DIR_MODE) != 0)
+        return report("new: %s: %s", to_path, strerror(errno));
+    DIR *from = opendir(from_path);
+    if (from == NULL)
+        return report("new: %s: %s", from_path, strerror(errno));
+    int rc = copy_folder(from_path, from, to_path);
+    closedir(from);
+    return rc;
+}
+
+static bool is_dot_or_dotdot(const char *name)
+{
+    return strcmp(name, ".") == 0 || strcmp(name, "..") == 0;
+}
+
+/* The folder's regular files and subfolders, at any depth.  Symlinks,
+ * fifos and the like are passed over: a template holds none. */
+static int copy_folder(const char *from_path, DIR *from, const char *to_path)
+{
+    char from_entry[PATH_MAX], to_entry[PATH_MAX];
+    struct stat st;
+    for (struct dirent *entry; (entry = readdir(from)) != NULL;) {
+        if (is_dot_or_dotdot(entry->d_name))
             continue;
-        if (join(from, template_dir, entry->d_name) != 0 || join(to, dir, entry->d_name) != 0 ||
-            copy_file(from, to) != 0)
+        if (join(from_entry, from_path, entry->d_name) != 0 ||
+            join(to_entry, to_path, entry->d_name) != 0)
+            return -1;
+        if (fstatat(dirfd(from), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+            return report("new: %s: %s", from_entry, strerror(errno));
+        if (S_ISDIR(st.st_mode) && copy_subfolder(from_entry, to_entry) != 0)
+            return -1;
+        if (S_ISREG(st.st_mode) && copy_file(from_entry, to_entry) != 0)
             return -1;
     }
     return 0;
@@ -115,7 +143,7 @@ static int make_app(const char *name, const char *dir)
     if (rc != 0)
         report("new: %s: %s", dir, strerror(errno));
     else
-        rc = copy_template(template_dir, template, dir);
+        rc = copy_folder(template_dir, template, dir);
     closedir(template);
     if (rc != 0)
         return EXIT_NEW_FAILED;

@@ -158,3 +158,12 @@ int timeout_value(struct parser *parser, const char *value, uint64_t *ms)
         return refuse(parser, "--timeout: %s", why);
     return 0;
 }
+
+int count_value(struct parser *parser, const char *name, const char *value, uint64_t min,
+                uint64_t max, uint64_t *count)
+{
+    char why[OPTIONS_ERROR_SIZE];
+    if (parse_count(value, min, max, count, why, sizeof why) < 0)
+        return refuse(parser, "%s: %s", name, why);
+    return 0;
+}

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 /* The most options one command takes. */
-#define OPTIONS_MAX 16
+#define OPTIONS_MAX 24
 
 /* What next_option() returns for an argument that is not an option:
  * getopt_long's code for one when "-" leads the letters. */
@@ -85,5 +85,10 @@ int unknown_option(struct parser *parser, const char *arg);
 /* Read --mem's and --timeout's values; 0, or -1 refused. */
 int mem_value(struct parser *parser, const char *value, uint64_t *bytes);
 int timeout_value(struct parser *parser, const char *value, uint64_t *ms);
+
+/* Reads a whole number in [min, max] for the option called name
+ * ("--workers"); 0, or -1 refused. */
+int count_value(struct parser *parser, const char *name, const char *value, uint64_t min,
+                uint64_t max, uint64_t *count);
 
 #endif

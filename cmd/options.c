@@ -19,7 +19,22 @@ enum {
     OPT_VERBOSE,
     OPT_FILES,
     OPT_ELF,
+    OPT_JUNIT,
+    OPT_TAP,
+    OPT_NO_CACHE,
+    OPT_SHARD,
+    OPT_LIST,
+    OPT_REPEAT,
+    OPT_VM,
 };
+
+/* kiln test's bounds: more jobs than this only queue up on the CPUs, and a
+ * suite split over more machines than this is no CI matrix. */
+#define TEST_JOBS_MAX   1024
+#define TEST_REPEAT_MAX 10000
+#define TEST_SHARDS_MAX 10000
+/* A test that runs away is stopped after this, unless --timeout says. */
+#define TEST_DEFAULT_TIMEOUT_MS 60000
 
 static const struct option_spec output_option = {'o', NULL, "an image file name"};
 static const struct option_spec env_option = {OPT_ENV, "env", "NAME=VALUE"};
@@ -38,6 +53,15 @@ static const struct option_spec workdir_option = {'w', "workdir", "a guest folde
 static const struct option_spec files_option = {OPT_FILES, "files", "a folder or an archive"};
 static const struct option_spec elf_option = {OPT_ELF, "elf", "a Linux x86-64 program"};
 
+static const struct option_spec jobs_option = {'j', "jobs", "a number of tests"};
+static const struct option_spec junit_option = {OPT_JUNIT, "junit", "a file name"};
+static const struct option_spec tap_option = {OPT_TAP, "tap", NULL};
+static const struct option_spec no_cache_option = {OPT_NO_CACHE, "no-cache", NULL};
+static const struct option_spec shard_option = {OPT_SHARD, "shard", "K/N"};
+static const struct option_spec list_option = {OPT_LIST, "list", NULL};
+static const struct option_spec repeat_option = {OPT_REPEAT, "repeat", "a number of runs"};
+static const struct option_spec vm_option = {OPT_VM, "vm", NULL};
+
 static const struct option_spec *const build_options[OPTIONS_MAX] = {
     &help_option,     &output_option,  &mem_option,     &include_option, &define_option,
     &optimize_option, &library_option, &verbose_option, &files_option,   &elf_option,
@@ -47,6 +71,13 @@ static const struct option_spec *const run_options[OPTIONS_MAX] = {
     &help_option,        &mem_option,     &timeout_option, &env_option,      &trace_boot_option,
     &strace_option,      &include_option, &define_option,  &optimize_option, &library_option,
     &run_verbose_option, &files_option,   &volume_option,  &workdir_option,
+};
+
+static const struct option_spec *const test_options[OPTIONS_MAX] = {
+    &help_option,     &mem_option,         &timeout_option, &env_option,    &include_option,
+    &define_option,   &optimize_option,    &library_option, &files_option,  &volume_option,
+    &workdir_option,  &run_verbose_option, &jobs_option,    &junit_option,  &tap_option,
+    &no_cache_option, &shard_option,       &list_option,    &repeat_option, &vm_option,
 };
 
 /* Option handlers return 0, or -1 with the reason in the parser's error. */
@@ -310,6 +341,15 @@ static int parse_run_line(struct parser *parser, struct run_args *args)
     return 0;
 }
 
+static int alloc_run(struct parser *parser, struct run_args *args)
+{
+    args->env = calloc((size_t)parser->argc + 1, sizeof *args->env);
+    args->volumes = calloc(1, sizeof *args->volumes);
+    if (args->env == NULL || args->volumes == NULL)
+        return refuse(parser, "out of memory");
+    return alloc_compile(parser, &args->compile);
+}
+
 int options_parse_run(int argc, char **argv, struct run_args *args, char *error, size_t error_size)
 {
     struct parser parser = {.argc = argc,
@@ -321,10 +361,7 @@ int options_parse_run(int argc, char **argv, struct run_args *args, char *error,
                             .claim = claim_run_flag};
     parser_start(&parser);
     *args = (struct run_args){0};
-    args->env = calloc((size_t)argc + 1, sizeof *args->env);
-    args->volumes = calloc(1, sizeof *args->volumes);
-    if (args->env == NULL || args->volumes == NULL || alloc_compile(&parser, &args->compile) < 0 ||
-        parse_run_line(&parser, args) < 0) {
+    if (alloc_run(&parser, args) < 0 || parse_run_line(&parser, args) < 0) {
         options_free_run(args);
         return -1;
     }
@@ -337,4 +374,114 @@ void options_free_run(struct run_args *args)
     free(args->env);
     free(args->volumes);
     *args = (struct run_args){0};
+}
+
+/* "K/N": the K-th of N slices, 1 <= K <= N. */
+static int shard_value(struct parser *parser, const char *value, struct test_args *args)
+{
+    char why[OPTIONS_ERROR_SIZE];
+    const char *slash = strchr(value, '/');
+    char index[32];
+    size_t index_len = slash != NULL ? (size_t)(slash - value) : 0;
+    if (slash == NULL || index_len == 0 || index_len >= sizeof index)
+        return refuse(parser, "--shard: \"%s\" is not K/N (e.g. 2/3)", value);
+    memcpy(index, value, index_len);
+    index[index_len] = '\0';
+    uint64_t k;
+    if (parse_count(slash + 1, 1, TEST_SHARDS_MAX, &args->shard_count, why, sizeof why) < 0 ||
+        parse_count(index, 1, args->shard_count, &k, why, sizeof why) < 0)
+        return refuse(parser, "--shard %s: %s", value, why);
+    args->shard_index = k - 1;
+    return 0;
+}
+
+static int test_option(struct parser *parser, int code, const char *value, void *taken)
+{
+    struct test_args *args = taken;
+    switch (code) {
+    case OPT_OPERAND:
+        args->tests[args->test_count++] = value;
+        return 0;
+    case 'j':
+        return count_value(parser, "-j", value, 1, TEST_JOBS_MAX, &args->jobs);
+    case OPT_REPEAT:
+        return count_value(parser, "--repeat", value, 1, TEST_REPEAT_MAX, &args->repeat);
+    case OPT_SHARD:
+        return shard_value(parser, value, args);
+    case OPT_JUNIT:
+        if (*value == '\0')
+            return refuse(parser, "--junit needs a file name");
+        args->junit = value;
+        return 0;
+    case OPT_TAP:
+        args->tap = true;
+        return 0;
+    case OPT_NO_CACHE:
+        args->no_cache = true;
+        return 0;
+    case OPT_LIST:
+        args->list = true;
+        return 0;
+    case OPT_VM:
+        args->vm = true;
+        return 0;
+    case OPT_VERBOSE:
+        args->show_all_output = true;
+        return 0;
+    default:
+        return run_option(parser, code, value, &args->run);
+    }
+}
+
+static int claim_test_flag(struct parser *parser, void *taken)
+{
+    struct test_args *args = taken;
+    return claim_run_flag(parser, &args->run);
+}
+
+static int parse_test_line(struct parser *parser, struct test_args *args)
+{
+    if (read_options(parser, test_option, args, &args->run.help) < 0)
+        return -1;
+    if (args->run.help)
+        return 0;
+    if (parser->at < parser->argc) {
+        args->run.program_args = parser->argv + parser->at + 1;
+        args->run.program_arg_count = (size_t)(parser->argc - parser->at - 1);
+    }
+    if (args->test_count == 0)
+        return refuse(parser, "no tests given (see kiln test --help)");
+    return 0;
+}
+
+int options_parse_test(int argc, char **argv, struct test_args *args, char *error,
+                       size_t error_size)
+{
+    struct parser parser = {.argc = argc,
+                            .argv = argv,
+                            .command = "test",
+                            .specs = &test_options,
+                            .error = error,
+                            .error_size = error_size,
+                            .claim = claim_test_flag};
+    parser_start(&parser);
+    *args = (struct test_args){.repeat = 1, .shard_count = 1};
+    args->run.timeout_ms = TEST_DEFAULT_TIMEOUT_MS;
+    args->tests = calloc((size_t)argc + 1, sizeof *args->tests);
+    if (args->tests == NULL) {
+        options_free_test(args);
+        return refuse(&parser, "out of memory");
+    }
+    if (alloc_run(&parser, &args->run) < 0 || parse_test_line(&parser, args) < 0) {
+        options_free_test(args);
+        return -1;
+    }
+    return 0;
+}
+
+void options_free_test(struct test_args *args)
+{
+    free(args->tests);
+    options_free_run(&args->run);
+    *args = (struct test_args){0};
 }

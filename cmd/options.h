@@ -1,5 +1,5 @@
 /*
- * The command lines of kiln build and kiln run, parsed into what the
+ * The command lines of kiln build, kiln run and kiln test, parsed into what the
  * commands need.  Options and file names may come in any order; "--" ends
  * the options.  Parsing never prints: a refusal comes back as one line in
  * the caller's error buffer, for the caller to print with its prefix.
@@ -56,14 +56,33 @@ struct run_args {
     bool help;
 };
 
+struct test_args {
+    struct run_args run; /* what every test runs with; run.image and the sources unused */
+    const char **tests;  /* .c files, images and programs, as given */
+    size_t test_count;
+    uint64_t jobs;        /* 0: one per online CPU */
+    uint64_t repeat;      /* runs of each test; 1 unless --repeat */
+    uint64_t shard_index; /* --shard K/N: K-1 and N; 0 and 1 without */
+    uint64_t shard_count;
+    const char *junit;    /* --junit FILE, or NULL */
+    bool tap;             /* --tap */
+    bool no_cache;        /* --no-cache */
+    bool list;            /* --list */
+    bool vm;              /* --vm */
+    bool show_all_output; /* --verbose */
+};
+
 /* argv[0] is the command's name.  Return 0 with args filled (free them with
  * the matching options_free_*), or -1 with nothing to free and the reason in
  * error.  With help set, the rest of the line is not looked at. */
 int options_parse_build(int argc, char **argv, struct build_args *args, char *error,
                         size_t error_size);
 int options_parse_run(int argc, char **argv, struct run_args *args, char *error, size_t error_size);
+int options_parse_test(int argc, char **argv, struct test_args *args, char *error,
+                       size_t error_size);
 
 void options_free_build(struct build_args *args);
 void options_free_run(struct run_args *args);
+void options_free_test(struct test_args *args);
 
 #endif

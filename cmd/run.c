@@ -16,15 +16,13 @@
 #include "options.h"
 #include "volume_options.h"
 
-/* The guest's argv: its name, then what followed "--".  A Linux
- * program's name is its path, as a shell passes it: Python finds its
- * library from there. */
+/* The guest's argv: its name, then what followed "--". */
 static char **program_argv(const struct run_args *args, const char *named_after)
 {
     char **argv = calloc(args->program_arg_count + 2, sizeof *argv);
     if (argv == NULL)
         return NULL;
-    argv[0] = args->compile.program != NULL ? strdup(named_after) : names_program(named_after);
+    argv[0] = names_argv0(named_after, args->compile.program != NULL);
     if (argv[0] == NULL) {
         free(argv);
         return NULL;

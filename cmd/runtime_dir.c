@@ -51,3 +51,8 @@ int serve_program_find(char *path, size_t path_size)
 {
     return find_beside_kiln("KILN_SERVE_PROGRAM", "/kiln-serve", "kiln-serve", path, path_size);
 }
+
+int vm_program_find(char *path, size_t path_size)
+{
+    return find_beside_kiln("KILN_VM_PROGRAM", "/kiln-vm", "kiln-vm", path, path_size);
+}

@@ -16,6 +16,7 @@
 #include "common/report.h"
 #include "exit_codes.h"
 #include "help.h"
+#include "monitor/monitor.h"
 #include "names.h"
 #include "serve/server.h"
 #include "serve_options.h"
@@ -54,6 +55,9 @@ static unsigned worker_count(const struct serve_args *args)
 static int serve(struct serve_args *args)
 {
     char cache_dir[PATH_MAX];
+    /* Without KVM no route could ever answer: say why before building any. */
+    if (monitor_kvm_check() < 0)
+        return EXIT_CANNOT_RUN;
     if (cache_dir_find(cache_dir, sizeof cache_dir) < 0)
         return EXIT_SERVE_FAILED;
     for (size_t i = 0; i < args->route_count; i++)

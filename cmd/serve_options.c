@@ -49,14 +49,6 @@ static int add_route(struct parser *parser, struct serve_args *args, const char 
     return 0;
 }
 
-static int workers_value(struct parser *parser, const char *value, uint64_t *workers)
-{
-    char why[OPTIONS_ERROR_SIZE];
-    if (parse_count(value, 1, SERVE_WORKERS_MAX, workers, why, sizeof why) < 0)
-        return refuse(parser, "--workers: %s", why);
-    return 0;
-}
-
 static int max_body_value(struct parser *parser, const char *value, uint64_t *bytes)
 {
     if (parse_size(value, bytes) < 0)
@@ -78,7 +70,7 @@ static int serve_option(struct parser *parser, int code, const char *value, void
     case OPT_ROUTE:
         return add_route(parser, args, value);
     case OPT_WORKERS:
-        return workers_value(parser, value, &args->workers);
+        return count_value(parser, "--workers", value, 1, SERVE_WORKERS_MAX, &args->workers);
     case OPT_TIMEOUT:
         return timeout_value(parser, value, &args->timeout_ms);
     case OPT_MEM:

@@ -22,6 +22,7 @@
 #define CACHE_BOOT         "boot"      /* <image hash>: laid-out guest memory */
 #define CACHE_CPUID        "cpuid"     /* <kernel and CPU key>: KVM's supported CPUID */
 #define CACHE_SECCOMP      "seccomp"   /* <rules key>: the run loop's compiled filter */
+#define CACHE_RESULTS      "results"   /* <test key>: a kiln test that passed */
 #define CACHE_IMAGE_SUFFIX ".kiln"
 
 /* Writes "root/folder/<key in hex><suffix>" to path.  Returns 0, or -1

@@ -4,10 +4,13 @@
  */
 #include "monitor.h"
 
+#include <unistd.h>
+
 #include "boot.h"
 #include "boot_info.h"
 #include "exits.h"
 #include "hypercalls.h"
+#include "kvm_device.h"
 #include "prepared_image.h"
 #include "strace.h"
 #include "syscall_filter.h"
@@ -63,4 +66,13 @@ struct monitor_result monitor_run(const struct monitor_options *options)
     if (options->verbose)
         strace_print_missing(stracing, name);
     return vm.result;
+}
+
+int monitor_kvm_check(void)
+{
+    int fd = kvm_device_open();
+    if (fd < 0)
+        return -1;
+    close(fd);
+    return 0;
 }

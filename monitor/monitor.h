@@ -53,4 +53,8 @@ struct monitor_result {
 
 struct monitor_result monitor_run(const struct monitor_options *options);
 
+/* Whether this process can run VMs: 0, or -1 with the reason and its fix
+ * reported (kiln test checks once, before booting its first test). */
+int monitor_kvm_check(void);
+
 #endif

@@ -23,6 +23,7 @@
 #include "cpuid_cache.h"
 #include "exits.h"
 #include "image.h"
+#include "kvm_device.h"
 #include "timeout.h"
 #include "vm.h"
 
@@ -106,7 +107,7 @@ static void keep_code_range(struct snapshot *snap, const struct image *image)
  * asked of KVM (or the cache) once. */
 static int open_kvm(struct snapshot *snap)
 {
-    snap->kvm_fd = vm_open_kvm();
+    snap->kvm_fd = kvm_device_open();
     if (snap->kvm_fd < 0)
         return -1;
     snap->cpuid = cpuid_supported(snap->kvm_fd, snap->cache_dir);

@@ -6,7 +6,6 @@
 #include "vm.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,11 +20,10 @@
 #include "common/report.h"
 #include "cpuid_cache.h"
 #include "image.h"
+#include "kvm_device.h"
 #include "ram_backing.h"
 #include "timeout.h"
 #include "volumes.h"
-
-#define KVM_DEVICE "/dev/kvm"
 
 uint64_t vm_stack_guard(uint64_t mem_size)
 {
@@ -43,23 +41,10 @@ static int check_memory(const struct image *image, uint64_t mem_size)
     return image_check_fits(image, vm_stack_guard(mem_size));
 }
 
-int vm_open_kvm(void)
-{
-    int fd = open(KVM_DEVICE, O_RDWR | O_CLOEXEC);
-    if (fd < 0)
-        return report("%s: %s", KVM_DEVICE,
-                      errno == ENOENT ? "not present: this machine has no KVM" : strerror(errno));
-    if (ioctl(fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION) {
-        close(fd);
-        return report("%s: unsupported KVM API version", KVM_DEVICE);
-    }
-    return fd;
-}
-
 static int open_vm(struct vm *vm, int kvm_fd)
 {
     vm->owns_kvm_fd = kvm_fd < 0;
-    vm->kvm_fd = kvm_fd < 0 ? vm_open_kvm() : kvm_fd;
+    vm->kvm_fd = kvm_fd < 0 ? kvm_device_open() : kvm_fd;
     if (vm->kvm_fd < 0)
         return -1;
     vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);

@@ -114,8 +114,6 @@ struct vm_config {
  * nothing of the image may reach it. */
 uint64_t vm_stack_guard(uint64_t mem_size);
 
-/* Opens /dev/kvm for VMs to share; -1 when it cannot (reported). */
-int vm_open_kvm(void);
 
 /* Makes the one kind of VM there is, from config: KVM's VM, its RAM
  * (checked to hold the image), its vCPU with its CPUID, and the timer

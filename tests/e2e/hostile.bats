@@ -233,18 +233,6 @@ runaway() {
     [[ "$stderr" != *"(null)"* ]]
 }
 
-@test "hostile huge-malloc: malloc of 1 GiB in 128 MiB returns NULL and the guest goes on" {
-    run -0 --separate-stderr "$KILN" run "$(guest hostile)" -- huge-malloc </dev/null
-    [ "$output" = "malloc 1 GiB: NULL"$'\n'"survived" ]
-    [ -z "$stderr" ]
-}
-
-@test "hostile malloc-until-null: the heap ends inside --mem and the guest goes on" {
-    run -0 --separate-stderr "$KILN" run --mem 32M "$(guest hostile)" -- malloc-until-null </dev/null
-    [ "$output" = "malloc until NULL: within --mem"$'\n'"survived" ]
-    [ -z "$stderr" ]
-}
-
 @test "hostile exit-status-garbage: only the low 8 bits of the status count" {
     run -42 --separate-stderr "$KILN" run "$(guest hostile)" -- exit-status-garbage </dev/null
     [ -z "$stderr" ]

@@ -7,25 +7,10 @@
 load helpers
 
 setup_file() {
-    for name in threads_mutex threads_condvar threads_spin threads_tls threads_deadlock \
+    for name in threads_tls threads_deadlock \
         epoll_threads futex_pingpong; do
         build_guest "$name"
     done
-}
-
-@test "eight threads adding under a mutex lose no increment" {
-    run_guest threads_mutex
-    assert_output "8 threads x 100000 increments: counter 800000"
-}
-
-@test "a producer and a consumer pass 10,000 items in order through a condition variable" {
-    run_guest threads_condvar
-    assert_output "consumed 10000 items, 0 out of order, checksum 368287a30eae5af5"
-}
-
-@test "a thread spinning without system calls is preempted so a sleeping one can run" {
-    run_guest threads_spin
-    assert_output "done"
 }
 
 @test "__thread variables start fresh in each thread and stay its own" {

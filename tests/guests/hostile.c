@@ -3,7 +3,9 @@
  * Each case hands a hypercall a bad address, rings the doorbell wrongly,
  * touches memory it may not, or runs an instruction ring 3 may not.  The
  * monitor must end the run with one clear line; a case that returns (the
- * ones that must not end the run) prints "survived" and exits 0.
+ * ones that must not end the run) prints "survived" and exits 0, unless
+ * what it saw was wrong: then it exits CASE_WRONG, so that kiln test can
+ * run those cases (tests/e2e/self_tests.bats).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -14,6 +16,7 @@
 
 /* Past every RAM size (16 MiB to 4 GiB, but 4 GiB is the doorbell) and the
  * last byte a 32-bit argument address can name. */
+#define CASE_WRONG      1
 #define FAR_GPA         0xfffffff0u
 #define DOORBELL_PAGE   (2ull << 20)
 #define HUGE_MALLOC     (1ull << 30)
@@ -288,7 +291,8 @@ static void huge_malloc(void)
 {
     void *block = malloc(HUGE_MALLOC);
     printf("malloc 1 GiB: %s\n", block == NULL ? "NULL" : "granted");
-    free(block);
+    if (block != NULL)
+        exit(CASE_WRONG);
 }
 
 /* Takes memory a MiB at a time, touching all of it, until malloc says no. */
@@ -301,6 +305,8 @@ static void malloc_until_null(void)
         total += MALLOC_STEP;
     }
     printf("malloc until NULL: %s\n", total < mem_size() ? "within --mem" : "past --mem");
+    if (total >= mem_size())
+        exit(CASE_WRONG);
 }
 
 static void walltime_forever(void)

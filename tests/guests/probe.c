@@ -6,7 +6,13 @@
  *
  * PROBE_HOST_TIME (seconds since the epoch, from the host) enables the
  * wall-clock check.
+ *
+ * "probe check one 'two words' ''", with exactly GREETING=hello,
+ * "SPACED=a b" and PROBE_HOST_TIME in its environment and stdin empty, is
+ * a test for kiln test instead (tests/e2e/self_tests.bats): it checks
+ * what it sees itself and exits 0 when all is as expected, else 1.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +25,10 @@
 #define STDIN_MAX          65536
 #define CLOCK_SPINS        100000000L
 #define WALL_CLOCK_SLACK_S 60
+#define CHECK_ARG          "check"
+#define CHECK_FAILED       1
+
+#define COUNT_OF(array) (sizeof(array) / sizeof((array)[0]))
 
 extern char **environ;
 
@@ -35,7 +45,7 @@ static void report_env(void)
         printf("env: %s\n", *entry);
 }
 
-static void report_stdin(void)
+static size_t report_stdin(void)
 {
     static char text[STDIN_MAX];
     size_t total = 0;
@@ -44,6 +54,7 @@ static void report_stdin(void)
         total += (size_t)got;
     printf("stdin bytes=%zu\n", total);
     printf("stdin text=%.*s\n", (int)total, text);
+    return total;
 }
 
 static unsigned char page_pattern(size_t page)
@@ -51,14 +62,14 @@ static unsigned char page_pattern(size_t page)
     return (unsigned char)(page * 7 + 1);
 }
 
-static void report_heap(void)
+static bool report_heap(void)
 {
     unsigned char *heap = malloc(HEAP_BYTES);
     size_t pages = HEAP_BYTES / PAGE_SIZE;
     size_t wrong = 0;
     if (heap == NULL) {
         printf("malloc 32 MiB: failed\n");
-        return;
+        return false;
     }
     for (size_t page = 0; page < pages; page++)
         heap[page * PAGE_SIZE + page % PAGE_SIZE] = page_pattern(page);
@@ -69,6 +80,7 @@ static void report_heap(void)
     else
         printf("malloc 32 MiB: %zu of %zu pages read back wrong\n", wrong, pages);
     free(heap);
+    return wrong == 0;
 }
 
 static long long ns_of(struct timespec t)
@@ -76,7 +88,7 @@ static long long ns_of(struct timespec t)
     return t.tv_sec * 1000000000LL + t.tv_nsec;
 }
 
-static void report_monotonic(void)
+static bool report_monotonic(void)
 {
     struct timespec start, now;
     clock_gettime(CLOCK_MONOTONIC, &start);
@@ -84,34 +96,101 @@ static void report_monotonic(void)
         clock_gettime(CLOCK_MONOTONIC, &now);
         if (ns_of(now) < ns_of(start)) {
             printf("monotonic: went backwards\n");
-            return;
+            return false;
         }
         if (ns_of(now) > ns_of(start)) {
             printf("monotonic: advances\n");
-            return;
+            return true;
         }
     }
     printf("monotonic: stuck\n");
+    return false;
 }
 
-static void report_realtime(void)
+static bool report_realtime(void)
 {
     const char *host = getenv("PROBE_HOST_TIME");
     struct timespec now;
     if (host == NULL) {
         printf("realtime: no PROBE_HOST_TIME to compare with\n");
-        return;
+        return false;
     }
     clock_gettime(CLOCK_REALTIME, &now);
     long long off = (long long)now.tv_sec - atoll(host);
-    if (off >= -WALL_CLOCK_SLACK_S && off <= WALL_CLOCK_SLACK_S)
+    bool near = off >= -WALL_CLOCK_SLACK_S && off <= WALL_CLOCK_SLACK_S;
+    if (near)
         printf("realtime: within a minute of the host\n");
     else
         printf("realtime: %lld s off the host\n", off);
+    return near;
+}
+
+/* Whether the strings are expected's, in order, and no more; says which
+ * differ on stderr. */
+static bool same_strings(const char *what, char *const *seen, size_t count,
+                         const char *const *expected, size_t expected_count)
+{
+    bool same = count == expected_count;
+    if (!same)
+        fprintf(stderr, "check: %s: %zu given, %zu expected\n", what, count, expected_count);
+    for (size_t i = 0; i < count && i < expected_count; i++) {
+        if (strcmp(seen[i], expected[i]) != 0) {
+            fprintf(stderr, "check: %s[%zu] is \"%s\", not \"%s\"\n", what, i, seen[i],
+                    expected[i]);
+            same = false;
+        }
+    }
+    return same;
+}
+
+static bool check_environment(void)
+{
+    static const char *const expected[] = {"GREETING=hello", "SPACED=a b"};
+    char *seen[COUNT_OF(expected) + 1];
+    size_t count = 0, other = 0;
+    for (char **entry = environ; *entry != NULL; entry++) {
+        if (strncmp(*entry, "PROBE_HOST_TIME=", strlen("PROBE_HOST_TIME=")) == 0)
+            continue;
+        if (count < COUNT_OF(seen))
+            seen[count++] = *entry;
+        else
+            other++;
+    }
+    return same_strings("environ", seen, count + other, expected, COUNT_OF(expected));
+}
+
+/* Each check prints its finding; a wrong one also says so on stderr. */
+static int check(int argc, char **argv)
+{
+    static const char *const expected_args[] = {CHECK_ARG, "one", "two words", ""};
+    bool ok =
+        same_strings("argv", argv + 1, (size_t)argc - 1, expected_args, COUNT_OF(expected_args));
+    ok &= check_environment();
+    if (report_stdin() != 0) {
+        fprintf(stderr, "check: stdin is not empty\n");
+        ok = false;
+    }
+    struct {
+        const char *name;
+        bool (*check)(void);
+    } const checks[] = {
+        {"malloc of 32 MiB, every page written and read back", report_heap},
+        {"CLOCK_MONOTONIC advances", report_monotonic},
+        {"CLOCK_REALTIME is within a minute of the host's", report_realtime},
+    };
+    for (size_t i = 0; i < COUNT_OF(checks); i++) {
+        if (!checks[i].check()) {
+            fprintf(stderr, "check failed: %s\n", checks[i].name);
+            ok = false;
+        }
+    }
+    return ok ? EXIT_SUCCESS : CHECK_FAILED;
 }
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], CHECK_ARG) == 0)
+        return check(argc, argv);
     report_args(argc, argv);
     report_env();
     report_stdin();
