@@ -175,7 +175,7 @@ bench-programs: all $(BUILD)/bench/interleave
 
 # kiln test on 200 small C tests against running them natively, and an
 # all-cached re-run against the first run, for work on kiln test.
-bench-tests: all
+bench-tests: all $(BUILD)/bench/kvm-floor
 	tests/bench/tests
 
 # kiln serve alone, for work on serving.

@@ -186,9 +186,11 @@ static int build_into_cache(const struct build_options *options, const char *cwd
     return rc;
 }
 
+/* Returns 1 with image filled, 0 when the cache lacks it and build is
+ * false, or -1 (reported). */
 static int build_cached_with(const struct build_options *options, const char *compiler_path,
                              const struct files_blob *files, const struct program *program,
-                             struct built_image *image)
+                             bool build, struct built_image *image)
 {
     char cwd[PATH_MAX];
     struct compiler_identity compiler;
@@ -198,46 +200,56 @@ static int build_cached_with(const struct build_options *options, const char *co
     if (compiler_identity_find(&compiler, compiler_path, options->cache_dir) != 0 ||
         input_hash_start(&inputs, options, &compiler, files, cwd) != 0)
         return -1;
-    int found = build_cache_find(options->cache_dir, &inputs, image, options->verbose);
-    if (found != 0)
-        return found < 0 ? -1 : 0;
-    return build_into_cache(options, cwd, files, program, &inputs, image);
+    int found = build_cache_find(options->cache_dir, &inputs, build, image, options->verbose);
+    if (found != 0 || !build)
+        return found;
+    return build_into_cache(options, cwd, files, program, &inputs, image) < 0 ? -1 : 1;
 }
 
 /* The embedded files are read first, a dynamic program's libraries among
  * them: the input hash covers their bytes. */
 static int build_files_cached(const struct build_options *options, const char *compiler_path,
-                              const struct program *program, struct built_image *image)
+                              const struct program *program, bool build, struct built_image *image)
 {
     struct files_blob files;
     if (embedded_files_gather(options->files, options->files_count,
                               program != NULL ? &program->elf : NULL, options->verbose,
                               &files) != 0)
         return -1;
-    int rc = build_cached_with(options, compiler_path, &files, program, image);
+    int rc = build_cached_with(options, compiler_path, &files, program, build, image);
     files_blob_free(&files);
     return rc;
 }
 
-int builder_build_cached(const struct build_options *options, struct built_image *image)
+static int cached_image(const struct build_options *options, bool build, struct built_image *image)
 {
     char compiler_path[PATH_MAX];
     struct program program;
     if (inputs_check(options, compiler_path, sizeof compiler_path) < 0)
         return -1;
     if (options->program == NULL)
-        return build_files_cached(options, compiler_path, NULL, image);
+        return build_files_cached(options, compiler_path, NULL, build, image);
     if (program_elf_open(&program.elf, options->program, PROGRAM_MAIN) != 0)
         return -1;
     int rc = program_layout_plan(&program.layout, &program.elf);
     if (rc == 0) {
         struct build_options placed = *options;
         placed.runtime_base = program.layout.runtime_base;
-        rc = build_files_cached(&placed, compiler_path, &program, image);
+        rc = build_files_cached(&placed, compiler_path, &program, build, image);
         program_layout_close(&program.layout);
     }
     program_elf_close(&program.elf);
     return rc;
+}
+
+int builder_build_cached(const struct build_options *options, struct built_image *image)
+{
+    return cached_image(options, true, image) < 0 ? -1 : 0;
+}
+
+int builder_find_cached(const struct build_options *options, struct built_image *image)
+{
+    return cached_image(options, false, image);
 }
 
 bool builder_is_program(const char *path)

@@ -15,8 +15,10 @@
 #include "input_hash.h"
 
 /* Returns 1 with image filled when the cache holds the image of inputs;
- * 0 when it does not (verbose says why); -1 on failure (reported). */
-int build_cache_find(const char *cache_dir, const struct input_hash *inputs,
+ * 0 when it does not (verbose says why); -1 on failure (reported).  With
+ * verify, the image's bytes are checked against the record's hash (a
+ * damaged one is dropped: 0); else the record is trusted. */
+int build_cache_find(const char *cache_dir, const struct input_hash *inputs, bool verify,
                      struct built_image *image, bool verbose);
 
 /* The path a build of inputs links its image to before storing it. */

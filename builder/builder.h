@@ -43,11 +43,13 @@ struct build_options {
     size_t lib_count;
     const struct files_source *files; /* embedded in the image, in the order given */
     size_t files_count;
-    uint64_t default_mem;    /* bytes, written into the image's KILN note */
-    const char *output;      /* the image file builder_build writes */
-    const char *runtime_dir; /* holds libkiln.a and kiln.ld */
-    const char *cache_dir;   /* the cache's root (images/, deps/, ...) */
-    bool verbose;            /* say hit or miss and why; print compiler commands */
+    uint64_t default_mem;                    /* bytes, written into the image's KILN note */
+    const char *output;                      /* the image file builder_build writes */
+    const char *runtime_dir;                 /* holds libkiln.a and kiln.ld */
+    const struct content_hash *runtime_hash; /* builder_runtime_hash's, for builds that share
+                                                it; NULL: hashed for this build */
+    const char *cache_dir;                   /* the cache's root (images/, deps/, ...) */
+    bool verbose;                            /* say hit or miss and why; print compiler commands */
 };
 
 /* An image in the build cache. */
@@ -59,6 +61,17 @@ struct built_image {
 /* Finds the image of options in the build cache, or builds it into the
  * cache.  Returns 0 with image filled, or -1 (reported). */
 int builder_build_cached(const struct build_options *options, struct built_image *image);
+
+/* builder_build_cached without the build, and trusting the build record
+ * for the image's hash (the image is not read, so a damaged one is found
+ * only by builder_build_cached): returns 1 with image filled when the
+ * cache holds it, 0 when it does not, or -1 (reported). */
+int builder_find_cached(const struct build_options *options, struct built_image *image);
+
+/* The hash of the runtime's files under runtime_dir, as every build's
+ * input hash covers them: for a caller that builds many times over.
+ * Returns 0, or -1 (reported). */
+int builder_runtime_hash(const char *runtime_dir, struct content_hash *hash);
 
 /* Whether path is an ELF file that kiln build did not make, for
  * options->program: a Linux program (or a file kiln build refuses in one

@@ -64,16 +64,30 @@ static int add_input(struct content_hasher *hasher, const char *path, const char
     return 0;
 }
 
-static int add_runtime(struct content_hasher *hasher, const char *runtime_dir)
+int builder_runtime_hash(const char *runtime_dir, struct content_hash *hash)
 {
     static const char *const files[] = {"libkiln.a", "ready.o", "kiln.ld"};
     char path[PATH_MAX];
+    struct content_hasher hasher;
+    content_hasher_start(&hasher);
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         if (path_join(path, sizeof path, runtime_dir, files[i]) != 0)
             return report("runtime not found: %s/%s (path too long)", runtime_dir, files[i]);
-        if (add_input(hasher, path, files[i]) != 0)
+        if (add_input(&hasher, path, files[i]) != 0)
             return -1;
     }
+    *hash = content_hasher_digest(&hasher);
+    return 0;
+}
+
+static int add_runtime(struct content_hasher *hasher, const struct build_options *options)
+{
+    struct content_hash hash;
+    if (options->runtime_hash != NULL)
+        hash = *options->runtime_hash;
+    else if (builder_runtime_hash(options->runtime_dir, &hash) != 0)
+        return -1;
+    content_hasher_add(hasher, hash.bytes, sizeof hash.bytes);
     return 0;
 }
 
@@ -202,7 +216,7 @@ int input_hash_start(struct input_hash *inputs, const struct build_options *opti
     add_string(hasher, compiler->version);
     add_environment(hasher);
     add_files(hasher, files);
-    if (add_options(hasher, options, cwd) != 0 || add_runtime(hasher, options->runtime_dir) != 0 ||
+    if (add_options(hasher, options, cwd) != 0 || add_runtime(hasher, options) != 0 ||
         add_sources(hasher, options, cwd) != 0 || add_program(hasher, options) != 0)
         return -1;
     inputs->sources_key = content_hasher_digest(hasher);

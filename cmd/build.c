@@ -46,15 +46,30 @@ static int set_up(struct build_setup *setup, const struct compile_args *compile,
     return 0;
 }
 
-int build_cached_image(const struct compile_args *compile, const char *cache_dir,
-                       struct built_image *image)
+static int cached_image(const struct compile_args *compile, const char *cache_dir,
+                        const struct content_hash *runtime_hash, bool build,
+                        struct built_image *image)
 {
     struct build_setup setup;
     if (set_up(&setup, compile, NULL,
                compile->program != NULL ? PROGRAM_MEM_DEFAULT : KILN_MEM_DEFAULT) < 0)
         return -1;
     setup.options.cache_dir = cache_dir;
-    return builder_build_cached(&setup.options, image);
+    setup.options.runtime_hash = runtime_hash;
+    return build ? builder_build_cached(&setup.options, image)
+                 : builder_find_cached(&setup.options, image);
+}
+
+int build_cached_image(const struct compile_args *compile, const char *cache_dir,
+                       struct built_image *image)
+{
+    return cached_image(compile, cache_dir, NULL, true, image);
+}
+
+int find_cached_image(const struct compile_args *compile, const char *cache_dir,
+                      const struct content_hash *runtime_hash, struct built_image *image)
+{
+    return cached_image(compile, cache_dir, runtime_hash, false, image);
 }
 
 static int build_image(const struct compile_args *compile, const char *output, uint64_t default_mem)

@@ -14,4 +14,11 @@
 int build_cached_image(const struct compile_args *compile, const char *cache_dir,
                        struct built_image *image);
 
+/* The image of compile's sources when the build cache holds it, its
+ * hash as the build record says (builder_find_cached), with the runtime
+ * hashed once by the caller (builder_runtime_hash): returns 1 with image
+ * filled, 0 when it does not, -1 (reported). */
+int find_cached_image(const struct compile_args *compile, const char *cache_dir,
+                      const struct content_hash *runtime_hash, struct built_image *image);
+
 #endif

@@ -15,6 +15,7 @@
 #include "common/report.h"
 #include "monitor/monitor.h"
 #include "names.h"
+#include "runtime_dir.h"
 #include "test_results.h"
 #include "test_shard.h"
 #include "volume_options.h"
@@ -42,9 +43,10 @@ struct job {
     int64_t started_ns;
 };
 
-/* One pass over the suite's jobs: preparing every test, or running them.
- * A job's child calls child() and never returns; the parent calls
- * finished() with the job's wait status and its output files. */
+/* One pass over the suite's jobs: looking the tests up, building those
+ * not found, or running them.  A job's child calls child() and never
+ * returns; the parent calls finished(), if any, with the job's wait status
+ * and its output files. */
 struct stage {
     struct test_suite *suite;
     size_t job_count;
@@ -71,14 +73,17 @@ static bool is_linux_program(const char *name)
 
 /* ------------------------------------------------------------ the suite */
 
-static int check_tests(const struct test_args *args)
+static int check_tests(const struct test_args *args, bool *any_build)
 {
     bool any_image = false;
+    *any_build = false;
     for (size_t i = 0; i < args->test_count; i++) {
         const char *name = args->tests[i];
         if (access(name, R_OK) != 0)
             return report("test: %s: %s", name, strerror(errno));
-        any_image |= !path_is_source(name) && !builder_is_program(name);
+        bool image = !path_is_source(name) && !builder_is_program(name);
+        any_image |= image;
+        *any_build |= !image;
     }
     if (any_image && args->run.compile.files_count > 0)
         return report("test: --files goes with .c files and programs: an image holds the files "
@@ -95,9 +100,15 @@ static unsigned default_jobs(void)
 int test_suite_start(struct test_suite *suite, const struct test_args *args, const char *cache_dir)
 {
     *suite = (struct test_suite){.args = args, .cache_dir = cache_dir};
-    if (check_tests(args) < 0 ||
+    bool any_build;
+    if (check_tests(args, &any_build) < 0 ||
         test_results_inputs(&args->run, &suite->inputs, &suite->inputs_keyed) < 0)
         return -1;
+    /* Hashed once here rather than in every test's lookup; where that
+     * fails, each build says why. */
+    char runtime_dir[PATH_MAX];
+    suite->runtime_hashed = any_build && runtime_dir_find(runtime_dir, sizeof runtime_dir) == 0 &&
+                            builder_runtime_hash(runtime_dir, &suite->runtime_hash) == 0;
     suite->cases = shared_pages(args->test_count * sizeof *suite->cases);
     if (suite->cases == NULL)
         return report("test: out of memory");
@@ -194,7 +205,8 @@ static int stage_run(struct stage *stage)
         for (unsigned i = 0; i < running; i++) {
             if (jobs[i].pid != pid)
                 continue;
-            stage->finished(stage, &jobs[i], status);
+            if (stage->finished != NULL)
+                stage->finished(stage, &jobs[i], status);
             close(jobs[i].out_fd);
             close(jobs[i].err_fd);
             jobs[i] = jobs[--running];
@@ -224,14 +236,18 @@ static void read_output(int fd, struct test_output *output)
 
 /* ------------------------------------------------- preparing each test */
 
-static int prepare_image(const struct test_suite *suite, struct test_case *test, bool program)
+/* The test's image: an image file as it is; a .c file or a program
+ * through the build cache, built on a miss when build says.  Returns 1
+ * with test->image and its hash set, 0 when not built, -1 (reported). */
+static int prepare_image(const struct test_suite *suite, struct test_case *test, bool program,
+                         bool build)
 {
     if (!program && !path_is_source(test->name)) {
         if (strlen(test->name) >= sizeof test->image)
             return report("test: %s: path too long", test->name);
         strcpy(test->image, test->name);
         int error = content_hash_file(test->name, &test->image_hash);
-        return error == 0 ? 0 : report("test: %s: %s", test->name, strerror(-error));
+        return error == 0 ? 1 : report("test: %s: %s", test->name, strerror(-error));
     }
     struct compile_args compile = suite->args->run.compile;
     const char *sources[] = {test->name};
@@ -239,26 +255,65 @@ static int prepare_image(const struct test_suite *suite, struct test_case *test,
     compile.sources = program ? NULL : sources;
     compile.source_count = program ? 0 : 1;
     struct built_image image;
-    if (build_cached_image(&compile, suite->cache_dir, &image) < 0)
-        return -1;
+    const struct content_hash *runtime = suite->runtime_hashed ? &suite->runtime_hash : NULL;
+    int found = build ? build_cached_image(&compile, suite->cache_dir, &image) == 0
+                      : find_cached_image(&compile, suite->cache_dir, runtime, &image);
+    if (found <= 0)
+        return found;
     memcpy(test->image, image.path, sizeof test->image);
     test->image_hash = image.hash;
-    return 0;
+    return 1;
 }
 
-static void prepare_child(struct stage *stage, size_t index)
+/* Whether the image's bytes are what its build record says: a lookup
+ * trusts the record, which is enough to find a recorded pass; a test that
+ * boots checks it first. */
+static bool image_intact(const struct test_case *test)
 {
-    const struct test_suite *suite = stage->suite;
-    struct test_case *test = &suite->cases[index];
+    struct content_hash hash;
+    return content_hash_file(test->image, &hash) == 0 &&
+           content_hash_equal(&hash, &test->image_hash);
+}
+
+/* Readies the test to run: its image, its result's key, and whether a
+ * pass is recorded under it.  A lookup (build false) that leaves the
+ * test unprepared hands it to the build stage, which says why. */
+static void prepare(const struct test_suite *suite, struct test_case *test, bool build)
+{
     bool program = is_linux_program(test->name);
+    bool from_cache = program || path_is_source(test->name);
     char *argv0 = names_argv0(test->name, program);
-    if (argv0 == NULL || prepare_image(suite, test, program) < 0)
-        _exit(EXIT_FAILURE);
+    if (argv0 == NULL || prepare_image(suite, test, program, build) <= 0) {
+        free(argv0);
+        return;
+    }
     test->key = test_results_key(&suite->inputs, &test->image_hash, argv0);
+    free(argv0);
     test->keyed = suite->inputs_keyed;
     test->cached = test->keyed && !suite->args->no_cache && suite->args->repeat == 1 &&
                    test_results_find(suite->cache_dir, &test->key, &test->cached_ns) == 1;
-    test->prepared = true;
+    test->prepared = test->cached || build || !from_cache || image_intact(test);
+}
+
+/* Looking every test up in the caches is quick (hashes), so each child
+ * takes a share of the tests: a fork per test would cost more than the
+ * lookup.  What it says is not shown: a test it could not ready goes on
+ * to be built, and says it again there. */
+static void look_up_child(struct stage *stage, size_t share)
+{
+    for (size_t i = share; i < stage->suite->count; i += stage->job_count)
+        prepare(stage->suite, &stage->suite->cases[i], false);
+    _exit(EXIT_SUCCESS);
+}
+
+static bool not_prepared(struct stage *stage, size_t index)
+{
+    return !stage->suite->cases[index].prepared;
+}
+
+static void build_child(struct stage *stage, size_t index)
+{
+    prepare(stage->suite, &stage->suite->cases[index], true);
     _exit(EXIT_SUCCESS);
 }
 
@@ -445,12 +500,16 @@ int test_suite_run(struct test_suite *suite,
 {
     if (suite->count == 0)
         return 0;
-    struct stage prepare = {.suite = suite,
-                            .job_count = suite->count,
+    struct stage look_up = {.suite = suite,
+                            .job_count = suite->count < suite->jobs ? suite->count : suite->jobs,
                             .wanted = every_job,
-                            .child = prepare_child,
-                            .finished = prepared};
-    if (stage_run(&prepare) < 0)
+                            .child = look_up_child};
+    struct stage build = {.suite = suite,
+                          .job_count = suite->count,
+                          .wanted = not_prepared,
+                          .child = build_child,
+                          .finished = prepared};
+    if (stage_run(&look_up) < 0 || stage_run(&build) < 0)
         return -1;
     size_t runs = suite->count * suite->args->repeat;
     struct stage run = {.suite = suite,

@@ -1,7 +1,8 @@
 /*
- * kiln test's runner: every test's image prepared (built through the
- * build cache, its result looked up), then every test that must run booted
- * in a VM of its own, in a child process, at most jobs at once.  Children
+ * kiln test's runner: every test looked up in the build and result caches
+ * (each child taking a share of the tests), those not found built (a
+ * child each), then every test that must run booted in a VM of its own,
+ * in a child process, at most jobs at once.  Children
  * write what they found into the suite's shared pages; their stdout and
  * stderr go to memory files the parent reads.  A crash of one test's
  * monitor is that test's failure, never the suite's.
@@ -62,7 +63,9 @@ struct test_suite {
     const char *cache_dir;
     struct content_hash inputs; /* argv, environment, volumes and memory: the same for every test */
     bool inputs_keyed;          /* no read-write volume */
-    struct test_case *cases;    /* shared with the children */
+    struct content_hash runtime_hash; /* builder_runtime_hash's, when runtime_hashed */
+    bool runtime_hashed;
+    struct test_case *cases; /* shared with the children */
     size_t count;
     unsigned jobs;
 };

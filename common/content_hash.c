@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -81,8 +80,14 @@ bool content_hash_equal(const struct content_hash *a, const struct content_hash 
     return memcmp(a->bytes, b->bytes, sizeof a->bytes) == 0;
 }
 
+/* By table: a snprintf per byte was a third of what looking a test up in
+ * the caches cost (callgrind). */
 void content_hash_hex(const struct content_hash *hash, char hex[CONTENT_HASH_HEX_SIZE])
 {
-    for (size_t i = 0; i < sizeof hash->bytes; i++)
-        snprintf(hex + 2 * i, 3, "%02x", hash->bytes[i]);
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < sizeof hash->bytes; i++) {
+        hex[2 * i] = digits[hash->bytes[i] >> 4];
+        hex[2 * i + 1] = digits[hash->bytes[i] & 0xf];
+    }
+    hex[2 * sizeof hash->bytes] = '\0';
 }
