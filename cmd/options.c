@@ -326,16 +326,22 @@ static int claim_run_flag(struct parser *parser, void *taken)
     return compiler_flags_take(parser, &args->compile);
 }
 
+/* What follows "--", the program's arguments. */
+static void take_program_args(const struct parser *parser, struct run_args *args)
+{
+    if (parser->at < parser->argc) {
+        args->program_args = parser->argv + parser->at + 1;
+        args->program_arg_count = (size_t)(parser->argc - parser->at - 1);
+    }
+}
+
 static int parse_run_line(struct parser *parser, struct run_args *args)
 {
     if (read_options(parser, run_option, args, &args->help) < 0)
         return -1;
     if (args->help)
         return 0;
-    if (parser->at < parser->argc) {
-        args->program_args = parser->argv + parser->at + 1;
-        args->program_arg_count = (size_t)(parser->argc - parser->at - 1);
-    }
+    take_program_args(parser, args);
     if (args->image == NULL && args->compile.source_count == 0)
         return refuse(parser, "no image, program or .c file given (see kiln run --help)");
     return 0;
@@ -445,10 +451,7 @@ static int parse_test_line(struct parser *parser, struct test_args *args)
         return -1;
     if (args->run.help)
         return 0;
-    if (parser->at < parser->argc) {
-        args->run.program_args = parser->argv + parser->at + 1;
-        args->run.program_arg_count = (size_t)(parser->argc - parser->at - 1);
-    }
+    take_program_args(parser, &args->run);
     if (args->test_count == 0)
         return refuse(parser, "no tests given (see kiln test --help)");
     return 0;

@@ -1,8 +1,5 @@
 #include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
 #include "build.h"
 #include "builder/builder.h"
@@ -11,65 +8,8 @@
 #include "common/report.h"
 #include "exit_codes.h"
 #include "help.h"
-#include "monitor/monitor.h"
-#include "names.h"
 #include "options.h"
-#include "volume_options.h"
-
-/* The guest's argv: its name, then what followed "--". */
-static char **program_argv(const struct run_args *args, const char *named_after)
-{
-    char **argv = calloc(args->program_arg_count + 2, sizeof *argv);
-    if (argv == NULL)
-        return NULL;
-    argv[0] = names_argv0(named_after, args->compile.program != NULL);
-    if (argv[0] == NULL) {
-        free(argv);
-        return NULL;
-    }
-    memcpy(argv + 1, args->program_args, args->program_arg_count * sizeof *argv);
-    return argv;
-}
-
-/* What the monitor boots: an image file, and its hash when kiln knows it. */
-struct run_target {
-    const char *path;
-    const struct content_hash *hash;
-    const char *named_after; /* the guest's argv[0] and the name in messages */
-};
-
-static int run_image(const struct run_args *args, const struct run_target *target,
-                     const char *cache_dir)
-{
-    char **argv = program_argv(args, target->named_after);
-    if (argv == NULL) {
-        report("run: out of memory");
-        return EXIT_CANNOT_RUN;
-    }
-    struct monitor_options options = {
-        .image_path = target->path,
-        .name = target->named_after,
-        .mem_size = args->mem_size,
-        .timeout_ms = args->timeout_ms,
-        .argc = (int)args->program_arg_count + 1,
-        .argv = argv,
-        /* monitor.h's type, as for execve; the monitor only reads them. */
-        .envp = (char *const *)args->env,
-        .trace_boot = args->trace_boot,
-        .strace = args->strace,
-        .cache_dir = cache_dir,
-        .image_hash = target->hash,
-        .verbose = args->compile.verbose,
-        .confine = true,
-        .volumes = args->volumes->list,
-        .volume_count = (unsigned)args->volumes->count,
-        .workdir = args->volumes->workdir[0] != '\0' ? args->volumes->workdir : NULL,
-    };
-    struct monitor_result result = monitor_run(&options);
-    free(argv[0]);
-    free(argv);
-    return exit_code_of_run(result);
-}
+#include "run_image.h"
 
 /* An image runs as it is; a Linux program or .c files go through the
  * build cache first. */
@@ -89,13 +29,16 @@ static int run_from(struct run_args *args)
     }
     /* An image runs without a cache folder too, only without the boot cache. */
     if (args->image != NULL)
-        return run_image(args, &(struct run_target){args->image, NULL, args->image},
-                         cached ? cache_dir : NULL);
+        return exit_code_of_run(
+            run_image(args, &(struct run_target){args->image, NULL, args->image, false},
+                      cached ? cache_dir : NULL));
     const char *named_after =
         args->compile.program != NULL ? args->compile.program : args->compile.sources[0];
     if (!cached || build_cached_image(&args->compile, cache_dir, &image) < 0)
         return EXIT_CANNOT_RUN;
-    return run_image(args, &(struct run_target){image.path, &image.hash, named_after}, cache_dir);
+    struct run_target target = {image.path, &image.hash, named_after,
+                                args->compile.program != NULL};
+    return exit_code_of_run(run_image(args, &target, cache_dir));
 }
 
 int cmd_run(int argc, char **argv)

@@ -14,10 +14,10 @@
 #include "exit_codes.h"
 #include "help.h"
 #include "options.h"
-#include "test_junit.h"
-#include "test_report.h"
-#include "test_suite.h"
-#include "test_vm.h"
+#include "suite.h"
+#include "suite_junit.h"
+#include "suite_report.h"
+#include "suite_vm.h"
 
 /* kiln test's exit codes beside EXIT_CANNOT_RUN: CI reads 1 as "a test
  * failed". */
@@ -33,16 +33,16 @@ static int list_tests(const struct test_suite *suite)
 
 static int run_suite(struct test_suite *suite, const struct test_args *args)
 {
-    struct test_report report = {
+    struct suite_report report = {
         .out = stdout, .tap = args->tap, .show_all_output = args->show_all_output};
     time_t started = time(NULL);
     int64_t started_ns = clock_ns(CLOCK_MONOTONIC);
-    test_report_start(&report, suite->count);
-    if (test_suite_run(suite, test_report_test, &report) < 0)
+    suite_report_start(&report, suite->count);
+    if (suite_run(suite, suite_report_test, &report) < 0)
         return EXIT_CANNOT_RUN;
-    test_report_end(&report);
+    suite_report_end(&report);
     uint64_t wall_ns = (uint64_t)(clock_ns(CLOCK_MONOTONIC) - started_ns);
-    if (args->junit != NULL && test_junit_write(args->junit, suite, started, wall_ns) < 0)
+    if (args->junit != NULL && suite_junit_write(args->junit, suite, started, wall_ns) < 0)
         return EXIT_CANNOT_RUN;
     return report.failed > 0 ? EXIT_TEST_FAILED : EXIT_TESTS_PASSED;
 }
@@ -50,14 +50,13 @@ static int run_suite(struct test_suite *suite, const struct test_args *args)
 static int test_from(const struct test_args *args, int argc, char **argv)
 {
     if (args->vm)
-        return test_vm_exec(args, argc, argv);
+        return suite_vm_exec(args, argc, argv);
     char cache_dir[PATH_MAX];
     struct test_suite suite;
-    if (cache_dir_find(cache_dir, sizeof cache_dir) < 0 ||
-        test_suite_start(&suite, args, cache_dir) < 0)
+    if (cache_dir_find(cache_dir, sizeof cache_dir) < 0 || suite_start(&suite, args, cache_dir) < 0)
         return EXIT_CANNOT_RUN;
     int code = args->list ? list_tests(&suite) : run_suite(&suite, args);
-    test_suite_free(&suite);
+    suite_free(&suite);
     return code;
 }
 

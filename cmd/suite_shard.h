@@ -5,13 +5,13 @@
  * a test moves no other, and going from N to N+1 slices moves only the
  * tests that land in the new one.
  */
-#ifndef KILN_TEST_SHARD_H
-#define KILN_TEST_SHARD_H
+#ifndef KILN_SUITE_SHARD_H
+#define KILN_SUITE_SHARD_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
 /* Whether the test called name is in slice index (0-based) of count. */
-bool test_shard_holds(const char *name, uint64_t index, uint64_t count);
+bool suite_shard_holds(const char *name, uint64_t index, uint64_t count);
 
 #endif

@@ -3,8 +3,8 @@
  * recorded under a key that covers everything its run could depend on, so
  * that running it again unchanged reports it without booting it.
  */
-#ifndef KILN_TEST_RESULTS_H
-#define KILN_TEST_RESULTS_H
+#ifndef KILN_SUITE_RESULTS_H
+#define KILN_SUITE_RESULTS_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -17,18 +17,18 @@
  * guest folder and the contents of each read-only one.  *keyed is false
  * when a read-write volume makes results unrepeatable.  Returns 0, or -1
  * (reported) when a volume cannot be read. */
-int test_results_inputs(const struct run_args *args, struct content_hash *inputs, bool *keyed);
+int suite_results_inputs(const struct run_args *args, struct content_hash *inputs, bool *keyed);
 
 /* The key of one test's result: kiln's version, the image (whose hash
  * covers its code and embedded files), its argv[0] and the inputs. */
-struct content_hash test_results_key(const struct content_hash *inputs,
-                                     const struct content_hash *image, const char *argv0);
+struct content_hash suite_results_key(const struct content_hash *inputs,
+                                      const struct content_hash *image, const char *argv0);
 
 /* Returns 1 with *ns (how long the pass took) when a pass is recorded
  * under key; 0 when none is (or a corrupt one was dropped). */
-int test_results_find(const char *cache_dir, const struct content_hash *key, uint64_t *ns);
+int suite_results_find(const char *cache_dir, const struct content_hash *key, uint64_t *ns);
 
 /* Records a pass that took ns.  Returns 0, or -1 (reported). */
-int test_results_record(const char *cache_dir, const struct content_hash *key, uint64_t ns);
+int suite_results_record(const char *cache_dir, const struct content_hash *key, uint64_t ns);
 
 #endif

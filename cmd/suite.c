@@ -1,7 +1,6 @@
-#include "test_suite.h"
+#include "suite.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,14 +14,11 @@
 #include "common/report.h"
 #include "monitor/monitor.h"
 #include "names.h"
+#include "run_image.h"
 #include "runtime_dir.h"
-#include "test_results.h"
-#include "test_shard.h"
-#include "volume_options.h"
-
-/* The report shows this much of each stream of a test, its end: where a
- * failure says why. */
-#define OUTPUT_SHOWN_MAX (64 * 1024)
+#include "suite_jobs.h"
+#include "suite_results.h"
+#include "suite_shard.h"
 
 /* The exit status that says "skip me" (automake's convention). */
 #define TEST_SKIP_STATUS 77
@@ -35,24 +31,11 @@ struct run_slot {
     int status;
 };
 
-/* A child at work on one job of a stage. */
-struct job {
-    pid_t pid;
-    size_t index;
-    int out_fd, err_fd;
-    int64_t started_ns;
-};
-
-/* One pass over the suite's jobs: looking the tests up, building those
- * not found, or running them.  A job's child calls child() and never
- * returns; the parent calls finished(), if any, with the job's wait status
- * and its output files. */
+/* One pass over the suite's jobs (suite_jobs.h): looking the tests up,
+ * building those not found, or running them; the jobs' context. */
 struct stage {
     struct test_suite *suite;
-    size_t job_count;
-    bool (*wanted)(struct stage *stage, size_t index);
-    void (*child)(struct stage *stage, size_t index);
-    void (*finished)(struct stage *stage, const struct job *job, int wait_status);
+    size_t shares;          /* the look-up's: how many children share the tests */
     struct run_slot *slots; /* the run stage's, one per run of each test */
     bool *complete;         /* the run stage's: which tests have their verdict */
     size_t reported;        /* the run stage's: tests handed to done() so far */
@@ -97,12 +80,12 @@ static unsigned default_jobs(void)
     return cpus > 0 ? (unsigned)cpus : 1;
 }
 
-int test_suite_start(struct test_suite *suite, const struct test_args *args, const char *cache_dir)
+int suite_start(struct test_suite *suite, const struct test_args *args, const char *cache_dir)
 {
     *suite = (struct test_suite){.args = args, .cache_dir = cache_dir};
     bool any_build;
     if (check_tests(args, &any_build) < 0 ||
-        test_results_inputs(&args->run, &suite->inputs, &suite->inputs_keyed) < 0)
+        suite_results_inputs(&args->run, &suite->inputs, &suite->inputs_keyed) < 0)
         return -1;
     /* Hashed once here rather than in every test's lookup; where that
      * fails, each build says why. */
@@ -113,13 +96,13 @@ int test_suite_start(struct test_suite *suite, const struct test_args *args, con
     if (suite->cases == NULL)
         return report("test: out of memory");
     for (size_t i = 0; i < args->test_count; i++)
-        if (test_shard_holds(args->tests[i], args->shard_index, args->shard_count))
+        if (suite_shard_holds(args->tests[i], args->shard_index, args->shard_count))
             suite->cases[suite->count++] = (struct test_case){.name = args->tests[i]};
     suite->jobs = args->jobs > 0 ? (unsigned)args->jobs : default_jobs();
     return 0;
 }
 
-void test_suite_free(struct test_suite *suite)
+void suite_free(struct test_suite *suite)
 {
     for (size_t i = 0; i < suite->count; i++) {
         free(suite->cases[i].out.bytes);
@@ -128,110 +111,6 @@ void test_suite_free(struct test_suite *suite)
     if (suite->cases != NULL)
         munmap(suite->cases, suite->args->test_count * sizeof *suite->cases);
     *suite = (struct test_suite){0};
-}
-
-/* ------------------------------------------------------------- children */
-
-/* The child's stdout and stderr go to the job's memory files, its stdin
- * is an empty one: tests run side by side cannot share a terminal. */
-static void child_streams(const struct job *job)
-{
-    int empty = memfd_create("kiln-test-stdin", MFD_CLOEXEC);
-    if (empty < 0 || dup2(empty, STDIN_FILENO) < 0 || dup2(job->out_fd, STDOUT_FILENO) < 0 ||
-        dup2(job->err_fd, STDERR_FILENO) < 0)
-        _exit(EXIT_FAILURE);
-}
-
-static int open_output(struct job *job)
-{
-    job->out_fd = memfd_create("kiln-test-stdout", MFD_CLOEXEC);
-    job->err_fd = memfd_create("kiln-test-stderr", MFD_CLOEXEC);
-    if (job->out_fd >= 0 && job->err_fd >= 0)
-        return 0;
-    report_errno("test", "memfd_create");
-    if (job->out_fd >= 0)
-        close(job->out_fd);
-    return -1;
-}
-
-static int start_job(struct stage *stage, struct job *job, size_t index)
-{
-    job->index = index;
-    if (open_output(job) < 0)
-        return -1;
-    fflush(NULL); /* else the child could write the parent's pending lines again */
-    job->started_ns = clock_ns(CLOCK_MONOTONIC);
-    job->pid = fork();
-    if (job->pid < 0) {
-        close(job->out_fd);
-        close(job->err_fd);
-        return report_errno("test", "fork");
-    }
-    if (job->pid == 0) {
-        child_streams(job);
-        stage->child(stage, index);
-        _exit(EXIT_FAILURE);
-    }
-    return 0;
-}
-
-/* Runs the stage's wanted jobs, at most suite->jobs at once.  Returns 0,
- * or -1 (reported) when a child could not be started. */
-static int stage_run(struct stage *stage)
-{
-    unsigned width = stage->suite->jobs;
-    struct job *jobs = calloc(width, sizeof *jobs);
-    if (jobs == NULL)
-        return report("test: out of memory");
-    unsigned running = 0;
-    size_t next = 0;
-    int rc = 0;
-    for (;;) {
-        while (rc == 0 && running < width && next < stage->job_count) {
-            size_t index = next++;
-            if (stage->wanted(stage, index) && (rc = start_job(stage, &jobs[running], index)) == 0)
-                running++;
-        }
-        if (running == 0)
-            break;
-        int status;
-        pid_t pid = waitpid(-1, &status, 0);
-        if (pid < 0) {
-            if (errno == EINTR)
-                continue;
-            rc = report_errno("test", "waitpid");
-            break;
-        }
-        for (unsigned i = 0; i < running; i++) {
-            if (jobs[i].pid != pid)
-                continue;
-            if (stage->finished != NULL)
-                stage->finished(stage, &jobs[i], status);
-            close(jobs[i].out_fd);
-            close(jobs[i].err_fd);
-            jobs[i] = jobs[--running];
-            break;
-        }
-    }
-    free(jobs);
-    return rc;
-}
-
-/* The end of what a child wrote to fd, at most OUTPUT_SHOWN_MAX bytes. */
-static void read_output(int fd, struct test_output *output)
-{
-    free(output->bytes);
-    *output = (struct test_output){0};
-    off_t size = lseek(fd, 0, SEEK_END);
-    if (size <= 0)
-        return;
-    size_t shown = (size_t)size < OUTPUT_SHOWN_MAX ? (size_t)size : OUTPUT_SHOWN_MAX;
-    output->bytes = malloc(shown);
-    if (output->bytes == NULL)
-        return;
-    ssize_t got = pread(fd, output->bytes, shown, size - (off_t)shown);
-    output->size = got > 0 ? (size_t)got : 0;
-    output->cut = (size_t)size - output->size;
 }
 
 /* ------------------------------------------------- preparing each test */
@@ -287,11 +166,11 @@ static void prepare(const struct test_suite *suite, struct test_case *test, bool
         free(argv0);
         return;
     }
-    test->key = test_results_key(&suite->inputs, &test->image_hash, argv0);
+    test->key = suite_results_key(&suite->inputs, &test->image_hash, argv0);
     free(argv0);
     test->keyed = suite->inputs_keyed;
     test->cached = test->keyed && !suite->args->no_cache && suite->args->repeat == 1 &&
-                   test_results_find(suite->cache_dir, &test->key, &test->cached_ns) == 1;
+                   suite_results_find(suite->cache_dir, &test->key, &test->cached_ns) == 1;
     test->prepared = test->cached || build || !from_cache || image_intact(test);
 }
 
@@ -299,34 +178,31 @@ static void prepare(const struct test_suite *suite, struct test_case *test, bool
  * takes a share of the tests: a fork per test would cost more than the
  * lookup.  What it says is not shown: a test it could not ready goes on
  * to be built, and says it again there. */
-static void look_up_child(struct stage *stage, size_t share)
+static void look_up_child(void *context, size_t share)
 {
-    for (size_t i = share; i < stage->suite->count; i += stage->job_count)
+    const struct stage *stage = context;
+    for (size_t i = share; i < stage->suite->count; i += stage->shares)
         prepare(stage->suite, &stage->suite->cases[i], false);
     _exit(EXIT_SUCCESS);
 }
 
-static bool not_prepared(struct stage *stage, size_t index)
+static bool not_prepared(void *context, size_t index)
 {
+    const struct stage *stage = context;
     return !stage->suite->cases[index].prepared;
 }
 
-static void build_child(struct stage *stage, size_t index)
+static void build_child(void *context, size_t index)
 {
+    const struct stage *stage = context;
     prepare(stage->suite, &stage->suite->cases[index], true);
     _exit(EXIT_SUCCESS);
 }
 
-static bool every_job(struct stage *stage, size_t index)
-{
-    (void)stage;
-    (void)index;
-    return true;
-}
-
 /* A test that could not be prepared fails with what its build said. */
-static void prepared(struct stage *stage, const struct job *job, int wait_status)
+static void prepared(void *context, const struct suite_job *job, int wait_status)
 {
+    const struct stage *stage = context;
     struct test_case *test = &stage->suite->cases[job->index];
     (void)wait_status;
     if (test->prepared)
@@ -336,48 +212,32 @@ static void prepared(struct stage *stage, const struct job *job, int wait_status
     test->error = true;
     snprintf(test->reason, sizeof test->reason, "%s",
              path_is_source(test->name) ? "did not build" : "could not be loaded");
-    read_output(job->out_fd, &test->out);
-    read_output(job->err_fd, &test->err);
+    suite_job_output(job->out_fd, &test->out);
+    suite_job_output(job->err_fd, &test->err);
 }
 
 /* ---------------------------------------------------- running each test */
 
-static struct test_case *test_of(struct stage *stage, size_t job_index)
+static struct test_case *test_of(const struct stage *stage, size_t job_index)
 {
     return &stage->suite->cases[job_index / stage->suite->args->repeat];
 }
 
-static bool must_run(struct stage *stage, size_t index)
+static bool must_run(void *context, size_t index)
 {
+    const struct stage *stage = context;
     const struct test_case *test = test_of(stage, index);
     return test->prepared && !test->cached;
 }
 
-static void run_child(struct stage *stage, size_t index)
+static void run_child(void *context, size_t index)
 {
-    const struct test_suite *suite = stage->suite;
-    const struct run_args *args = &suite->args->run;
+    const struct stage *stage = context;
     const struct test_case *test = test_of(stage, index);
-    char **argv = calloc(args->program_arg_count + 2, sizeof *argv);
-    if (argv == NULL || (argv[0] = names_argv0(test->name, is_linux_program(test->name))) == NULL)
-        _exit(EXIT_FAILURE);
-    memcpy(argv + 1, args->program_args, args->program_arg_count * sizeof *argv);
-    struct monitor_options options = {
-        .image_path = test->image,
-        .name = test->name,
-        .mem_size = args->mem_size,
-        .timeout_ms = args->timeout_ms,
-        .argc = (int)args->program_arg_count + 1,
-        .argv = argv,
-        .envp = (char *const *)args->env,
-        .cache_dir = suite->cache_dir,
-        .image_hash = &test->image_hash,
-        .confine = true,
-        .volumes = args->volumes->list,
-        .volume_count = (unsigned)args->volumes->count,
-        .workdir = args->volumes->workdir[0] != '\0' ? args->volumes->workdir : NULL,
-    };
-    struct monitor_result result = monitor_run(&options);
+    struct run_target target = {test->image, &test->image_hash, test->name,
+                                is_linux_program(test->name)};
+    struct monitor_result result =
+        run_image(&stage->suite->args->run, &target, stage->suite->cache_dir);
     stage->slots[index] = (struct run_slot){true, result.outcome, result.status};
     _exit(EXIT_SUCCESS);
 }
@@ -446,13 +306,14 @@ static void report_ready(struct stage *stage)
     while (stage->reported < suite->count && stage->complete[stage->reported]) {
         struct test_case *test = &suite->cases[stage->reported++];
         if (test->verdict == TEST_PASS && test->keyed && test->runs == 1)
-            test_results_record(suite->cache_dir, &test->key, test->ns);
+            suite_results_record(suite->cache_dir, &test->key, test->ns);
         stage->done(test, stage->context);
     }
 }
 
-static void ran(struct stage *stage, const struct job *job, int wait_status)
+static void ran(void *context, const struct suite_job *job, int wait_status)
 {
+    struct stage *stage = context;
     struct test_suite *suite = stage->suite;
     size_t test_index = job->index / suite->args->repeat;
     struct test_case *test = &suite->cases[test_index];
@@ -466,8 +327,8 @@ static void ran(struct stage *stage, const struct job *job, int wait_status)
     test->failed_runs += kind == RUN_FAILED;
     /* The report shows the last failed run, else the last run. */
     if (kind == RUN_FAILED || test->failed_runs == 0) {
-        read_output(job->out_fd, &test->out);
-        read_output(job->err_fd, &test->err);
+        suite_job_output(job->out_fd, &test->out);
+        suite_job_output(job->err_fd, &test->err);
         snprintf(test->reason, sizeof test->reason, "%s", why);
         test->error = error;
     }
@@ -495,37 +356,40 @@ static bool settle_unrun(struct stage *stage)
     return any;
 }
 
-int test_suite_run(struct test_suite *suite,
-                   void (*done)(const struct test_case *test, void *context), void *context)
+int suite_run(struct test_suite *suite, void (*done)(const struct test_case *test, void *context),
+              void *context)
 {
     if (suite->count == 0)
         return 0;
-    struct stage look_up = {.suite = suite,
-                            .job_count = suite->count < suite->jobs ? suite->count : suite->jobs,
-                            .wanted = every_job,
-                            .child = look_up_child};
-    struct stage build = {.suite = suite,
-                          .job_count = suite->count,
-                          .wanted = not_prepared,
-                          .child = build_child,
-                          .finished = prepared};
-    if (stage_run(&look_up) < 0 || stage_run(&build) < 0)
+    unsigned shares = suite->count < suite->jobs ? (unsigned)suite->count : suite->jobs;
+    struct stage prepare = {.suite = suite, .shares = shares};
+    struct suite_jobs look_up = {
+        .count = shares, .width = suite->jobs, .context = &prepare, .child = look_up_child};
+    struct suite_jobs build = {.count = suite->count,
+                               .width = suite->jobs,
+                               .context = &prepare,
+                               .wanted = not_prepared,
+                               .child = build_child,
+                               .finished = prepared};
+    if (suite_jobs_run(&look_up) < 0 || suite_jobs_run(&build) < 0)
         return -1;
     size_t runs = suite->count * suite->args->repeat;
     struct stage run = {.suite = suite,
-                        .job_count = runs,
-                        .wanted = must_run,
-                        .child = run_child,
-                        .finished = ran,
                         .slots = shared_pages(runs * sizeof *run.slots),
                         .complete = calloc(suite->count, sizeof *run.complete),
                         .done = done,
                         .context = context};
+    struct suite_jobs boot = {.count = runs,
+                              .width = suite->jobs,
+                              .context = &run,
+                              .wanted = must_run,
+                              .child = run_child,
+                              .finished = ran};
     int rc = -1;
     if (run.slots == NULL || run.complete == NULL)
         report("test: out of memory");
     else if (!settle_unrun(&run) || monitor_kvm_check() == 0)
-        rc = stage_run(&run);
+        rc = suite_jobs_run(&boot);
     if (rc == 0)
         report_ready(&run);
     if (run.slots != NULL)

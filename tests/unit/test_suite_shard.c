@@ -1,7 +1,7 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 
-#include "cmd/test_shard.h"
+#include "cmd/suite_shard.h"
 
 #define NAMES  1000
 #define SHARDS 7
@@ -15,7 +15,7 @@ static unsigned slice_of(const char *name, unsigned count)
 {
     unsigned found = count, holders = 0;
     for (unsigned k = 0; k < count; k++) {
-        if (test_shard_holds(name, k, count)) {
+        if (suite_shard_holds(name, k, count)) {
             found = k;
             holders++;
         }
@@ -24,7 +24,7 @@ static unsigned slice_of(const char *name, unsigned count)
     return found;
 }
 
-Test(test_shard, every_test_is_in_exactly_one_slice)
+Test(suite_shard, every_test_is_in_exactly_one_slice)
 {
     char name[64];
     for (unsigned i = 0; i < NAMES; i++) {
@@ -33,13 +33,13 @@ Test(test_shard, every_test_is_in_exactly_one_slice)
     }
 }
 
-Test(test_shard, one_slice_holds_everything)
+Test(suite_shard, one_slice_holds_everything)
 {
-    cr_assert(test_shard_holds("a.c", 0, 1));
-    cr_assert(test_shard_holds("", 0, 1));
+    cr_assert(suite_shard_holds("a.c", 0, 1));
+    cr_assert(suite_shard_holds("", 0, 1));
 }
 
-Test(test_shard, slices_are_about_even)
+Test(suite_shard, slices_are_about_even)
 {
     char name[64];
     unsigned counts[SHARDS] = {0};
@@ -53,7 +53,7 @@ Test(test_shard, slices_are_about_even)
 }
 
 /* Jump hashing moves a test only into the new slice when N grows. */
-Test(test_shard, one_more_slice_moves_tests_only_into_it)
+Test(suite_shard, one_more_slice_moves_tests_only_into_it)
 {
     char name[64];
     unsigned moved = 0;

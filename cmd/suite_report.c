@@ -1,4 +1,4 @@
-#include "test_report.h"
+#include "suite_report.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -25,7 +25,7 @@ static void format_duration(unsigned long long ns, char *text, size_t text_size)
         snprintf(text, text_size, "%.2f s", (double)ns / NS_PER_S);
 }
 
-void test_report_start(struct test_report *report, size_t test_count)
+void suite_report_start(struct suite_report *report, size_t test_count)
 {
     if (report->tap)
         fprintf(report->out, "TAP version 13\n1..%zu\n", test_count);
@@ -36,7 +36,7 @@ void test_report_start(struct test_report *report, size_t test_count)
 /* A test's output, each line indented under its stream's name; control
  * characters become '?', so that a test cannot forge or hide report
  * lines. */
-static void print_stream(FILE *out, const char *name, const struct test_output *output)
+static void print_stream(FILE *out, const char *name, const struct job_output *output)
 {
     if (output->size == 0)
         return;
@@ -55,7 +55,7 @@ static void print_stream(FILE *out, const char *name, const struct test_output *
         fputc('\n', out);
 }
 
-static void print_line(struct test_report *report, const struct test_case *test)
+static void print_line(struct suite_report *report, const struct test_case *test)
 {
     char duration[DURATION_SIZE];
     bool cached = test->verdict == TEST_CACHED;
@@ -92,7 +92,7 @@ static void print_yaml_string(FILE *out, const char *bytes, size_t size)
     fputc('"', out);
 }
 
-static void print_yaml_output(FILE *out, const char *name, const struct test_output *output)
+static void print_yaml_output(FILE *out, const char *name, const struct job_output *output)
 {
     if (output->size == 0)
         return;
@@ -111,7 +111,7 @@ static void print_tap_name(FILE *out, const char *name)
     }
 }
 
-static void print_tap(struct test_report *report, const struct test_case *test)
+static void print_tap(struct suite_report *report, const struct test_case *test)
 {
     FILE *out = report->out;
     fprintf(out, "%s %zu - ", failed(test) ? "not ok" : "ok", report->number);
@@ -135,9 +135,9 @@ static void print_tap(struct test_report *report, const struct test_case *test)
     fputs("  ...\n", out);
 }
 
-void test_report_test(const struct test_case *test, void *context)
+void suite_report_test(const struct test_case *test, void *context)
 {
-    struct test_report *report = context;
+    struct suite_report *report = context;
     report->number++;
     report->passed += test->verdict == TEST_PASS || test->verdict == TEST_CACHED;
     report->failed += failed(test);
@@ -149,7 +149,7 @@ void test_report_test(const struct test_case *test, void *context)
     fflush(report->out);
 }
 
-void test_report_end(struct test_report *report)
+void suite_report_end(struct suite_report *report)
 {
     fprintf(report->out, "%s%zu passed, %zu failed, %zu skipped\n", report->tap ? "# " : "",
             report->passed, report->failed, report->skipped);

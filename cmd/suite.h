@@ -7,8 +7,8 @@
  * stderr go to memory files the parent reads.  A crash of one test's
  * monitor is that test's failure, never the suite's.
  */
-#ifndef KILN_TEST_SUITE_H
-#define KILN_TEST_SUITE_H
+#ifndef KILN_SUITE_H
+#define KILN_SUITE_H
 
 #include <limits.h>
 #include <stdbool.h>
@@ -17,6 +17,7 @@
 
 #include "common/content_hash.h"
 #include "options.h"
+#include "suite_jobs.h"
 
 enum test_verdict {
     TEST_PASS,
@@ -24,14 +25,6 @@ enum test_verdict {
     TEST_SKIP,
     TEST_CACHED,
     TEST_FLAKY,
-};
-
-/* What a test printed, as the report shows it: the last bytes of each
- * stream, when there were more. */
-struct test_output {
-    char *bytes;
-    size_t size;
-    size_t cut; /* bytes left out before these */
 };
 
 /* One test, from its name to its verdict.  The fields up to the verdict
@@ -53,7 +46,7 @@ struct test_case {
     unsigned runs;
     unsigned passed_runs;
     unsigned failed_runs;
-    struct test_output out, err; /* of the run the report shows */
+    struct job_output out, err; /* of the run the report shows */
 };
 
 /* A whole suite: what the command line said, and the tests in the order
@@ -72,14 +65,14 @@ struct test_suite {
 
 /* Sets the suite up for args's tests that are in its shard, in order.
  * Returns 0, or -1 (reported): kiln cannot run the suite. */
-int test_suite_start(struct test_suite *suite, const struct test_args *args, const char *cache_dir);
+int suite_start(struct test_suite *suite, const struct test_args *args, const char *cache_dir);
 
 /* Prepares and runs every test, calling done for each in order as soon as
  * it and every test before it have their verdict.  Returns 0, or -1
  * (reported) when kiln could not run the suite. */
-int test_suite_run(struct test_suite *suite,
-                   void (*done)(const struct test_case *test, void *context), void *context);
+int suite_run(struct test_suite *suite, void (*done)(const struct test_case *test, void *context),
+              void *context);
 
-void test_suite_free(struct test_suite *suite);
+void suite_free(struct test_suite *suite);
 
 #endif

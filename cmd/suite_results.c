@@ -1,4 +1,4 @@
-#include "test_results.h"
+#include "suite_results.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -37,7 +37,7 @@ static int add_volume_contents(struct content_hasher *hasher, const struct monit
     return 0;
 }
 
-int test_results_inputs(const struct run_args *args, struct content_hash *inputs, bool *keyed)
+int suite_results_inputs(const struct run_args *args, struct content_hash *inputs, bool *keyed)
 {
     struct content_hasher hasher;
     content_hasher_start(&hasher);
@@ -61,8 +61,8 @@ int test_results_inputs(const struct run_args *args, struct content_hash *inputs
     return 0;
 }
 
-struct content_hash test_results_key(const struct content_hash *inputs,
-                                     const struct content_hash *image, const char *argv0)
+struct content_hash suite_results_key(const struct content_hash *inputs,
+                                      const struct content_hash *image, const char *argv0)
 {
     struct content_hasher hasher;
     content_hasher_start(&hasher);
@@ -79,7 +79,7 @@ static bool record_is_sane(const void *payload, size_t size)
     return size == sizeof(struct result_record);
 }
 
-int test_results_find(const char *cache_dir, const struct content_hash *key, uint64_t *ns)
+int suite_results_find(const char *cache_dir, const struct content_hash *key, uint64_t *ns)
 {
     char path[PATH_MAX];
     void *payload;
@@ -94,7 +94,7 @@ int test_results_find(const char *cache_dir, const struct content_hash *key, uin
     return 1;
 }
 
-int test_results_record(const char *cache_dir, const struct content_hash *key, uint64_t ns)
+int suite_results_record(const char *cache_dir, const struct content_hash *key, uint64_t ns)
 {
     char path[PATH_MAX];
     struct result_record record = {.ns = ns};

@@ -5,14 +5,14 @@
  * file, read-write volumes) is shared with the guest read-write, so it
  * lands on the host.
  */
-#ifndef KILN_TEST_VM_H
-#define KILN_TEST_VM_H
+#ifndef KILN_SUITE_VM_H
+#define KILN_SUITE_VM_H
 
 #include "options.h"
 
 /* Replaces kiln with kiln-vm running "kiln test" on argv (kiln test's,
  * argv[0] "test") less --vm.  Returns only when that fails: an exit code
  * (reported). */
-int test_vm_exec(const struct test_args *args, int argc, char **argv);
+int suite_vm_exec(const struct test_args *args, int argc, char **argv);
 
 #endif

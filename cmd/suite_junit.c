@@ -3,7 +3,7 @@
  * Debian's static libxml2 brings ICU (34 MB, the Makefile says); what is
  * needed is escaping, which is short.
  */
-#include "test_junit.h"
+#include "suite_junit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,14 +80,14 @@ static void put_text(FILE *xml, const char *text)
     put_escaped(xml, text, strlen(text));
 }
 
-static void put_output(FILE *xml, const struct test_output *output)
+static void put_output(FILE *xml, const struct job_output *output)
 {
     if (output->cut > 0)
         fprintf(xml, "(%zu bytes before these not shown)\n", output->cut);
     put_escaped(xml, output->bytes, output->size);
 }
 
-static void put_stream(FILE *xml, const char *element, const struct test_output *output)
+static void put_stream(FILE *xml, const char *element, const struct job_output *output)
 {
     if (output->size == 0)
         return;
@@ -194,8 +194,8 @@ static void put_suite(FILE *xml, const struct test_suite *suite, time_t started,
     fputs("  </testsuite>\n</testsuites>\n", xml);
 }
 
-int test_junit_write(const char *path, const struct test_suite *suite, time_t started,
-                     uint64_t wall_ns)
+int suite_junit_write(const char *path, const struct test_suite *suite, time_t started,
+                      uint64_t wall_ns)
 {
     char *text = NULL;
     size_t size = 0;

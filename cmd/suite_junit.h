@@ -5,17 +5,17 @@
  * crash, a timeout, a deadlock or a test kiln could not build or run is an
  * <error>; each carries the test's output.
  */
-#ifndef KILN_TEST_JUNIT_H
-#define KILN_TEST_JUNIT_H
+#ifndef KILN_SUITE_JUNIT_H
+#define KILN_SUITE_JUNIT_H
 
 #include <stdint.h>
 #include <time.h>
 
-#include "test_suite.h"
+#include "suite.h"
 
 /* Writes the file whole or not at all.  started is when the suite began;
  * wall_ns how long it took.  Returns 0, or -1 (reported). */
-int test_junit_write(const char *path, const struct test_suite *suite, time_t started,
-                     uint64_t wall_ns);
+int suite_junit_write(const char *path, const struct test_suite *suite, time_t started,
+                      uint64_t wall_ns);
 
 #endif

@@ -1,4 +1,4 @@
-#include "test_shard.h"
+#include "suite_shard.h"
 
 #include <string.h>
 
@@ -19,7 +19,7 @@ static uint64_t slice_of(uint64_t key, uint64_t count)
     return (uint64_t)slice;
 }
 
-bool test_shard_holds(const char *name, uint64_t index, uint64_t count)
+bool suite_shard_holds(const char *name, uint64_t index, uint64_t count)
 {
     return slice_of(XXH3_64bits(name, strlen(name)), count) == index;
 }

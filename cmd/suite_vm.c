@@ -1,4 +1,4 @@
-#include "test_vm.h"
+#include "suite_vm.h"
 
 #include <errno.h>
 #include <libgen.h>
@@ -58,7 +58,7 @@ static int shares(const struct test_args *args, char *list)
     return 0;
 }
 
-int test_vm_exec(const struct test_args *args, int argc, char **argv)
+int suite_vm_exec(const struct test_args *args, int argc, char **argv)
 {
     char program[PATH_MAX], kiln[PATH_MAX];
     char *list = malloc(SHARE_SIZE);
