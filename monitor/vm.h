@@ -114,7 +114,6 @@ struct vm_config {
  * nothing of the image may reach it. */
 uint64_t vm_stack_guard(uint64_t mem_size);
 
-
 /* Makes the one kind of VM there is, from config: KVM's VM, its RAM
  * (checked to hold the image), its vCPU with its CPUID, and the timer
  * for its time limit.  Call it on the thread that will run the VM (the
