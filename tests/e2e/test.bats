@@ -311,14 +311,15 @@ require_unshare() {
     require_unshare
     getent group kvm >/dev/null || skip "no group kvm here"
     # In a mount namespace of its own: a /dev whose kvm is 0660 root:kvm,
-    # as udev makes it, whatever this machine's is; and the image on a
-    # tmpfs at /mnt, since nobody may not enter /tmp here.
+    # as udev makes it, whatever this machine's is; and kiln and the image
+    # on a tmpfs at /mnt, since nobody may not enter /tmp (or wherever the
+    # checkout is) here.
     # shellcheck disable=SC2016 # expanded by that sh
     local as_nobody='mount -t tmpfs tmpfs /dev && mknod -m 666 /dev/null c 1 3 &&
         mknod -m 660 /dev/kvm c 10 232 && chgrp kvm /dev/kvm &&
-        mount -t tmpfs -o mode=755 tmpfs /mnt && cp "$1" /mnt/pass.kiln &&
-        mkdir /mnt/cache && chown 65534:65534 /mnt/cache && shift &&
-        exec setpriv --reuid=65534 --regid=65534 --clear-groups env KILN_CACHE_DIR=/mnt/cache "$@"'
+        mount -t tmpfs -o mode=755 tmpfs /mnt && cp "$1" /mnt/pass.kiln && cp "$2" /mnt/kiln &&
+        mkdir /mnt/cache && chown 65534:65534 /mnt/cache && shift 2 &&
+        exec setpriv --reuid=65534 --regid=65534 --clear-groups env KILN_CACHE_DIR=/mnt/cache /mnt/kiln "$@"'
     local command
     for command in run test; do
         run --separate-stderr unshare -m sh -c "$as_nobody" sh "$BATS_FILE_TMPDIR/pass.kiln" \
