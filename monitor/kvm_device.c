@@ -24,9 +24,9 @@ static int refuse_open(int error)
     case EACCES:
     case EPERM:
         return report("%s: permission denied for uid %d: join group kvm (usermod -aG kvm USER, "
-                      "then log in again) or add the udev rule KERNEL==\"kvm\", GROUP=\"kvm\", "
-                      "MODE=\"0666\"",
-                      KVM_DEVICE, (int)getuid());
+                      "then log in again), or add the udev rule KERNEL==\"kvm\", GROUP=\"kvm\", "
+                      "MODE=\"0666\" (until then: chmod 0666 %s)",
+                      KVM_DEVICE, (int)getuid(), KVM_DEVICE);
     case ENXIO:
     case ENODEV:
         return report("%s: no KVM driver behind the device: %s", KVM_DEVICE, NO_DRIVER_FIX);
