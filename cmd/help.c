@@ -215,6 +215,19 @@ static void print_run(FILE *out)
             "                   that kiln does not implement\n",
             sizes.min, sizes.max);
     print_run_volumes(out);
+    fputs("  --dumpcore DIR   when the program crashes, aborts or runs past --timeout,\n"
+          "                   write an ELF core of it, which gdb reads with the image\n"
+          "                   (gdb app.kiln DIR/core.app.1234abcd), to\n"
+          "                   DIR/core.NAME.HASH (the image's hash, 8 digits), and\n"
+          "                   name it in the report\n"
+          "  --gdb [ADDR:]PORT\n"
+          "                   stop before the program's first instruction and wait\n"
+          "                   for one gdb on PORT (127.0.0.1 unless ADDR says; 0: any\n"
+          "                   free port, printed): gdb app.kiln -ex 'target remote\n"
+          "                   :PORT'; breakpoints, watchpoints (write), step, Ctrl-C,\n"
+          "                   kill (exit 137) and detach (the program runs on);\n"
+          "                   --timeout counts the time stopped in gdb\n",
+          out);
     fputs("  -h, --help       show this help\n"
           "\n"
           "Build options, with .c files, as kiln build takes and refuses them (see\n"
@@ -226,7 +239,8 @@ static void print_run(FILE *out)
           "  0-255  the program's own exit status\n"
           "  124    the program ran past --timeout\n"
           "  125    kiln could not run the image: a bad or missing image, bad usage,\n"
-          "         a failed build, or a volume's HOST_DIR missing or no folder\n"
+          "         a failed build, a volume's HOST_DIR missing or no folder, or\n"
+          "         --dumpcore's DIR missing or refusing a new file\n"
           "  126    the program crashed (a fault or an abort); the report is on stderr\n",
           out);
 }
@@ -272,6 +286,10 @@ static void print_test(FILE *out)
           "  --list           print the tests (of --shard's slice) and run none\n"
           "  --repeat N       run each test N times (side by side, as -j allows);\n"
           "                   one that both passed and failed is FLAKY\n"
+          "  --gdb [ADDR:]PORT\n"
+          "                   debug the one test named, as kiln run --gdb does: no\n"
+          "                   cached result, its output on the terminal, and no\n"
+          "                   --timeout unless given\n"
           "  --vm             run the suite inside a QEMU guest with nested KVM\n"
           "                   (kiln-vm, beside kiln), for a host without /dev/kvm:\n"
           "                   slow, since QEMU emulates the CPU\n"
@@ -348,6 +366,9 @@ static void print_serve(FILE *out)
             "                   0 means never)\n"
             "  --mem SIZE       guest memory per VM (default: the image's)\n"
             "  --max-body SIZE  refuse bodies over SIZE with 413 (default %s)\n"
+            "  --dumpcore DIR   when a function crashes, aborts or times out, write an\n"
+            "                   ELF core of its VM to DIR/core.NAME.HASH, as kiln run\n"
+            "                   does, and log its name; one a route a minute at most\n"
             "  -v, --verbose    at exit, log each route's requests and reset times\n"
             "  -h, --help       show this help\n"
             "\n"

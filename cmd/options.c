@@ -1,5 +1,6 @@
 #include "options.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,7 +27,12 @@ enum {
     OPT_LIST,
     OPT_REPEAT,
     OPT_VM,
+    OPT_GDB,
+    OPT_DUMPCORE,
 };
+
+/* Where kiln run --gdb listens when given a port alone: this machine only. */
+#define GDB_DEFAULT_HOST "127.0.0.1"
 
 /* kiln test's bounds: more jobs than this only queue up on the CPUs, and a
  * suite split over more machines than this is no CI matrix. */
@@ -61,6 +67,8 @@ static const struct option_spec shard_option = {OPT_SHARD, "shard", "K/N"};
 static const struct option_spec list_option = {OPT_LIST, "list", NULL};
 static const struct option_spec repeat_option = {OPT_REPEAT, "repeat", "a number of runs"};
 static const struct option_spec vm_option = {OPT_VM, "vm", NULL};
+static const struct option_spec gdb_option = {OPT_GDB, "gdb", "[ADDR:]PORT"};
+static const struct option_spec dumpcore_option = {OPT_DUMPCORE, "dumpcore", "a folder"};
 
 static const struct option_spec *const build_options[OPTIONS_MAX] = {
     &help_option,     &output_option,  &mem_option,     &include_option, &define_option,
@@ -68,9 +76,10 @@ static const struct option_spec *const build_options[OPTIONS_MAX] = {
 };
 
 static const struct option_spec *const run_options[OPTIONS_MAX] = {
-    &help_option,        &mem_option,     &timeout_option, &env_option,      &trace_boot_option,
-    &strace_option,      &include_option, &define_option,  &optimize_option, &library_option,
-    &run_verbose_option, &files_option,   &volume_option,  &workdir_option,
+    &help_option,       &mem_option,     &timeout_option,     &env_option,
+    &trace_boot_option, &strace_option,  &include_option,     &define_option,
+    &optimize_option,   &library_option, &run_verbose_option, &files_option,
+    &volume_option,     &workdir_option, &gdb_option,         &dumpcore_option,
 };
 
 static const struct option_spec *const test_options[OPTIONS_MAX] = {
@@ -78,6 +87,7 @@ static const struct option_spec *const test_options[OPTIONS_MAX] = {
     &define_option,   &optimize_option,    &library_option, &files_option,  &volume_option,
     &workdir_option,  &run_verbose_option, &jobs_option,    &junit_option,  &tap_option,
     &no_cache_option, &shard_option,       &list_option,    &repeat_option, &vm_option,
+    &gdb_option,
 };
 
 /* Option handlers return 0, or -1 with the reason in the parser's error. */
@@ -289,6 +299,25 @@ static int run_target(struct parser *parser, const char *arg, struct run_args *a
     return 0;
 }
 
+/* PORT alone listens on this machine only; ADDR:PORT where it says. */
+static int gdb_value(struct parser *parser, const char *value, struct run_args *args)
+{
+    char why[OPTIONS_ERROR_SIZE];
+    if (strchr(value, ':') == NULL) {
+        uint64_t port;
+        if (parse_count(value, 0, UINT16_MAX, &port, why, sizeof why) < 0)
+            return refuse(parser, "--gdb: \"%s\" is not [ADDR:]PORT (e.g. 1234, 0.0.0.0:1234)",
+                          value);
+        snprintf(args->gdb_host, sizeof args->gdb_host, "%s", GDB_DEFAULT_HOST);
+        args->gdb_port = (uint16_t)port;
+        return 0;
+    }
+    if (parse_listen(value, args->gdb_host, sizeof args->gdb_host, &args->gdb_port, why,
+                     sizeof why) < 0)
+        return refuse(parser, "--gdb: %s", why);
+    return 0;
+}
+
 static int run_option(struct parser *parser, int code, const char *value, void *taken)
 {
     struct run_args *args = taken;
@@ -311,6 +340,13 @@ static int run_option(struct parser *parser, int code, const char *value, void *
         return volume_args_add(parser, args->volumes, value);
     case 'w':
         return volume_args_workdir(parser, args->volumes, value);
+    case OPT_GDB:
+        return gdb_value(parser, value, args);
+    case OPT_DUMPCORE:
+        if (*value == '\0')
+            return refuse(parser, "--dumpcore needs a folder");
+        args->core_dir = value;
+        return 0;
     default: /* the build options; OPT_VERBOSE is -v there */
         return compile_option(parser, code, value, &args->compile);
     }
@@ -408,6 +444,9 @@ static int test_option(struct parser *parser, int code, const char *value, void 
     case OPT_OPERAND:
         args->tests[args->test_count++] = value;
         return 0;
+    case OPT_TIMEOUT:
+        args->timeout_given = true;
+        return timeout_value(parser, value, &args->run.timeout_ms);
     case 'j':
         return count_value(parser, "-j", value, 1, TEST_JOBS_MAX, &args->jobs);
     case OPT_REPEAT:
@@ -454,6 +493,11 @@ static int parse_test_line(struct parser *parser, struct test_args *args)
     take_program_args(parser, &args->run);
     if (args->test_count == 0)
         return refuse(parser, "no tests given (see kiln test --help)");
+    if (args->run.gdb_host[0] != '\0' && args->test_count > 1)
+        return refuse(parser, "--gdb debugs one test: name it alone");
+    /* A person at gdb is no runaway test. */
+    if (args->run.gdb_host[0] != '\0' && !args->timeout_given)
+        args->run.timeout_ms = 0;
     return 0;
 }
 

@@ -53,6 +53,9 @@ struct run_args {
     bool trace_boot;             /* --trace-boot */
     bool strace;                 /* --strace */
     struct volume_args *volumes; /* -v and -w */
+    char gdb_host[64];           /* --gdb [ADDR:]PORT; "": no debugger */
+    uint16_t gdb_port;
+    const char *core_dir; /* --dumpcore DIR, or NULL */
     bool help;
 };
 
@@ -70,6 +73,7 @@ struct test_args {
     bool list;            /* --list */
     bool vm;              /* --vm */
     bool show_all_output; /* --verbose */
+    bool timeout_given;   /* --timeout: else 60 s, or none with --gdb */
 };
 
 /* argv[0] is the command's name.  Return 0 with args filled (free them with

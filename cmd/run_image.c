@@ -48,6 +48,9 @@ struct monitor_result run_image(const struct run_args *args, const struct run_ta
         .volumes = args->volumes->list,
         .volume_count = (unsigned)args->volumes->count,
         .workdir = args->volumes->workdir[0] != '\0' ? args->volumes->workdir : NULL,
+        .gdb_host = args->gdb_host[0] != '\0' ? args->gdb_host : NULL,
+        .gdb_port = args->gdb_port,
+        .core_dir = args->core_dir,
     };
     struct monitor_result result = monitor_run(&options);
     free(argv[0]);

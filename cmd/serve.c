@@ -74,6 +74,7 @@ static int serve(struct serve_args *args)
         .mem_size = args->mem_size,
         .max_body = args->max_body,
         .cache_dir = cache_dir,
+        .core_dir = args->core_dir,
         .verbose = args->verbose,
     };
     return server_run(&options) == 0 ? 0 : EXIT_SERVE_FAILED;

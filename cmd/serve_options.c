@@ -11,6 +11,7 @@ enum {
     OPT_ROUTE,
     OPT_WORKERS,
     OPT_MAX_BODY,
+    OPT_DUMPCORE,
 };
 
 static const struct option_spec verbose_option = {'v', "verbose", NULL};
@@ -20,10 +21,11 @@ static const struct option_spec route_option = {OPT_ROUTE, "route",
 static const struct option_spec workers_option = {OPT_WORKERS, "workers", "a number"};
 static const struct option_spec max_body_option = {OPT_MAX_BODY, "max-body",
                                                    "a size (e.g. 64K, 1M)"};
+static const struct option_spec dumpcore_option = {OPT_DUMPCORE, "dumpcore", "a folder"};
 
 static const struct option_spec *const serve_options[OPTIONS_MAX] = {
-    &help_option,    &verbose_option, &listen_option, &route_option,
-    &workers_option, &timeout_option, &mem_option,    &max_body_option,
+    &help_option,    &verbose_option, &listen_option,   &route_option,    &workers_option,
+    &timeout_option, &mem_option,     &max_body_option, &dumpcore_option,
 };
 
 /* Option handlers return 0, or -1 with the reason in the parser's error. */
@@ -75,6 +77,11 @@ static int serve_option(struct parser *parser, int code, const char *value, void
         return timeout_value(parser, value, &args->timeout_ms);
     case OPT_MEM:
         return mem_value(parser, value, &args->mem_size);
+    case OPT_DUMPCORE:
+        if (*value == '\0')
+            return refuse(parser, "--dumpcore needs a folder");
+        args->core_dir = value;
+        return 0;
     default: /* OPT_MAX_BODY */
         return max_body_value(parser, value, &args->max_body);
     }

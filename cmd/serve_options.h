@@ -29,6 +29,7 @@ struct serve_args {
     uint64_t timeout_ms; /* 0: none */
     uint64_t mem_size;   /* 0: each image's own default */
     uint64_t max_body;
+    const char *core_dir; /* --dumpcore DIR, or NULL */
     bool verbose;
     bool help;
 };

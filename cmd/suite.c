@@ -170,6 +170,7 @@ static void prepare(const struct test_suite *suite, struct test_case *test, bool
     free(argv0);
     test->keyed = suite->inputs_keyed;
     test->cached = test->keyed && !suite->args->no_cache && suite->args->repeat == 1 &&
+                   suite->args->run.gdb_host[0] == '\0' &&
                    suite_results_find(suite->cache_dir, &test->key, &test->cached_ns) == 1;
     test->prepared = test->cached || build || !from_cache || image_intact(test);
 }
@@ -382,6 +383,7 @@ int suite_run(struct test_suite *suite, void (*done)(const struct test_case *tes
     struct suite_jobs boot = {.count = runs,
                               .width = suite->jobs,
                               .context = &run,
+                              .keep_streams = suite->args->run.gdb_host[0] != '\0',
                               .wanted = must_run,
                               .child = run_child,
                               .finished = ran};

@@ -16,8 +16,10 @@
 
 /* The child's stdout and stderr go to the job's memory files, its stdin
  * is an empty one: jobs side by side cannot share a terminal. */
-static void child_streams(const struct suite_job *job)
+static void child_streams(const struct suite_jobs *jobs, const struct suite_job *job)
 {
+    if (jobs->keep_streams)
+        return;
     int empty = memfd_create("kiln-test-stdin", MFD_CLOEXEC);
     if (empty < 0 || dup2(empty, STDIN_FILENO) < 0 || dup2(job->out_fd, STDOUT_FILENO) < 0 ||
         dup2(job->err_fd, STDERR_FILENO) < 0)
@@ -50,7 +52,7 @@ static int start_job(const struct suite_jobs *jobs, struct suite_job *job, size_
         return report_errno("test", "fork");
     }
     if (job->pid == 0) {
-        child_streams(job);
+        child_streams(jobs, job);
         jobs->child(jobs->context, index);
         _exit(EXIT_FAILURE);
     }

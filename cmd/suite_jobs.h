@@ -28,8 +28,9 @@ struct suite_job {
 };
 
 struct suite_jobs {
-    size_t count;   /* jobs 0 to count - 1, started in that order */
-    unsigned width; /* at most this many at once */
+    size_t count;      /* jobs 0 to count - 1, started in that order */
+    unsigned width;    /* at most this many at once */
+    bool keep_streams; /* the children use kiln's own stdio (kiln test --gdb) */
     void *context;
     bool (*wanted)(void *context, size_t index); /* NULL: every job */
     void (*child)(void *context, size_t index);  /* in the child; ends it with _exit */

@@ -12,7 +12,7 @@
 #include "cpu.h"
 
 int clone_create(struct clone *clone, const struct snapshot *snap, struct guest_io io,
-                 uint64_t timeout_ms)
+                 uint64_t timeout_ms, struct core_file *core)
 {
     *clone = (struct clone){.snapshot = snap};
     const struct vm_config config = {
@@ -30,6 +30,7 @@ int clone_create(struct clone *clone, const struct snapshot *snap, struct guest_
         .cache_dir = snap->cache_dir,
         .serving = true,
         .ready_args = snap->ready_args,
+        .core = core,
     };
     struct vm *vm = &clone->vm;
     int rc = vm_create(vm, &config);

@@ -19,10 +19,11 @@ struct clone {
     int64_t tsc_offset; /* the guest's TSC minus the host's */
 };
 
-/* Makes a VM from snap on the calling thread, its stdio behind io.
- * Reports failures. */
+/* Makes a VM from snap on the calling thread, its stdio behind io; a
+ * crash's core goes to core (a deferred one, core_file.h), or nowhere
+ * when it is NULL.  Reports failures. */
 int clone_create(struct clone *clone, const struct snapshot *snap, struct guest_io io,
-                 uint64_t timeout_ms);
+                 uint64_t timeout_ms, struct core_file *core);
 
 void clone_destroy(struct clone *clone);
 

@@ -1,11 +1,14 @@
 #include "crash.h"
 
+#include <signal.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
+#include "abort_site.h"
 #include "backtrace.h"
 #include "common/report.h"
+#include "core_file.h"
 #include "symbols.h"
 
 #define VECTOR_PAGE_FAULT  14
@@ -46,6 +49,17 @@ const char *crash_exception_name(uint64_t vector)
     if (vector < KILN_EXCEPTION_VECTORS && names[vector])
         return names[vector];
     return "reserved exception";
+}
+
+int crash_exception_signal(uint64_t vector)
+{
+    static const int signals[KILN_EXCEPTION_VECTORS] = {
+        [0] = SIGFPE,  [1] = SIGTRAP,  [3] = SIGTRAP,  [4] = SIGSEGV, [5] = SIGSEGV, [6] = SIGILL,
+        [12] = SIGBUS, [13] = SIGSEGV, [14] = SIGSEGV, [16] = SIGFPE, [17] = SIGBUS, [19] = SIGFPE,
+    };
+    if (vector < KILN_EXCEPTION_VECTORS && signals[vector] != 0)
+        return signals[vector];
+    return SIGSEGV;
 }
 
 static void start_page_fault(struct report_text *text, const struct vm *vm,
@@ -136,6 +150,46 @@ static void add_backtrace(struct report_text *text, const struct vm *vm, uint64_
     symbols_close(&symbols);
 }
 
+/* The program's registers: the exception stub changed none but those
+ * the CPU's frame holds. */
+static void dump_exception(struct vm *vm, const struct kvm_regs *regs,
+                           const struct kvm_sregs *sregs, const struct exception_frame *frame,
+                           struct report_text *text)
+{
+    struct core_registers at = {
+        .regs = *regs, .sregs = *sregs, .signal = crash_exception_signal(frame->vector)};
+    at.regs.rip = frame->rip;
+    at.regs.rsp = frame->rsp;
+    at.regs.rflags = frame->rflags;
+    at.sregs.cs.selector = (uint16_t)frame->cs;
+    at.sregs.ss.selector = (uint16_t)frame->ss;
+    core_file_dump(vm, &at, text);
+}
+
+/* The vCPU is inside the runtime's abort path, and the registers the
+ * runtime reports are the program's at its last system call, inside
+ * musl: gdb can unwind from neither (abort_site.h), so the core holds
+ * the program entering the call it died in, where the stack shows one,
+ * else those registers.  The general registers but RIP, RSP and RBP are
+ * the runtime's by now, and left zero. */
+static void dump_abort(struct vm *vm, const struct kiln_hc_abort *abort, struct report_text *text)
+{
+    struct core_registers at = {.signal = abort->reason == KILN_ABORT_SIGNAL ? (int)abort->detail
+                                                                             : SIGABRT};
+    if (vm->core == NULL)
+        return;
+    if (ioctl(vm->vcpu_fd, KVM_GET_REGS, &at.regs) != 0 ||
+        ioctl(vm->vcpu_fd, KVM_GET_SREGS, &at.sregs) != 0) {
+        core_file_dump_vcpu(vm, at.signal, text);
+        return;
+    }
+    struct abort_site site = {.rip = abort->rip, .rsp = abort->rsp, .rbp = abort->rbp};
+    abort_site_find(&vm->mem, vm->image, abort->rsp, &site);
+    at.regs = (struct kvm_regs){
+        .rip = site.rip, .rsp = site.rsp, .rbp = site.rbp, .rflags = at.regs.rflags};
+    core_file_dump(vm, &at, text);
+}
+
 bool crash_exception_state(struct vm *vm, struct kvm_regs *regs, struct kvm_sregs *sregs,
                            struct exception_frame *frame)
 {
@@ -162,6 +216,7 @@ void crash_report_exception(struct vm *vm, const struct kvm_regs *regs,
     start_summary(&text, vm, frame, sregs->cr2);
     add_exception_registers(&text, regs, frame, sregs->cr2);
     add_backtrace(&text, vm, frame->rip, regs->rbp);
+    dump_exception(vm, regs, sregs, frame, &text);
     vm_crash_end(vm, &text);
 }
 
@@ -179,5 +234,6 @@ void crash_report_abort(struct vm *vm, const struct kiln_hc_abort *abort)
         {"rip", abort->rip}, {"rsp", abort->rsp}, {"rbp", abort->rbp}};
     add_registers(&text, registers, sizeof registers / sizeof registers[0]);
     add_backtrace(&text, vm, abort->rip, abort->rbp);
+    dump_abort(vm, abort, &text);
     vm_crash_end(vm, &text);
 }

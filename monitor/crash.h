@@ -37,4 +37,7 @@ void crash_report_abort(struct vm *vm, const struct kiln_hc_abort *abort);
 /* The exception's name, e.g. "page fault (#PF)"; vector < 32. */
 const char *crash_exception_name(uint64_t vector);
 
+/* The signal Linux would raise for the exception, e.g. SIGSEGV for #PF. */
+int crash_exception_signal(uint64_t vector);
+
 #endif

@@ -9,6 +9,8 @@
 #define TSS_IOMAP_BASE     102
 #define TSS_TYPE_AVAILABLE 0x9ull
 #define GATE_INTERRUPT     0x8E00ull /* present, DPL 0, 64-bit interrupt gate */
+#define GATE_RING3         0x6000ull /* DPL 3: int3 may enter it from ring 3 */
+#define VECTOR_BREAKPOINT  3
 #define GATE_IST1          1ull
 
 static void write_tss(const struct guest_mem *mem)
@@ -42,8 +44,12 @@ static void write_idt(const struct guest_mem *mem, uint64_t exception_entries)
     uint64_t *idt = guest_mem_at(mem, KILN_IDT_GPA, IDT_LIMIT + 1);
     for (uint64_t vector = 0; vector < KILN_EXCEPTION_VECTORS; vector++) {
         uint64_t target = exception_entries + vector * KILN_EXCEPTION_STUB_SIZE;
+        /* As on Linux, int3 at ring 3 is #BP on every back end (a DPL 0
+         * gate makes it #GP under SVM and VMX, #BP under PVM): what gdb's
+         * breakpoints raise (gdb_stub.c). */
+        uint64_t gate = GATE_INTERRUPT | (vector == VECTOR_BREAKPOINT ? GATE_RING3 : 0);
         idt[2 * vector] = (target & 0xFFFF) | (uint64_t)KILN_KERNEL_CS << 16 | GATE_IST1 << 32 |
-                          GATE_INTERRUPT << 32 | (target >> 16 & 0xFFFF) << 48;
+                          gate << 32 | (target >> 16 & 0xFFFF) << 48;
         idt[2 * vector + 1] = target >> 32;
     }
 }

@@ -9,6 +9,7 @@
 #include "alarm.h"
 #include "common/report.h"
 #include "crash.h"
+#include "gdb_stub.h"
 #include "hypercalls.h"
 #include "ram_backing.h"
 #include "timeout.h"
@@ -64,13 +65,15 @@ static void on_mmio(struct vm *vm)
     hypercall_serve(vm, offset / KILN_DOORBELL_SLOT, gpa);
 }
 
-/* The program's own handler takes the fault if it has one. */
+/* The debugger takes its own traps; the program's own handler takes the
+ * fault if it has one. */
 static void on_exception(struct vm *vm)
 {
     struct kvm_regs regs;
     struct kvm_sregs sregs;
     struct exception_frame frame;
-    if (!crash_exception_state(vm, &regs, &sregs, &frame))
+    if (!crash_exception_state(vm, &regs, &sregs, &frame) ||
+        gdb_stub_on_exception(vm, &regs, &sregs, &frame))
         return;
     enum upcall_result result = upcall_fault(vm, &regs, &sregs, &frame);
     if (result == UPCALL_NOT_WANTED)
@@ -153,6 +156,7 @@ void exits_run(struct vm *vm)
                 vm_time_out(vm);
             else
                 alarm_check(vm);
+            gdb_stub_check_interrupt(vm);
         }
     }
 }

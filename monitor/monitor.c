@@ -8,7 +8,9 @@
 
 #include "boot.h"
 #include "boot_info.h"
+#include "core_file.h"
 #include "exits.h"
+#include "gdb_stub.h"
 #include "hypercalls.h"
 #include "kvm_device.h"
 #include "prepared_image.h"
@@ -16,6 +18,21 @@
 #include "syscall_filter.h"
 #include "timeout.h"
 #include "vm.h"
+
+/* --dumpcore's file, named for the image's hash (of its bytes, as kiln
+ * inspect prints it), made before the guest runs (core_file.h). */
+static int open_core(struct core_file *core, const struct monitor_options *options,
+                     const struct prepared_image *image)
+{
+    *core = (struct core_file){.fd = -1};
+    if (options->core_dir == NULL)
+        return 0;
+    struct content_hash hash = options->image_hash
+                                   ? *options->image_hash
+                                   : content_hash_of(image->file.bytes, image->file.size);
+    return core_file_open(core, options->core_dir, options->image_path, &hash, options->argc,
+                          options->argv);
+}
 
 struct monitor_result monitor_run(const struct monitor_options *options)
 {
@@ -30,6 +47,11 @@ struct monitor_result monitor_run(const struct monitor_options *options)
     struct prepared_image image;
     if (prepared_image_open(&image, options, name) != 0)
         return failed;
+    struct core_file core;
+    if (open_core(&core, options, &image) != 0) {
+        prepared_image_close(&image);
+        return failed;
+    }
     trace_mark(tracing, TRACE_IMAGE);
     const struct vm_config config = {
         .name = name,
@@ -45,10 +67,15 @@ struct monitor_result monitor_run(const struct monitor_options *options)
         .volumes = options->volumes,
         .volume_count = options->volume_count,
         .workdir = options->workdir,
+        .core = options->core_dir ? &core : NULL,
     };
     struct vm vm;
+    /* The debugger is waited for before the clock starts: --timeout is the
+     * guest's time, with gdb's stops in it. */
     if (vm_create(&vm, &config) == 0 &&
         boot_guest(&vm, &image, options->argc, options->argv, options->envp) == 0 &&
+        (options->gdb_host == NULL ||
+         gdb_stub_attach(&vm, options->image_path, options->gdb_host, options->gdb_port) == 0) &&
         timeout_start(&vm) == 0) {
         /* The caches are written before the run loop is confined, and
          * keep the boot info without this run's flags. */
@@ -56,10 +83,14 @@ struct monitor_result monitor_run(const struct monitor_options *options)
         boot_info_add_flags(&vm.mem, strace_boot_flags(stracing));
         int confined = options->confine ? syscall_filter_install(&vm, SYSCALL_FILTER_RUN) : 0;
         trace_mark(tracing, TRACE_CONFINE);
-        if (confined == 0)
+        if (confined == 0) {
+            gdb_stub_start(&vm);
             exits_run(&vm);
+        }
     }
+    gdb_stub_finish(&vm);
     vm_destroy(&vm);
+    core_file_close(&core);
     prepared_image_close(&image);
     trace_mark(tracing, TRACE_TEARDOWN);
     trace_print(tracing, name, hypercall_name);

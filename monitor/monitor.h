@@ -35,7 +35,13 @@ struct monitor_options {
                                               process that does nothing after the run but exit */
     const struct monitor_volume *volumes;  /* at most KILN_VOLUME_MAX, apart (no two nest) */
     unsigned volume_count;
-    const char *workdir; /* the program's working folder; NULL: "/" */
+    const char *workdir;  /* the program's working folder; NULL: "/" */
+    const char *core_dir; /* kiln run --dumpcore: a crash's core goes there (core_file.h);
+                             NULL: none */
+    /* kiln run --gdb: wait on gdb_host:gdb_port (0: any free port) for gdb
+     * before the first instruction (gdb_stub.h); NULL: no debugger. */
+    const char *gdb_host;
+    uint16_t gdb_port;
 };
 
 enum monitor_outcome {

@@ -188,3 +188,25 @@ int ram_back(struct vm *vm, uint64_t start, uint64_t end)
     backing->high_start = high_start;
     return 0;
 }
+
+/* The pieces of the hole come between its two sides' slots. */
+int ram_backed_each(const struct vm *vm, ram_range_fn *visit, void *context)
+{
+    const struct ram_backing *backing = &vm->backing;
+    int rc = visit(context, 0, backing->hole_start);
+    uint64_t last =
+        backing->hole_start < backing->hole_end ? piece_of(backing, backing->hole_end - 1) : 0;
+    for (uint64_t piece = 0; rc == 0 && backing->hole_start < backing->hole_end && piece <= last;
+         piece++) {
+        uint64_t from, to;
+        if (piece < RAM_HOLE_PIECES && bitmap_test(backing->hole_backed, piece)) {
+            piece_range(backing, piece, &from, &to);
+            rc = visit(context, from, to);
+        }
+    }
+    if (rc == 0)
+        rc = visit(context, backing->hole_end, backing->low_end);
+    if (rc == 0)
+        rc = visit(context, backing->high_start, vm->mem.size);
+    return rc;
+}

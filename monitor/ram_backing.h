@@ -55,4 +55,10 @@ int ram_back_hole(struct vm *vm);
  * when the program never allocated it, -1 when backing failed (reported). */
 int ram_back_touched(struct vm *vm, uint64_t gpa);
 
+/* Calls visit(context, start, end) for each range of RAM KVM has as a
+ * slot, lowest first, until one returns nonzero, which it returns: what
+ * of RAM the guest can have written (a core holds no more). */
+typedef int ram_range_fn(void *context, uint64_t start, uint64_t end);
+int ram_backed_each(const struct vm *vm, ram_range_fn *visit, void *context);
+
 #endif

@@ -15,6 +15,8 @@
 
 #include "common/cache_entry.h"
 #include "common/report.h"
+#include "core_file.h"
+#include "gdb_stub.h"
 #include "volumes.h"
 
 #define ARGS_MAX  2
@@ -32,6 +34,7 @@ struct rules {
     uint32_t action; /* for any other call */
     struct rule list[RULES_MAX];
     size_t count;
+    bool this_run_only; /* names this run's addresses: no use caching it */
 };
 
 /* A compiled filter: classic BPF, as the kernel takes it. */
@@ -71,6 +74,10 @@ static const int volume_calls[] = {
     SCMP_SYS(renameat2), SCMP_SYS(symlinkat),  SCMP_SYS(readlinkat), SCMP_SYS(ftruncate),
     SCMP_SYS(fsync),     SCMP_SYS(utimensat),  SCMP_SYS(fchmod),     SCMP_SYS(lseek),
 };
+
+/* What kiln run --gdb's stub asks of the vCPU besides (gdb_stub.c):
+ * address translation, the x87 and SSE registers. */
+static const unsigned long gdb_requests[] = {KVM_TRANSLATE, KVM_GET_FPU, KVM_SET_FPU};
 
 /* What the run loop asks of the vCPU: running it, a crash report's
  * registers, and moving the program into an upcall (upcalls.c). */
@@ -114,9 +121,11 @@ static const unsigned long worker_requests[] = {
 
 #define COUNT(array) (sizeof(array) / sizeof((array)[0]))
 
-/* The run loop's: a read, three writes, two for RAM growth, one for mmap;
- * a worker's: one write, one mmap, one mprotect. */
-_Static_assert(COUNT(any_arguments) + COUNT(vcpu_requests) + 8 + COUNT(volume_calls) <= RULES_MAX,
+/* The run loop's: a read, three writes, two for RAM growth, one for mmap,
+ * four for a core; a worker's: one write, one mmap, one mprotect. */
+_Static_assert(COUNT(any_arguments) + COUNT(vcpu_requests) + 8 + 4 + COUNT(volume_calls) +
+                       COUNT(gdb_requests) + 2 <=
+                   RULES_MAX,
                "RULES_MAX holds every rule of the run loop");
 _Static_assert(COUNT(any_arguments) + COUNT(worker_any_arguments) + COUNT(worker_requests) + 3 <=
                    RULES_MAX,
@@ -143,12 +152,13 @@ static void add_all(struct rules *rules, const int *calls, size_t count)
         add(rules, calls[i], 0, NULL);
 }
 
-static void add_vcpu_requests(struct rules *rules, const struct vm *vm)
+static void add_vcpu_requests(struct rules *rules, const struct vm *vm,
+                              const unsigned long *requests, size_t count)
 {
-    for (size_t i = 0; i < sizeof vcpu_requests / sizeof vcpu_requests[0]; i++) {
+    for (size_t i = 0; i < count; i++) {
         const struct scmp_arg_cmp args[ARGS_MAX] = {
             SCMP_A0_32(SCMP_CMP_EQ, (uint32_t)vm->vcpu_fd, 0),
-            SCMP_A1_64(SCMP_CMP_EQ, vcpu_requests[i], 0),
+            SCMP_A1_64(SCMP_CMP_EQ, requests[i], 0),
         };
         add(rules, SCMP_SYS(ioctl), ARGS_MAX, args);
     }
@@ -183,6 +193,30 @@ static void add_kvm_requests(struct rules *rules)
     }
 }
 
+/* kiln run --dumpcore (core_file.h): the core's temporary file was made
+ * in DIR before confinement, so that after a crash the loop only writes
+ * that descriptor, reads the x87/SSE registers and renames the file into
+ * place; a run that ends well removes it.  No open, not even one on DIR's
+ * descriptor: seccomp cannot read a path, so an openat there would let a
+ * monitor that a guest took over create files in DIR and, through "..",
+ * anywhere, and its descriptor would be unknown here.  rename and unlink
+ * take only the strings core_file holds, compared by address: addresses
+ * of this run, so the filter is compiled for it and not cached. */
+static void add_core_calls(struct rules *rules, const struct vm *vm)
+{
+    const struct core_file *core = vm->core;
+    const struct scmp_arg_cmp rename_args[ARGS_MAX] = {
+        SCMP_A0_64(SCMP_CMP_EQ, (uint64_t)(uintptr_t)core->temp, 0),
+        SCMP_A1_64(SCMP_CMP_EQ, (uint64_t)(uintptr_t)core->path, 0),
+    };
+    const unsigned long fpu[] = {KVM_GET_XSAVE};
+    add_on_fd(rules, SCMP_SYS(write), core->fd);
+    add(rules, SCMP_SYS(rename), ARGS_MAX, rename_args);
+    add(rules, SCMP_SYS(unlink), 1, rename_args);
+    add_vcpu_requests(rules, vm, fpu, COUNT(fpu));
+    rules->this_run_only = true;
+}
+
 /* kiln run: the guest's stdio is the process's, and any other call ends
  * the process. */
 static void run_rules(struct rules *rules, const struct vm *vm)
@@ -191,7 +225,7 @@ static void run_rules(struct rules *rules, const struct vm *vm)
     add_on_fd(rules, SCMP_SYS(read), STDIN_FILENO);
     add_on_fd(rules, SCMP_SYS(write), STDOUT_FILENO);
     add_on_fd(rules, SCMP_SYS(write), STDERR_FILENO);
-    add_vcpu_requests(rules, vm);
+    add_vcpu_requests(rules, vm, vcpu_requests, COUNT(vcpu_requests));
     add_ram_growth(rules, vm);
     add_no_exec(rules, SCMP_SYS(mmap));
     /* The embedded files' pieces copied from the image (ram_backing.c). */
@@ -199,6 +233,13 @@ static void run_rules(struct rules *rules, const struct vm *vm)
         add_on_fd(rules, SCMP_SYS(pread64), vm->backing.hole_fd);
     if (vm->volumes != NULL && vm->volumes->count > 0)
         add_all(rules, volume_calls, COUNT(volume_calls));
+    if (vm->gdb != NULL) {
+        add_on_fd(rules, SCMP_SYS(read), gdb_stub_fd(vm));
+        add_on_fd(rules, SCMP_SYS(write), gdb_stub_fd(vm));
+        add_vcpu_requests(rules, vm, gdb_requests, COUNT(gdb_requests));
+    }
+    if (vm->core != NULL)
+        add_core_calls(rules, vm);
 }
 
 /* A kiln serve worker: the guest's stdio is buffers; writes go to the
@@ -290,7 +331,7 @@ static int program_of(const struct rules *rules, const char *cache_dir, struct p
     char path[PATH_MAX];
     struct content_hash key = key_of(rules);
     *program = (struct program){0};
-    bool cacheable = cache_dir != NULL &&
+    bool cacheable = cache_dir != NULL && !rules->this_run_only &&
                      cache_entry_path(path, sizeof path, cache_dir, CACHE_SECCOMP, &key, "") == 0;
     void *cached;
     size_t size;

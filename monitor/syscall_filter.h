@@ -7,7 +7,9 @@
  * needs besides what resets and rebuilds its VM and what hands a job back.
  * Neither can open a file (but, in a run with volumes, by a lookup from a
  * volume's folder), run a program, map executable memory or reach the
- * network, whatever a guest that found a bug in the monitor makes it do.
+ * network, whatever a guest that found a bug in the monitor makes it do;
+ * kiln run --dumpcore's loop may only fill the core file it made before
+ * and rename it into place.
  * The HTTP thread runs no guest and is not confined.
  */
 #ifndef KILN_SYSCALL_FILTER_H

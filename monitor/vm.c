@@ -6,6 +6,7 @@
 #include "vm.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 
 #include "common/clock.h"
 #include "common/report.h"
+#include "core_file.h"
 #include "cpuid_cache.h"
 #include "image.h"
 #include "kvm_device.h"
@@ -165,6 +167,7 @@ int vm_create(struct vm *vm, const struct vm_config *config)
         .trace = config->trace,
         .strace = config->strace,
         .cache_dir = config->cache_dir,
+        .core = config->core,
     };
     if (check_memory(config->image, config->mem_size) != 0 ||
         volumes_open(&vm->volumes, config->volumes, config->volume_count, config->workdir) != 0 ||
@@ -200,8 +203,11 @@ void vm_stop(struct vm *vm, enum monitor_outcome outcome, int status)
 
 void vm_time_out(struct vm *vm)
 {
-    report("%s: timed out after %.3g s; the guest was stopped", vm->name,
-           (double)vm->timeout_ms / MS_PER_S);
+    struct report_text text;
+    report_text_start(&text, "%s: timed out after %.3g s; the guest was stopped", vm->name,
+                      (double)vm->timeout_ms / MS_PER_S);
+    core_file_dump_vcpu(vm, SIGALRM, &text);
+    report_text_write(&text);
     vm_stop(vm, MONITOR_TIMED_OUT, 0);
 }
 
@@ -234,5 +240,6 @@ void vm_crash(struct vm *vm, const char *fmt, ...)
     va_start(ap, fmt);
     crash_start_v(&text, vm, fmt, ap);
     va_end(ap);
+    core_file_dump_vcpu(vm, SIGSEGV, &text);
     vm_crash_end(vm, &text);
 }

@@ -31,7 +31,9 @@ struct ram_backing {
     uint32_t slots;
 };
 
+struct core_file;
 struct image;
+struct gdb_stub;
 struct strace;
 struct volumes;
 
@@ -67,6 +69,8 @@ struct vm {
     struct strace *strace;   /* NULL unless --strace or --verbose */
     const char *cache_dir;   /* the cache's root; NULL: none */
     struct volumes *volumes; /* NULL: no volumes and no working folder */
+    struct gdb_stub *gdb;    /* NULL unless kiln run --gdb (gdb_stub.h) */
+    struct core_file *core;  /* NULL unless --dumpcore (core_file.h) */
 };
 
 /* Where a VM's RAM comes from and how KVM has it. */
@@ -103,7 +107,8 @@ struct vm_config {
     uint32_t ready_args;                  /* a clone's: READY made already */
     const struct monitor_volume *volumes; /* host folders, opened here (volumes.h) */
     unsigned volume_count;
-    const char *workdir; /* the program's working folder; NULL: "/" */
+    const char *workdir;    /* the program's working folder; NULL: "/" */
+    struct core_file *core; /* where a crash's core goes; NULL: nowhere */
 };
 
 /* The fields every VM starts with: no descriptors, and a failure until

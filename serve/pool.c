@@ -3,7 +3,8 @@
  * own thread (the clone's timer signals that thread), then serves jobs:
  * run, hand the job back, reset the clone while no one waits on it.  A
  * job that crashed, timed out or failed leaves a VM that is not trusted
- * to reset: it is rebuilt from the snapshot instead.
+ * to reset: it is rebuilt from the snapshot instead, once its core, with
+ * --dumpcore, is written (core_writer.h).
  */
 #include "pool.h"
 
@@ -18,6 +19,7 @@
 
 #include "common/clock.h"
 #include "common/report.h"
+#include "core_writer.h"
 #include "monitor/clone.h"
 #include "monitor/reset.h"
 #include "monitor/snapshot.h"
@@ -36,15 +38,17 @@ struct worker {
     unsigned number; /* from 1, for messages */
     bool has_clone;
     struct clone clone;
-    struct request_io io; /* the clone's stdio */
-    struct pool_job *job; /* the job it runs, until handed back */
-    sigjmp_buf forbidden; /* where a forbidden system call lands */
-    bool stopping;        /* after one: the calls it makes while stopping fail */
+    struct request_io io;  /* the clone's stdio */
+    struct core_file core; /* the clone's deferred core, when the pool writes cores */
+    struct pool_job *job;  /* the job it runs, until handed back */
+    sigjmp_buf forbidden;  /* where a forbidden system call lands */
+    bool stopping;         /* after one: the calls it makes while stopping fail */
 };
 
 struct pool {
     struct snapshot snapshot;
     uint64_t timeout_ms;
+    struct core_writer *cores; /* NULL: no --dumpcore */
     pthread_mutex_t lock;
     pthread_cond_t job_or_close; /* a job was queued, or the pool is closing */
     pthread_cond_t started;      /* a worker finished starting */
@@ -110,7 +114,7 @@ static bool make_clone(struct worker *worker)
 {
     const struct pool *pool = worker->pool;
     worker->has_clone = clone_create(&worker->clone, &pool->snapshot, request_io_guest(&worker->io),
-                                     pool->timeout_ms) == 0;
+                                     pool->timeout_ms, pool->cores ? &worker->core : NULL) == 0;
     return worker->has_clone;
 }
 
@@ -144,7 +148,12 @@ static void serve(struct worker *worker, struct pool_job *job)
         hand_back(worker, job);
         return;
     }
+    struct core_writer *cores = worker->pool->cores;
+    if (cores != NULL)
+        core_file_defer(&worker->core);
     request_run(&worker->clone, &worker->io, job);
+    if (cores != NULL)
+        core_writer_dump(cores, &worker->clone.vm, &worker->core, job->name);
     bool sound = vm_still_sound(job->outcome);
     hand_back(worker, job);
     if (sound) {
@@ -225,6 +234,7 @@ static unsigned start_workers(struct pool *pool, unsigned count)
         struct worker *worker = &pool->workers[started];
         worker->pool = pool;
         worker->number = started + 1;
+        core_file_defer(&worker->core);
         pool->starting++;
         int rc = pthread_create(&worker->thread, NULL, worker_main, worker);
         if (rc != 0) {
@@ -263,6 +273,7 @@ static struct pool *pool_alloc(const struct pool_options *options)
 
 static void pool_free(struct pool *pool)
 {
+    core_writer_stop(pool->cores);
     snapshot_release(&pool->snapshot);
     pthread_mutex_destroy(&pool->lock);
     pthread_cond_destroy(&pool->job_or_close);
@@ -294,12 +305,29 @@ static int take_snapshot(struct pool *pool, const struct pool_options *options)
     return rc;
 }
 
+/* On the thread that opens the pool, which no filter confines: the
+ * writer opens files (core_writer.h). */
+static int start_core_writer(struct pool *pool, const struct pool_options *options)
+{
+    if (options->core_dir == NULL)
+        return 0;
+    const struct core_writer_options cores = {
+        .dir = options->core_dir,
+        .image_path = options->image_path,
+        .snapshot = &pool->snapshot,
+        .program = options->argv[0],
+    };
+    pool->cores = core_writer_start(&cores);
+    return pool->cores != NULL ? 0 : -1;
+}
+
 struct pool *pool_open(const struct pool_options *options)
 {
     struct pool *pool = pool_alloc(options);
     if (pool == NULL)
         return NULL;
-    if (take_snapshot(pool, options) != 0 || catch_forbidden_calls() != 0) {
+    if (take_snapshot(pool, options) != 0 || start_core_writer(pool, options) != 0 ||
+        catch_forbidden_calls() != 0) {
         pool_free(pool);
         return NULL;
     }

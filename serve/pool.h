@@ -25,12 +25,13 @@ struct pool_options {
     int argc; /* the function's argv, the same for every job */
     char *const *argv;
     const char *cache_dir; /* the caches (boot, CPUID, seccomp) to use; NULL: none */
+    const char *core_dir;  /* where a crashed job's core goes (core_writer.h); NULL: none */
 };
 
 enum pool_outcome {
     POOL_ANSWERED,         /* the function exited: output and exit_status hold its answer */
-    POOL_CRASHED,          /* it faulted or aborted (logged) */
-    POOL_TIMED_OUT,        /* it ran past timeout_ms and was stopped (logged) */
+    POOL_CRASHED,          /* it faulted or aborted (logged, and its core written) */
+    POOL_TIMED_OUT,        /* it ran past timeout_ms and was stopped (the same) */
     POOL_ENV_TOO_LARGE,    /* the environment did not fit the function's block; not run */
     POOL_OUTPUT_TOO_LARGE, /* it wrote more than POOL_OUTPUT_MAX to stdout */
     POOL_FAILED,           /* kiln could not run it (logged) */

@@ -29,6 +29,7 @@ static struct pool *open_pool(const struct route *route, const struct server_opt
         .argc = 1,
         .argv = argv,
         .cache_dir = options->cache_dir,
+        .core_dir = options->core_dir,
     };
     int64_t start = clock_ns(CLOCK_MONOTONIC);
     struct pool *opened = pool_open(&pool);

@@ -23,6 +23,7 @@ struct server_options {
     uint64_t mem_size; /* 0: each image's own default */
     uint64_t max_body;
     const char *cache_dir; /* NULL: no caches */
+    const char *core_dir;  /* --dumpcore: where crashes' cores go; NULL: none */
     bool verbose;          /* each route's stats at the end */
 };
 

@@ -84,6 +84,15 @@ assert_line_in() {
     fi
 }
 
+# assert_frame N FUNCTION: after a run of gdb's bt: frame N is in FUNCTION
+assert_frame() {
+    if ! grep -qE "^#$1 +(0x[0-9a-f]+ in )?$2 \\(" <<<"$output"; then
+        echo "no frame #$1 in $2 in:" >&2
+        printf '%s\n' "$output" >&2
+        return 1
+    fi
+}
+
 # start_server LOG ARGS...: kiln serve on a free loopback port; sets PORT
 # and SERVER_PID once it listens (10 s at most).
 start_server() {
@@ -122,4 +131,13 @@ fetch() {
 
 status() {
     cat "$BATS_TEST_TMPDIR/status"
+}
+
+# core_name IMAGE: the name kiln gives IMAGE's core (--dumpcore):
+# core.<name>.<first 8 hex digits of its hash>.
+core_name() {
+    local name hash
+    name=$(basename "$1" .kiln)
+    hash=$("$KILN" inspect "$1" | sed -n 's/^hash: *//p')
+    echo "core.$name.${hash:0:8}"
 }

@@ -14,8 +14,7 @@ setup_file() {
 # then PATTERN (a glob); "one" wants that line alone, "report" a crash
 # report (registers and a backtrace) after it, "either" one of the two:
 # where KVM back ends differ (a fetch from the doorbell is an internal
-# error on PVM, #UD under SVM; int3 at ring 3 is #BP on PVM, #GP on SVM,
-# whose IDT gate says ring 0 only).
+# error on PVM, #UD under SVM).
 attack() {
     local image
     image=$(guest hostile)
@@ -183,7 +182,7 @@ runaway() {
 }
 
 @test "hostile int3: exit 126, one clear report" {
-    attack int3 126 "* at rip 0x* (vector *, error code 0x*)" report
+    attack int3 126 "breakpoint (#BP) at rip 0x* (vector 3, error code 0x0)" report
 }
 
 @test "hostile ud2: exit 126, one clear report" {

@@ -158,3 +158,25 @@ Test(serve_options, a_bad_max_body_says_why)
     char *argv[] = {"serve", "--max-body", "huge", "--route", "/=x.kiln"};
     assert_refused(ARGC(argv), argv, "--max-body: \"huge\" is not a size (e.g. 64K, 1M)");
 }
+
+Test(serve_options, dumpcore_names_the_folder_of_cores)
+{
+    char *argv[] = {"serve", "--dumpcore", "cores", "--route", "/=x.kiln"};
+    struct serve_args args = parsed(ARGC(argv), argv);
+    cr_assert_str_eq(args.core_dir, "cores");
+    options_free_serve(&args);
+}
+
+Test(serve_options, no_dumpcore_writes_no_cores)
+{
+    char *argv[] = {"serve", "--route", "/=x.kiln"};
+    struct serve_args args = parsed(ARGC(argv), argv);
+    cr_assert_null(args.core_dir);
+    options_free_serve(&args);
+}
+
+Test(serve_options, dumpcore_without_a_folder_is_refused)
+{
+    char *argv[] = {"serve", "--dumpcore", "", "--route", "/=x.kiln"};
+    assert_refused(ARGC(argv), argv, "--dumpcore needs a folder");
+}
