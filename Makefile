@@ -10,7 +10,7 @@ HOST_CFLAGS := -std=c11 $(WARN) -pthread -D_GNU_SOURCE -Iinclude -I. -I$(BUILD)/
 # Capstone decodes the program's code for builder/syscall_sites.c.  It
 # makes kiln 5 MB larger (Debian's archive has every architecture, and
 # cs_open's table links them all); kiln starts as fast, pages load on use.
-HOST_LIBS := -larchive -ljansson -lelf -lz -lxxhash -lseccomp -lcapstone -pthread
+HOST_LIBS := -larchive -ljansson -ldw -lelf -lz -lxxhash -lseccomp -lcapstone -pthread
 # kiln links statically: a dynamic kiln spent ~250 us per run in the loader
 # (ld.so, libelf, libz, libxxhash, libseccomp, relocations): more than a tenth of a boot.
 # libmicrohttpd cannot link statically (GnuTLS needs p11-kit's shared

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "common/bits.h"
+#include "symbols.h"
 #include "unwind_table.h"
 
 /* How far above RSP the program's frame may lie: musl's abort path takes
@@ -24,8 +25,21 @@ struct scan {
     const struct guest_mem *mem;
     const struct image *image;
     const struct unwind_table *unwind;
+    const struct symbols *symbols;
     uint64_t end; /* where the stack, or the scan, ends */
 };
+
+/* Whether addr lies in a function with unwind tables; *start is then the
+ * function's first byte, from the symbol table (an FDE's rows do not say
+ * where their function begins). */
+static bool unwound_function(const struct scan *scan, uint64_t addr, uint64_t *start)
+{
+    struct symbol symbol;
+    if (!unwind_table_covers(scan->unwind, addr) || !symbols_find(scan->symbols, addr, &symbol))
+        return false;
+    *start = addr - symbol.offset;
+    return true;
+}
 
 static bool read_word(const struct scan *scan, uint64_t gpa, uint64_t *value)
 {
@@ -73,7 +87,7 @@ static bool is_frame_record(const struct scan *scan, uint64_t frame, uint64_t fu
     if (!read_word(scan, frame, &caller_rbp) || !read_word(scan, frame + WORD, &ret))
         return false;
     if (caller_rbp != 0 && (caller_rbp <= frame || caller_rbp >= scan->mem->size) &&
-        unwind_table_find(scan->unwind, ret - 1, &caller))
+        unwound_function(scan, ret - 1, &caller))
         return false;
     enum call_kind kind = call_before(scan, ret, &target);
     return kind == CALL_INDIRECT || (kind == CALL_DIRECT && target == function);
@@ -98,8 +112,7 @@ static bool find_frame_record(const struct scan *scan, uint64_t slot, uint64_t f
 static bool try_slot(const struct scan *scan, uint64_t slot, struct abort_site *site)
 {
     uint64_t ret, function, target = 0;
-    if (!read_word(scan, slot, &ret) || ret == 0 ||
-        !unwind_table_find(scan->unwind, ret - 1, &function))
+    if (!read_word(scan, slot, &ret) || ret == 0 || !unwound_function(scan, ret - 1, &function))
         return false;
     enum call_kind kind = call_before(scan, ret, &target);
     if (kind == CALL_NONE || !find_frame_record(scan, slot, function, &site->rbp))
@@ -118,15 +131,18 @@ bool abort_site_find(const struct guest_mem *mem, const struct image *image, uin
                      struct abort_site *site)
 {
     struct unwind_table unwind;
+    struct symbols symbols;
     if (image->bytes == NULL || rsp >= mem->size ||
         unwind_table_read(&unwind, image->bytes, image->size) != 0)
         return false;
-    struct scan scan = {mem, image, &unwind,
+    symbols_open(&symbols, image);
+    struct scan scan = {mem, image, &unwind, &symbols,
                         mem->size - rsp > SCAN_BYTES ? rsp + SCAN_BYTES : mem->size};
     struct abort_site found = *site;
     bool ok = false;
     for (uint64_t slot = ALIGN_UP(rsp, WORD); !ok && slot + WORD <= scan.end; slot += WORD)
         ok = try_slot(&scan, slot, &found);
+    symbols_close(&symbols);
     unwind_table_free(&unwind);
     if (ok)
         *site = found;
