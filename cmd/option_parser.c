@@ -167,3 +167,12 @@ int count_value(struct parser *parser, const char *name, const char *value, uint
         return refuse(parser, "%s: %s", name, why);
     return 0;
 }
+
+int path_value(struct parser *parser, const char *name, const char *what, const char *value,
+               const char **path)
+{
+    if (*value == '\0')
+        return refuse(parser, "%s needs %s", name, what);
+    *path = value;
+    return 0;
+}

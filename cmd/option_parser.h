@@ -86,6 +86,11 @@ int unknown_option(struct parser *parser, const char *arg);
 int mem_value(struct parser *parser, const char *value, uint64_t *bytes);
 int timeout_value(struct parser *parser, const char *value, uint64_t *ms);
 
+/* Takes a value that names a file or a folder (what: "a folder"): any but
+ * the empty one; 0, or -1 refused. */
+int path_value(struct parser *parser, const char *name, const char *what, const char *value,
+               const char **path);
+
 /* Reads a whole number in [min, max] for the option called name
  * ("--workers"); 0, or -1 refused. */
 int count_value(struct parser *parser, const char *name, const char *value, uint64_t min,

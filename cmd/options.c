@@ -343,10 +343,7 @@ static int run_option(struct parser *parser, int code, const char *value, void *
     case OPT_GDB:
         return gdb_value(parser, value, args);
     case OPT_DUMPCORE:
-        if (*value == '\0')
-            return refuse(parser, "--dumpcore needs a folder");
-        args->core_dir = value;
-        return 0;
+        return path_value(parser, "--dumpcore", "a folder", value, &args->core_dir);
     default: /* the build options; OPT_VERBOSE is -v there */
         return compile_option(parser, code, value, &args->compile);
     }
@@ -454,10 +451,7 @@ static int test_option(struct parser *parser, int code, const char *value, void 
     case OPT_SHARD:
         return shard_value(parser, value, args);
     case OPT_JUNIT:
-        if (*value == '\0')
-            return refuse(parser, "--junit needs a file name");
-        args->junit = value;
-        return 0;
+        return path_value(parser, "--junit", "a file name", value, &args->junit);
     case OPT_TAP:
         args->tap = true;
         return 0;

@@ -78,10 +78,7 @@ static int serve_option(struct parser *parser, int code, const char *value, void
     case OPT_MEM:
         return mem_value(parser, value, &args->mem_size);
     case OPT_DUMPCORE:
-        if (*value == '\0')
-            return refuse(parser, "--dumpcore needs a folder");
-        args->core_dir = value;
-        return 0;
+        return path_value(parser, "--dumpcore", "a folder", value, &args->core_dir);
     default: /* OPT_MAX_BODY */
         return max_body_value(parser, value, &args->max_body);
     }
