@@ -49,24 +49,26 @@ static void *shared_pages(size_t size)
     return pages == MAP_FAILED ? NULL : pages;
 }
 
-static bool is_linux_program(const char *name)
-{
-    return !path_is_source(name) && builder_is_program(name);
-}
-
 /* ------------------------------------------------------------ the suite */
 
-static int check_tests(const struct test_args *args, bool *any_build)
+/* Reads what each test is, once: a .c file, a Linux program or an image.
+ * The shard's tests become the suite's cases. */
+static int add_tests(struct test_suite *suite, bool *any_build)
 {
+    const struct test_args *args = suite->args;
     bool any_image = false;
     *any_build = false;
     for (size_t i = 0; i < args->test_count; i++) {
         const char *name = args->tests[i];
         if (access(name, R_OK) != 0)
             return report("test: %s: %s", name, strerror(errno));
-        bool image = !path_is_source(name) && !builder_is_program(name);
-        any_image |= image;
-        *any_build |= !image;
+        bool source = path_is_source(name);
+        bool program = !source && builder_is_program(name);
+        any_image |= !source && !program;
+        *any_build |= source || program;
+        if (suite_shard_holds(name, args->shard_index, args->shard_count))
+            suite->cases[suite->count++] =
+                (struct test_case){.name = name, .linux_program = program};
     }
     if (any_image && args->run.compile.files_count > 0)
         return report("test: --files goes with .c files and programs: an image holds the files "
@@ -83,21 +85,20 @@ static unsigned default_jobs(void)
 int suite_start(struct test_suite *suite, const struct test_args *args, const char *cache_dir)
 {
     *suite = (struct test_suite){.args = args, .cache_dir = cache_dir};
+    suite->cases = shared_pages(args->test_count * sizeof *suite->cases);
+    if (suite->cases == NULL)
+        return report("test: out of memory");
     bool any_build;
-    if (check_tests(args, &any_build) < 0 ||
-        suite_results_inputs(&args->run, &suite->inputs, &suite->inputs_keyed) < 0)
+    if (add_tests(suite, &any_build) < 0 ||
+        suite_results_inputs(&args->run, &suite->inputs, &suite->inputs_keyed) < 0) {
+        suite_free(suite);
         return -1;
+    }
     /* Hashed once here rather than in every test's lookup; where that
      * fails, each build says why. */
     char runtime_dir[PATH_MAX];
     suite->runtime_hashed = any_build && runtime_dir_find(runtime_dir, sizeof runtime_dir) == 0 &&
                             builder_runtime_hash(runtime_dir, &suite->runtime_hash) == 0;
-    suite->cases = shared_pages(args->test_count * sizeof *suite->cases);
-    if (suite->cases == NULL)
-        return report("test: out of memory");
-    for (size_t i = 0; i < args->test_count; i++)
-        if (suite_shard_holds(args->tests[i], args->shard_index, args->shard_count))
-            suite->cases[suite->count++] = (struct test_case){.name = args->tests[i]};
     suite->jobs = args->jobs > 0 ? (unsigned)args->jobs : default_jobs();
     return 0;
 }
@@ -159,7 +160,7 @@ static bool image_intact(const struct test_case *test)
  * test unprepared hands it to the build stage, which says why. */
 static void prepare(const struct test_suite *suite, struct test_case *test, bool build)
 {
-    bool program = is_linux_program(test->name);
+    bool program = test->linux_program;
     bool from_cache = program || path_is_source(test->name);
     char *argv0 = names_argv0(test->name, program);
     if (argv0 == NULL || prepare_image(suite, test, program, build) <= 0) {
@@ -235,8 +236,7 @@ static void run_child(void *context, size_t index)
 {
     const struct stage *stage = context;
     const struct test_case *test = test_of(stage, index);
-    struct run_target target = {test->image, &test->image_hash, test->name,
-                                is_linux_program(test->name)};
+    struct run_target target = {test->image, &test->image_hash, test->name, test->linux_program};
     struct monitor_result result =
         run_image(&stage->suite->args->run, &target, stage->suite->cache_dir);
     stage->slots[index] = (struct run_slot){true, result.outcome, result.status};

@@ -30,10 +30,11 @@ enum test_verdict {
 /* One test, from its name to its verdict.  The fields up to the verdict
  * are written by children, in pages the suite shares with them. */
 struct test_case {
-    const char *name; /* as given */
-    bool prepared;    /* its image is known (built, or an image file) */
-    bool keyed;       /* key names its result (no read-write volume) */
-    bool cached;      /* a pass under key was recorded */
+    const char *name;   /* as given */
+    bool linux_program; /* a Linux program, built with --elf's rules; else a .c file or an image */
+    bool prepared;      /* its image is known (built, or an image file) */
+    bool keyed;         /* key names its result (no read-write volume) */
+    bool cached;        /* a pass under key was recorded */
     char image[PATH_MAX];
     struct content_hash image_hash;
     struct content_hash key;
