@@ -78,7 +78,7 @@ FUZZ_CALLS := write read walltime sleep exit abort memory ready finish \
 FUZZ_TARGETS := image exit $(addprefix hypercall_,$(FUZZ_CALLS))
 FUZZ_OBJ := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(wildcard common/*.c monitor/*.c) tests/fuzz/fake_vm.c)
 
-.PHONY: all deps demo test unit e2e bench bench-files bench-serve bench-threads bench-syscalls bench-programs bench-tests fuzz fuzz-build clean format format-check
+.PHONY: all deps demo test unit e2e bench bench-files bench-serve bench-density bench-threads bench-syscalls bench-programs bench-tests fuzz fuzz-build clean format format-check
 all: $(KILN) $(KILN_CC) $(KILN_SERVE) $(KILN_VM) $(RUNTIME) $(TEMPLATES)
 
 deps:
@@ -144,8 +144,23 @@ $(BUILD)/bench/%: tests/bench/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(WARN) -o $@ $<
 
-# Boot against the KVM floor; kiln serve against lighttpd CGI under wrk.
-bench: all $(BUILD)/bench/kvm-floor $(BUILD)/bench/interleave
+# kiln serve's floor (tests/bench/density): the counter function linked in
+# and called in-process, with kiln's own CGI environment and parser.
+$(BUILD)/bench/serve_floor: $(BUILD)/bench/serve_floor.o $(BUILD)/bench/cgi_counter_function.o \
+		$(BUILD)/serve/cgi.o $(BUILD)/serve/http_request.o
+	$(CC) $(CFLAGS) -o $@ $^ -lmicrohttpd -pthread
+
+$(BUILD)/bench/serve_floor.o: tests/bench/serve_floor.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(HOST_CFLAGS) -c -o $@ $<
+
+$(BUILD)/bench/cgi_counter_function.o: tests/guests/cgi_counter.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(WARN) -Dmain=function_main -c -o $@ $<
+
+# Boot against the KVM floor; kiln serve against lighttpd CGI and against
+# its in-process floor under wrk.
+bench: all $(BUILD)/bench/kvm-floor $(BUILD)/bench/interleave $(BUILD)/bench/serve_floor
 	tests/bench/boot
 	tests/bench/files
 	tests/bench/threads
@@ -153,6 +168,7 @@ bench: all $(BUILD)/bench/kvm-floor $(BUILD)/bench/interleave
 	tests/bench/programs
 	tests/bench/tests
 	tests/bench/serve
+	tests/bench/density
 
 # Embedded files and volumes alone, for work on files.
 bench-files: all $(BUILD)/bench/interleave
@@ -181,6 +197,11 @@ bench-tests: all $(BUILD)/bench/kvm-floor
 # kiln serve alone, for work on serving.
 bench-serve: all
 	tests/bench/serve
+
+# kiln serve against its in-process floor, cold starts, memory per idle
+# VM and the reset per request, for work on serving at scale.
+bench-density: all $(BUILD)/bench/serve_floor
+	tests/bench/density
 
 # clang comes from Debian through make deps, before the first object.
 $(BUILD)/fuzz/obj/%.o: %.c | deps

@@ -24,8 +24,9 @@
 #define EXIT_CACHE_FAILED 1
 #define TEXT_SIZE         32
 
-static const char *const folders[] = {CACHE_IMAGES, CACHE_DEPS,    CACHE_COMPILERS, CACHE_BOOT,
-                                      CACHE_CPUID,  CACHE_SECCOMP, CACHE_RESULTS};
+static const char *const folders[] = {CACHE_IMAGES,  CACHE_DEPS,     CACHE_COMPILERS,
+                                      CACHE_BOOT,    CACHE_CPUID,    CACHE_SECCOMP,
+                                      CACHE_RESULTS, CACHE_SNAPSHOTS};
 
 /* What to do with each entry, and what it did so far. */
 struct walk {
@@ -68,11 +69,19 @@ static void format_age(time_t seconds, char *text, size_t text_size)
     snprintf(text, text_size, "%ld%c", (long)(seconds / units[i].seconds), units[i].unit);
 }
 
+/* What an entry takes on disk: a snapshot's RAM is mostly holes (its
+ * size is the guest's memory), every other entry is whole. */
+static uint64_t entry_bytes(const struct stat *st)
+{
+    uint64_t allocated = (uint64_t)st->st_blocks * 512;
+    return allocated < (uint64_t)st->st_size ? allocated : (uint64_t)st->st_size;
+}
+
 static int list_entry(struct walk *walk, const char *path, const char *shown, const struct stat *st)
 {
     char size[TEXT_SIZE], age[TEXT_SIZE];
     (void)path;
-    format_bytes((uint64_t)st->st_size, size, sizeof size);
+    format_bytes(entry_bytes(st), size, sizeof size);
     format_age(walk->now - st->st_mtime, age, sizeof age);
     printf("%8s %5s  %s\n", size, age, shown);
     return 0;
@@ -117,7 +126,7 @@ static void visit_entry(struct walk *walk, const char *folder, const char *name)
         return;
     }
     walk->count++;
-    walk->bytes += (uint64_t)st.st_size;
+    walk->bytes += entry_bytes(&st);
 }
 
 static void visit_folder(struct walk *walk, const char *folder)

@@ -38,6 +38,7 @@ static void print_kiln(FILE *out)
           "  kiln cc GCC-ARGS...                         gcc's command line for make, CMake,\n"
           "                                              ./configure (also kiln-cc)\n"
           "  kiln serve --route /PATH=IMAGE|APP.c ...    serve HTTP, a fresh VM per request\n"
+          "  kiln serve --functions DIR                  serve every function in DIR\n"
           "  kiln test [OPTIONS] TEST... [-- ARGS...]    run test programs, each in a VM of\n"
           "                                              its own, results cached by content\n"
           "  kiln new TEMPLATE DIR                       start an app from a template\n"
@@ -317,13 +318,13 @@ static void print_cache(FILE *out)
           "compilers/ the compiler's identity, boot/ images laid out as guest memory,\n"
           "cpuid/ what this machine's KVM offers guests (until it reboots), seccomp/\n"
           "the run loop's compiled system call filter, results/ the kiln test runs\n"
-          "that passed.\n"
+          "that passed, snapshots/ kiln serve's functions booted up to main.\n"
           "The cache is $KILN_CACHE_DIR, else $XDG_CACHE_HOME/kiln, else\n"
           "~/.cache/kiln.  A damaged entry is reported, removed and made again.\n"
           "\n"
           "Commands:\n"
           "  path   print the cache's folder\n"
-          "  ls     list the entries: size, age, name\n"
+          "  ls     list the entries: size on disk, age, name\n"
           "  clean  remove every entry and temporary file kiln made there, nothing\n"
           "         else\n"
           "\n"
@@ -339,6 +340,7 @@ static void print_serve(FILE *out)
     char max_body[SIZE_TEXT];
     format_size(SERVE_DEFAULT_MAX_BODY, max_body, sizeof max_body);
     fputs("Usage: kiln serve [OPTIONS] --route /PATH=IMAGE.kiln|APP.c ...\n"
+          "       kiln serve [OPTIONS] --functions DIR\n"
           "\n"
           "Serves HTTP: each request goes to the function of the route whose PATH is\n"
           "the longest whole-segment prefix of the request's path, and runs in a\n"
@@ -349,19 +351,28 @@ static void print_serve(FILE *out)
           "stdin, and it answers on stdout: headers (Status:, Content-Type:,\n"
           "Location:, any other), a blank line, the body.  Its stderr goes to the\n"
           "log, which is kiln's stderr, with the route and request id; every request\n"
-          "adds an access log line.  argv is the same for every request.\n"
+          "adds an access log line.  argv is the same for every request.  A route\n"
+          "makes its VMs from the snapshot as its requests need them, and gives them\n"
+          "back when it has had no request for a while.\n"
           "\n"
           "Options:\n"
           "  --route /PATH=IMAGE.kiln|APP.c\n"
           "                   serve the image, or APP.c built at start, under PATH\n"
-          "                   (repeatable; / serves every path no other route takes)\n",
+          "                   (repeatable; / serves every path no other route takes)\n"
+          "  --functions DIR  serve each NAME.kiln or NAME.c in DIR under /NAME, and\n"
+          "                   follow DIR as files come, change and go (a --route\n"
+          "                   wins over a function of the same PATH)\n",
           out);
     fprintf(out,
             "  --listen ADDR:PORT\n"
             "                   where to listen (default %s:%d; [::1]:PORT for\n"
             "                   IPv6; port 0 picks a free one, which the log names)\n"
-            "  --workers N      VMs, each with its own thread, per route (default: one\n"
-            "                   per CPU)\n"
+            "  --workers N      the most VMs a route grows to under load; default one\n"
+            "                   per CPU\n"
+            "  --max-vms N      the most VMs alive in all routes together (default %d);\n"
+            "                   at the bound, the VM idle longest is given back first\n"
+            "  --idle SECS      a route with no request for SECS seconds gives its VMs\n"
+            "                   back (default %d; 0 means never)\n"
             "  --timeout SECS   stop a function after SECS seconds: 504 (default %d;\n"
             "                   0 means never)\n"
             "  --mem SIZE       guest memory per VM (default: the image's)\n"
@@ -369,6 +380,10 @@ static void print_serve(FILE *out)
             "  --dumpcore DIR   when a function crashes, aborts or times out, write an\n"
             "                   ELF core of its VM to DIR/core.NAME.HASH, as kiln run\n"
             "                   does, and log its name; one a route a minute at most\n"
+            "  --admin ADDR:PORT\n"
+            "                   answer GET /_kiln/stats there, never on --listen: each\n"
+            "                   route's VMs, requests, latency (p50, p99), resets and\n"
+            "                   memory, as JSON\n"
             "  -v, --verbose    at exit, log each route's requests and reset times\n"
             "  -h, --help       show this help\n"
             "\n"
@@ -383,7 +398,8 @@ static void print_serve(FILE *out)
             "  1    could not start: a failed build, a bad image, an address in use\n"
             "  2    bad usage\n"
             "  125  no usable /dev/kvm (the reason and its fix are on stderr)\n",
-            SERVE_DEFAULT_HOST, SERVE_DEFAULT_PORT, SERVE_DEFAULT_TIMEOUT_MS / 1000, max_body);
+            SERVE_DEFAULT_HOST, SERVE_DEFAULT_PORT, SERVE_DEFAULT_MAX_VMS,
+            SERVE_DEFAULT_IDLE_MS / 1000, SERVE_DEFAULT_TIMEOUT_MS / 1000, max_body);
 }
 
 static void print_new(FILE *out)

@@ -1,7 +1,7 @@
 /*
  * kiln serve's command line: parse it, build the .c routes through the
- * build cache, then serve (serve/server.h) until SIGINT or SIGTERM, and
- * exit 0.
+ * build cache (and, later, the .c functions of --functions), then serve (serve/server.h) until
+ * SIGINT or SIGTERM, and exit 0.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -69,12 +69,20 @@ static int serve(struct serve_args *args)
         .port = args->port,
         .routes = args->routes,
         .route_count = args->route_count,
+        .functions_dir = args->functions_dir,
+        .prepare_route = prepare_route,
         .workers = worker_count(args),
+        .max_vms = (unsigned)args->max_vms,
+        .idle_ms = args->idle_ms,
         .timeout_ms = args->timeout_ms,
         .mem_size = args->mem_size,
         .max_body = args->max_body,
         .cache_dir = cache_dir,
         .core_dir = args->core_dir,
+        .has_admin = args->has_admin,
+        .admin_host = args->admin_host,
+        .admin_ipv6 = args->admin_ipv6,
+        .admin_port = args->admin_port,
         .verbose = args->verbose,
     };
     return server_run(&options) == 0 ? 0 : EXIT_SERVE_FAILED;

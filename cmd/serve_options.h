@@ -17,6 +17,9 @@
 #define SERVE_DEFAULT_TIMEOUT_MS 10000
 #define SERVE_DEFAULT_MAX_BODY   (1u << 20)
 #define SERVE_WORKERS_MAX        256
+#define SERVE_DEFAULT_IDLE_MS    60000
+#define SERVE_DEFAULT_MAX_VMS    1024
+#define SERVE_MAX_VMS_MAX        65536
 #define SERVE_HOST_SIZE          64
 
 struct serve_args {
@@ -25,11 +28,18 @@ struct serve_args {
     bool ipv6;
     struct route *routes; /* in the order given */
     size_t route_count;
-    uint64_t workers;    /* per route; 0: one per CPU */
-    uint64_t timeout_ms; /* 0: none */
-    uint64_t mem_size;   /* 0: each image's own default */
+    const char *functions_dir; /* --functions DIR, or NULL */
+    uint64_t workers;          /* the most VMs of one route; 0: one per CPU */
+    uint64_t max_vms;          /* the most VMs of all routes together */
+    uint64_t idle_ms;          /* a route idle this long gives its VMs back; 0: never */
+    uint64_t timeout_ms;       /* 0: none */
+    uint64_t mem_size;         /* 0: each image's own default */
     uint64_t max_body;
-    const char *core_dir; /* --dumpcore DIR, or NULL */
+    const char *core_dir;             /* --dumpcore DIR, or NULL */
+    bool has_admin;                   /* --admin ADDR:PORT given */
+    char admin_host[SERVE_HOST_SIZE]; /* read as host, port and ipv6 are */
+    uint16_t admin_port;
+    bool admin_ipv6;
     bool verbose;
     bool help;
 };

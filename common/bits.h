@@ -35,4 +35,22 @@ static inline bool bitmap_test(const uint64_t *map, uint64_t bit)
     return (map[bit / BITMAP_WORD_BITS] >> (bit % BITMAP_WORD_BITS)) & 1;
 }
 
+/* The first run of set bits at or after from, and below bits, as
+ * [*start, *end): a snapshot's pages go to and from files a run at a
+ * time.  Returns false when none is left. */
+static inline bool bitmap_next_run(const uint64_t *map, uint64_t bits, uint64_t from,
+                                   uint64_t *start, uint64_t *end)
+{
+    uint64_t bit = from;
+    while (bit < bits && !bitmap_test(map, bit))
+        bit = map[bit / BITMAP_WORD_BITS] == 0 ? ALIGN_UP(bit + 1, BITMAP_WORD_BITS) : bit + 1;
+    if (bit >= bits)
+        return false;
+    *start = bit;
+    while (bit < bits && bitmap_test(map, bit))
+        bit++;
+    *end = bit;
+    return true;
+}
+
 #endif

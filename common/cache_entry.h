@@ -1,9 +1,10 @@
 /*
  * Entries of kiln's content-hashed cache (DESIGN.md, "Caches"), shared by
- * the build cache (builder/) and the boot cache (monitor/).  Each entry is
- * named by a hash and written atomically (atomic_file.h); each is checked
- * against a hash when read, and one that fails the check is reported in
- * one line, removed, and then missing, so that the caller rebuilds it.
+ * the build cache (builder/) and the boot and snapshot caches (monitor/).
+ * Each entry is named by a hash and written atomically (atomic_file.h);
+ * each is checked against a hash when read, and one that fails the check
+ * is reported in one line, removed, and then missing, so that the caller
+ * rebuilds it.
  */
 #ifndef KILN_CACHE_ENTRY_H
 #define KILN_CACHE_ENTRY_H
@@ -23,6 +24,7 @@
 #define CACHE_CPUID        "cpuid"     /* <kernel and CPU key>: KVM's supported CPUID */
 #define CACHE_SECCOMP      "seccomp"   /* <rules key>: the run loop's compiled filter */
 #define CACHE_RESULTS      "results"   /* <test key>: a kiln test that passed */
+#define CACHE_SNAPSHOTS    "snapshots" /* <snapshot key>: a function at READY */
 #define CACHE_IMAGE_SUFFIX ".kiln"
 
 /* Writes "root/folder/<key in hex><suffix>" to path.  Returns 0, or -1

@@ -20,7 +20,8 @@ int clone_create(struct clone *clone, const struct snapshot *snap, struct guest_
         .image = &snap->image.image,
         .mem_size = snap->mem_size,
         .ram = VM_RAM_CLONED,
-        .ram_fd = snap->memfd,
+        .ram_fd = snap->fd,
+        .ram_offset = snap->mem_offset,
         .ram_present = snap->present,
         .image_fd = snap->image.fd,
         .io = io,
@@ -34,8 +35,10 @@ int clone_create(struct clone *clone, const struct snapshot *snap, struct guest_
     };
     struct vm *vm = &clone->vm;
     int rc = vm_create(vm, &config);
-    if (rc == 0 && (clone->dirty = bitmap_new(vm->mem.size / KILN_PAGE_SIZE)) == NULL)
-        rc = report("%s: allocating the dirty page map: %s", vm->name, strerror(ENOMEM));
+    uint64_t pages = vm->mem.size / KILN_PAGE_SIZE;
+    if (rc == 0 &&
+        ((clone->dirty = bitmap_new(pages)) == NULL || (clone->copied = bitmap_new(pages)) == NULL))
+        rc = report("%s: allocating the dirty page maps: %s", vm->name, strerror(ENOMEM));
     if (rc == 0)
         rc = vcpu_state_load(vm, &snap->vcpu);
     if (rc != 0) {
@@ -50,5 +53,7 @@ void clone_destroy(struct clone *clone)
 {
     vm_destroy(&clone->vm);
     free(clone->dirty);
+    free(clone->copied);
     clone->dirty = NULL;
+    clone->copied = NULL;
 }

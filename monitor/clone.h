@@ -17,6 +17,10 @@ struct clone {
     const struct snapshot *snapshot;
     uint64_t *dirty;    /* KVM's dirty log, fetched at each reset */
     int64_t tsc_offset; /* the guest's TSC minus the host's */
+    /* The pages reset has put back since the clone was made: each is a
+     * copy of its own, no longer the snapshot's shared page. */
+    uint64_t *copied;
+    uint64_t private_pages;
 };
 
 /* Makes a VM from snap on the calling thread, its stdio behind io; a

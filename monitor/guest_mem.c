@@ -76,22 +76,14 @@ int guest_mem_map_file(const struct guest_mem *mem, uint64_t gpa, uint64_t len, 
     return 0;
 }
 
-int guest_mem_map_pages(const struct guest_mem *mem, int fd, const uint64_t *pages)
+int guest_mem_map_pages(const struct guest_mem *mem, int fd, uint64_t offset, const uint64_t *pages)
 {
-    uint64_t count = mem->size / KILN_PAGE_SIZE;
-    for (uint64_t page = 0; page < count;) {
-        if (!bitmap_test(pages, page)) {
-            page++;
-            continue;
-        }
-        uint64_t end = page;
-        while (end < count && bitmap_test(pages, end))
-            end++;
-        int rc = guest_mem_map_file(mem, page * KILN_PAGE_SIZE, (end - page) * KILN_PAGE_SIZE, fd,
-                                    page * KILN_PAGE_SIZE);
+    uint64_t start, end = 0;
+    while (bitmap_next_run(pages, mem->size / KILN_PAGE_SIZE, end, &start, &end)) {
+        int rc = guest_mem_map_file(mem, start * KILN_PAGE_SIZE, (end - start) * KILN_PAGE_SIZE, fd,
+                                    offset + start * KILN_PAGE_SIZE);
         if (rc != 0)
             return rc;
-        page = end;
     }
     return 0;
 }

@@ -44,8 +44,9 @@ int guest_mem_map_file(const struct guest_mem *mem, uint64_t gpa, uint64_t len, 
                        uint64_t offset);
 
 /* guest_mem_map_file() of each run of the pages that the bitmap pages
- * marks, each from the same offset of fd: a snapshot's pages under a
- * clone. */
-int guest_mem_map_pages(const struct guest_mem *mem, int fd, const uint64_t *pages);
+ * marks, guest-physical 0 lying at offset in fd: a snapshot's pages under
+ * a clone. */
+int guest_mem_map_pages(const struct guest_mem *mem, int fd, uint64_t offset,
+                        const uint64_t *pages);
 
 #endif

@@ -64,6 +64,8 @@ static long restore_pages(struct clone *clone)
     for (uint64_t i = 0; i < words; i++) {
         uint64_t pages = clone->dirty[i] | written[i];
         written[i] = 0;
+        clone->private_pages += (uint64_t)__builtin_popcountll(pages & ~clone->copied[i]);
+        clone->copied[i] |= pages;
         for (; pages != 0; pages &= pages - 1, restored++)
             restore_page(clone, i * BITMAP_WORD_BITS + (uint64_t)__builtin_ctzll(pages));
     }

@@ -1,14 +1,17 @@
 /*
- * Taking a snapshot: boot the image with its RAM in a memfd, run it up to
- * READY, save the vCPU, then seal the memfd and keep it read-only.  The
- * memfd holds only the pages the boot touched (tmpfs leaves the rest as
- * holes), which SEEK_DATA finds: the snapshot's size is what it uses.
+ * Taking a snapshot: map it from the cache when it is there
+ * (snapshot_file.h).  Else boot the image with its RAM in a memfd, run it
+ * up to READY, save the vCPU, then seal the memfd and keep it read-only;
+ * with a cache, write it there and move onto the entry.  The memfd holds
+ * only the pages the boot touched (tmpfs leaves the rest as holes), which
+ * SEEK_DATA finds: the snapshot's size is what it uses.
  */
 #include "snapshot.h"
 
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -20,10 +23,9 @@
 #include "boot_info.h"
 #include "common/bits.h"
 #include "common/report.h"
-#include "cpuid_cache.h"
 #include "exits.h"
 #include "image.h"
-#include "kvm_device.h"
+#include "snapshot_file.h"
 #include "timeout.h"
 #include "vm.h"
 
@@ -31,10 +33,10 @@
 
 static int create_memfd(struct snapshot *snap)
 {
-    snap->memfd = memfd_create("kiln-snapshot", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-    if (snap->memfd < 0)
+    snap->fd = memfd_create("kiln-snapshot", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (snap->fd < 0)
         return report_errno(snap->name, "creating the snapshot's memory");
-    if (ftruncate(snap->memfd, (off_t)snap->mem_size) != 0)
+    if (ftruncate(snap->fd, (off_t)snap->mem_size) != 0)
         return report_errno(snap->name, "sizing the snapshot's memory");
     return 0;
 }
@@ -103,18 +105,7 @@ static void keep_code_range(struct snapshot *snap, const struct image *image)
     }
 }
 
-/* What the clones share with the snapshot: /dev/kvm and the CPUID,
- * asked of KVM (or the cache) once. */
-static int open_kvm(struct snapshot *snap)
-{
-    snap->kvm_fd = kvm_device_open();
-    if (snap->kvm_fd < 0)
-        return -1;
-    snap->cpuid = cpuid_supported(snap->kvm_fd, snap->cache_dir);
-    return snap->cpuid != NULL ? 0 : -1;
-}
-
-static int boot_and_save(struct snapshot *snap, const struct snapshot_options *options)
+static int open_image(struct snapshot *snap, const struct snapshot_options *options)
 {
     struct prepared_image *image = &snap->image;
     struct monitor_options image_options = {.image_path = options->image_path,
@@ -123,14 +114,19 @@ static int boot_and_save(struct snapshot *snap, const struct snapshot_options *o
         return -1;
     snap->mem_size = options->mem_size ? options->mem_size : image->image.note.default_mem;
     keep_code_range(snap, &image->image);
-    if (open_kvm(snap) != 0 || create_memfd(snap) != 0)
+    return 0;
+}
+
+static int boot_and_save(struct snapshot *snap, const struct snapshot_options *options)
+{
+    if (create_memfd(snap) != 0)
         return -1;
     struct vm_config config = {
         .name = snap->name,
-        .image = &image->image,
+        .image = &snap->image.image,
         .mem_size = snap->mem_size,
         .ram = VM_RAM_SHARED,
-        .ram_fd = snap->memfd,
+        .ram_fd = snap->fd,
         .io = options->io,
         .timeout_ms = options->timeout_ms,
         .kvm_fd = snap->kvm_fd,
@@ -159,10 +155,10 @@ static int find_present_pages(struct snapshot *snap)
     if (snap->present == NULL)
         return report_errno(snap->name, "allocating the snapshot's page map");
     for (off_t at = 0;;) {
-        off_t data = lseek(snap->memfd, at, SEEK_DATA);
+        off_t data = lseek(snap->fd, at, SEEK_DATA);
         if (data < 0)
             return errno == ENXIO ? 0 : report_errno(snap->name, "finding the snapshot's pages");
-        off_t hole = lseek(snap->memfd, data, SEEK_HOLE);
+        off_t hole = lseek(snap->fd, data, SEEK_HOLE);
         if (hole < 0)
             return report_errno(snap->name, "finding the snapshot's pages");
         mark_present(snap, (uint64_t)data, (uint64_t)hole);
@@ -172,24 +168,50 @@ static int find_present_pages(struct snapshot *snap)
 
 static int seal_and_map(struct snapshot *snap)
 {
-    if (fcntl(snap->memfd, F_ADD_SEALS, ALL_SEALS) != 0)
+    if (fcntl(snap->fd, F_ADD_SEALS, ALL_SEALS) != 0)
         return report_errno(snap->name, "sealing the snapshot");
-    void *mem = mmap(NULL, snap->mem_size, PROT_READ, MAP_SHARED | MAP_NORESERVE, snap->memfd, 0);
+    void *mem = mmap(NULL, snap->mem_size, PROT_READ, MAP_SHARED | MAP_NORESERVE, snap->fd, 0);
     if (mem == MAP_FAILED)
         return report_errno(snap->name, "mapping the snapshot");
     snap->mem = mem;
     return 0;
 }
 
+static int take(struct snapshot *snap, const struct snapshot_options *options)
+{
+    if (boot_and_save(snap, options) != 0 || find_present_pages(snap) != 0)
+        return -1;
+    return seal_and_map(snap);
+}
+
+/* An entry that cannot be written is reported; the snapshot then stays
+ * in its memfd. */
+static int load_or_take(struct snapshot *snap, const struct snapshot_options *options)
+{
+    char path[PATH_MAX];
+    if (snap->cache_dir == NULL)
+        return take(snap, options);
+    struct content_hash key = snapshot_file_key(snap, options->argc, options->argv);
+    if (snapshot_file_path(path, sizeof path, snap->cache_dir, &key) != 0)
+        return take(snap, options);
+    snap->from_cache = snapshot_file_load(snap, path, &key);
+    if (snap->from_cache)
+        return 0;
+    if (take(snap, options) != 0)
+        return -1;
+    snapshot_file_save(snap, path, &key);
+    return 0;
+}
+
 int snapshot_take(struct snapshot *snap, const struct snapshot_options *options)
 {
     *snap = (struct snapshot){.name = options->name,
-                              .memfd = -1,
-                              .kvm_fd = -1,
+                              .fd = -1,
+                              .kvm_fd = options->kvm_fd,
+                              .cpuid = options->cpuid,
                               .cache_dir = options->cache_dir,
                               .image.cached.fd = -1};
-    if (boot_and_save(snap, options) != 0 || find_present_pages(snap) != 0 ||
-        seal_and_map(snap) != 0) {
+    if (open_image(snap, options) != 0 || load_or_take(snap, options) != 0) {
         snapshot_release(snap);
         return -1;
     }
@@ -200,13 +222,10 @@ void snapshot_release(struct snapshot *snap)
 {
     if (snap->mem)
         munmap((void *)snap->mem, snap->mem_size);
-    if (snap->memfd >= 0)
-        close(snap->memfd);
-    if (snap->kvm_fd >= 0)
-        close(snap->kvm_fd);
+    if (snap->fd >= 0)
+        close(snap->fd);
     free(snap->present);
-    free(snap->cpuid);
     vcpu_state_free(&snap->vcpu);
     prepared_image_close(&snap->image);
-    *snap = (struct snapshot){.memfd = -1, .kvm_fd = -1, .image.cached.fd = -1};
+    *snap = (struct snapshot){.fd = -1, .image.cached.fd = -1};
 }

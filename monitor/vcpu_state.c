@@ -46,6 +46,7 @@ static int alloc_xsave(const struct vm *vm, struct vcpu_state *state, unsigned l
     state->xsave = calloc(1, bytes);
     if (state->xsave == NULL)
         return report_errno(vm->name, "allocating the XSAVE area");
+    state->xsave_size = bytes;
     return 0;
 }
 
@@ -133,4 +134,5 @@ void vcpu_state_free(struct vcpu_state *state)
 {
     free(state->xsave);
     state->xsave = NULL;
+    state->xsave_size = 0;
 }

@@ -28,6 +28,7 @@ struct vcpu_state {
         struct kvm_msr_entry entries[VCPU_STATE_MSRS];
     } msrs;
     struct kvm_xsave *xsave; /* malloc'd: KVM_CAP_XSAVE2 may make it larger */
+    size_t xsave_size;
 };
 
 /* Reads the stopped vCPU's state.  A vCPU stopped at an exit has not yet

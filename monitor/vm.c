@@ -78,7 +78,7 @@ static int map_cloned_ram(struct vm *vm, const struct vm_config *config)
     const struct image *image = config->image;
     int rc = guest_mem_map(&vm->mem, config->mem_size);
     if (rc == 0)
-        rc = guest_mem_map_pages(&vm->mem, config->ram_fd, config->ram_present);
+        rc = guest_mem_map_pages(&vm->mem, config->ram_fd, config->ram_offset, config->ram_present);
     if (rc == 0)
         rc = image_files_map(&image->files, &vm->mem, config->image_fd, image->size);
     if (rc == 0)

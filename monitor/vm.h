@@ -94,6 +94,7 @@ struct vm_config {
     uint64_t mem_size; /* bytes of guest RAM, checked against the image */
     enum vm_ram ram;
     int ram_fd;                  /* VM_RAM_SHARED and VM_RAM_CLONED */
+    uint64_t ram_offset;         /* VM_RAM_CLONED: where guest-physical 0 lies in ram_fd */
     const uint64_t *ram_present; /* VM_RAM_CLONED: a bitmap of ram_fd's pages */
     int image_fd; /* VM_RAM_CLONED: the image file, whose embedded files ram_fd leaves out */
     struct guest_io io;

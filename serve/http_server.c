@@ -1,6 +1,5 @@
 #include "http_server.h"
 
-#include <arpa/inet.h>
 #include <inttypes.h>
 #include <microhttpd.h>
 #include <pthread.h>
@@ -15,17 +14,16 @@
 #include "common/report.h"
 #include "http_answer.h"
 #include "http_request.h"
+#include "listen_address.h"
 #include "pool.h"
 
-#define NAME_SIZE                 256
+#define NAME_SIZE                 (ROUTE_PREFIX_MAX + 32)
 #define FIRST_BODY_CAPACITY       4096
 #define IDLE_CONNECTION_TIMEOUT_S 60
 
 struct http_server {
     struct MHD_Daemon *daemon;
-    const struct route *routes;
-    struct pool *const *pools;
-    size_t route_count;
+    struct route_table *table;
     uint64_t max_body;
     const char *host;
     uint16_t port;
@@ -46,7 +44,8 @@ struct exchange {
     int64_t start_ns;
     char *uri;
     char *method;
-    const struct route *route;
+    struct pool *pool; /* held, from routing to the end */
+    char prefix[ROUTE_PREFIX_MAX];
     bool started;
     bool too_large;
     bool job_done;
@@ -81,10 +80,11 @@ static enum MHD_Result queue_error(struct exchange *ex, unsigned status)
 
 static void name_exchange(struct exchange *ex)
 {
-    if (ex->route == NULL)
+    if (ex->pool == NULL)
         snprintf(ex->name, sizeof ex->name, "#%" PRIu64, ex->id);
     else
-        snprintf(ex->name, sizeof ex->name, "%s #%" PRIu64, route_name(ex->route), ex->id);
+        snprintf(ex->name, sizeof ex->name, "%s #%" PRIu64, ex->prefix[0] ? ex->prefix : "/",
+                 ex->id);
 }
 
 static bool declared_too_large(const struct exchange *ex)
@@ -98,16 +98,15 @@ static bool declared_too_large(const struct exchange *ex)
 static enum MHD_Result begin(struct exchange *ex, const char *url, const char *method)
 {
     struct http_server *server = ex->server;
-    const char *path_info;
     ex->started = true;
     ex->method = strdup(method);
-    ex->route = routes_match(server->routes, server->route_count, url, &path_info);
+    ex->pool = route_table_find(server->table, url, ex->prefix);
     name_exchange(ex);
     if (ex->method == NULL)
         return MHD_NO;
     if (atomic_load(&server->closing))
         return queue_error(ex, MHD_HTTP_SERVICE_UNAVAILABLE);
-    if (ex->route == NULL)
+    if (ex->pool == NULL)
         return queue_error(ex, MHD_HTTP_NOT_FOUND);
     if (declared_too_large(ex))
         return queue_error(ex, MHD_HTTP_CONTENT_TOO_LARGE);
@@ -151,8 +150,8 @@ static enum MHD_Result run(struct exchange *ex, const char *url, const char *ver
         .method = ex->method,
         .version = version,
         .uri = ex->uri,
-        .script_name = ex->route->prefix,
-        .path_info = url + strlen(ex->route->prefix),
+        .script_name = ex->prefix,
+        .path_info = url + strlen(ex->prefix),
         .server_host = server->host,
         .server_port = server->port,
         .body_size = ex->body_size,
@@ -168,7 +167,7 @@ static enum MHD_Result run(struct exchange *ex, const char *url, const char *ver
         .done = on_job_done,
     };
     MHD_suspend_connection(ex->connection);
-    pool_submit(server->pools[ex->route - server->routes], &ex->job);
+    pool_submit(ex->pool, &ex->job);
     return MHD_YES;
 }
 
@@ -244,6 +243,8 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
     if (ex == NULL)
         return;
     log_access(ex);
+    if (ex->pool != NULL)
+        pool_put(ex->pool);
     cgi_environment_free(ex->env);
     free(ex->job.output);
     free(ex->body);
@@ -265,31 +266,11 @@ static void on_library_message(void *cls, const char *fmt, va_list ap)
     report("http: %s", message);
 }
 
-union listen_address {
-    struct sockaddr any;
-    struct sockaddr_in v4;
-    struct sockaddr_in6 v6;
-};
-
-static void make_address(const struct http_server_options *options, union listen_address *address)
-{
-    memset(address, 0, sizeof *address);
-    if (options->ipv6) {
-        address->v6.sin6_family = AF_INET6;
-        address->v6.sin6_port = htons(options->port);
-        inet_pton(AF_INET6, options->host, &address->v6.sin6_addr);
-    } else {
-        address->v4.sin_family = AF_INET;
-        address->v4.sin_port = htons(options->port);
-        inet_pton(AF_INET, options->host, &address->v4.sin_addr);
-    }
-}
-
 static struct MHD_Daemon *start_daemon(struct http_server *server,
                                        const struct http_server_options *options)
 {
     union listen_address address;
-    make_address(options, &address);
+    listen_address_make(options->host, options->ipv6, options->port, &address);
     unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG |
                      (options->ipv6 ? MHD_USE_IPv6 : 0);
     /* The logger first, or libmicrohttpd logs the options before it itself. */
@@ -314,9 +295,7 @@ struct http_server *http_server_start(const struct http_server_options *options)
         return NULL;
     }
     *server = (struct http_server){
-        .routes = options->routes,
-        .pools = options->pools,
-        .route_count = options->route_count,
+        .table = options->table,
         .max_body = options->max_body,
         .host = options->host,
     };

@@ -13,16 +13,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "pool.h"
-#include "routes.h"
+#include "route_table.h"
 
 struct http_server_options {
     const char *host; /* numeric */
     bool ipv6;
     uint16_t port; /* 0: any free port */
-    const struct route *routes;
-    struct pool *const *pools; /* routes[i]'s is pools[i] */
-    size_t route_count;
+    struct route_table *table;
     uint64_t max_body;
 };
 

@@ -1,16 +1,22 @@
 /*
- * The monitor's face to kiln serve: a pool of VMs for one image, each
- * with its own worker thread, all cloned from one snapshot taken where
- * the image's runtime makes READY, just before main.  A job (one request)
- * goes to the next free worker, runs on a VM that is pristine, and the
- * VM is reset to the snapshot after it (or rebuilt, if the job failed).
- * No VM is made on a job's path once the pool is open.
+ * The monitor's face to kiln serve: the VMs of one function, each with
+ * its own worker thread, all cloned from the function's snapshot at READY,
+ * just before main (a cache entry, monitor/snapshot.h).  A pool opens with
+ * no VM.  A job (one request) goes to an idle VM of the pool; without one,
+ * the pool grows by a VM made from the snapshot on the job's path (a cold
+ * start), up to max_vms and as the fleet allows (fleet.h).  After a job
+ * the VM is reset to the snapshot (or rebuilt, if the job failed); a VM
+ * idle for idle_ms is given back.
  */
 #ifndef KILN_POOL_H
 #define KILN_POOL_H
 
+#include <linux/kvm.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "fleet.h"
 
 /* The most a function may write to stdout for one request. */
 #define POOL_OUTPUT_MAX (16u << 20)
@@ -21,11 +27,15 @@ struct pool_options {
     const char *name;       /* the route, for messages; must outlive the pool */
     uint64_t mem_size;      /* bytes of guest RAM per VM; 0: the image's default */
     uint64_t timeout_ms;    /* per job, and for start-up; 0: none */
-    unsigned workers;
-    int argc; /* the function's argv, the same for every job */
+    unsigned max_vms;       /* --workers: the most VMs the pool grows to */
+    uint64_t idle_ms;       /* a VM idle this long is given back; 0: never */
+    int argc;               /* the function's argv, the same for every job */
     char *const *argv;
     const char *cache_dir; /* the caches (boot, CPUID, seccomp) to use; NULL: none */
     const char *core_dir;  /* where a crashed job's core goes (core_writer.h); NULL: none */
+    struct fleet *fleet;
+    int kvm_fd;                     /* /dev/kvm, shared by every pool */
+    const struct kvm_cpuid2 *cpuid; /* KVM's CPUID, the same for every VM */
 };
 
 enum pool_outcome {
@@ -51,28 +61,45 @@ struct pool_job {
     uint8_t *output; /* malloc'd stdout, for the caller to free */
     size_t output_size;
 
+    int64_t queued_ns;     /* when it was submitted, for the latency */
     struct pool_job *next; /* the pool's queue */
 };
 
 struct pool_stats {
-    uint64_t jobs;
+    uint64_t vms;  /* alive now */
+    uint64_t jobs; /* requests run */
     uint64_t resets;
     uint64_t reset_ns;    /* all resets together */
     uint64_t reset_pages; /* pages copied back, all resets together */
     uint64_t rebuilds;    /* VMs made anew after a failed job */
+    uint64_t cold_starts; /* VMs made for a job that found none idle */
+    uint64_t p50_us;      /* request latency, queue to answer (latency.h) */
+    uint64_t p99_us;
+    uint64_t private_bytes; /* the live VMs' own copies of snapshot pages, together */
+    uint64_t shared_bytes;  /* the snapshot's pages, shared by all of them */
 };
 
-/* Snapshots the image and starts the workers, each with its VM ready and
- * confined by its seccomp filter (syscall_filter.h); NULL if that failed
- * (reported).  A worker that makes a forbidden system call says so in the
- * log and stops, failing its job. */
+/* Takes the function's snapshot, or maps it from the cache; NULL if that
+ * failed (reported).  A worker is confined by its seccomp filter
+ * (syscall_filter.h) before its first job; one that makes a forbidden
+ * system call says so in the log and stops, failing its job. */
 struct pool *pool_open(const struct pool_options *options);
 
+/* Whether the snapshot came from the cache, or was taken now. */
+bool pool_from_cache(const struct pool *pool);
+
+/* Queues the job; its done() is called on a worker thread. */
 void pool_submit(struct pool *pool, struct pool_job *job);
 
 void pool_stats(struct pool *pool, struct pool_stats *stats);
 
-/* Runs every job submitted, then stops the workers and frees the pool. */
-void pool_close(struct pool *pool);
+/* A request's hold on the pool, from finding its route to its answer:
+ * a retired pool is freed only once no request holds it. */
+void pool_hold(struct pool *pool);
+void pool_put(struct pool *pool);
+
+/* Lets the pool go: the jobs queued still run, then its VMs leave, and
+ * the fleet's keeper frees it once nothing holds it.  Returns at once. */
+void pool_retire(struct pool *pool);
 
 #endif

@@ -1,6 +1,5 @@
 #include "routes.h"
 
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,25 +43,8 @@ const char *route_name(const struct route *route)
     return *route->prefix ? route->prefix : "/";
 }
 
-/* "/a" matches "/a" and "/a/b", never "/ab". */
-static bool matches(const char *prefix, size_t len, const char *path)
+bool route_prefix_matches(const char *prefix, const char *path)
 {
+    size_t len = strlen(prefix);
     return strncmp(path, prefix, len) == 0 && (path[len] == '\0' || path[len] == '/');
-}
-
-const struct route *routes_match(const struct route *routes, size_t count, const char *path,
-                                 const char **path_info)
-{
-    const struct route *best = NULL;
-    size_t best_len = 0;
-    for (size_t i = 0; i < count; i++) {
-        size_t len = strlen(routes[i].prefix);
-        if ((best == NULL || len > best_len) && matches(routes[i].prefix, len, path)) {
-            best = &routes[i];
-            best_len = len;
-        }
-    }
-    if (best != NULL)
-        *path_info = path + best_len;
-    return best;
 }

@@ -6,6 +6,7 @@
 #ifndef KILN_ROUTES_H
 #define KILN_ROUTES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct route {
@@ -25,9 +26,8 @@ void route_free(struct route *route);
 /* The route's path for messages: its prefix, or "/" for the root. */
 const char *route_name(const struct route *route);
 
-/* The route for path, or NULL; *path_info is the rest of path after the
- * route's prefix ("" or starting with '/'). */
-const struct route *routes_match(const struct route *routes, size_t count, const char *path,
-                                 const char **path_info);
+/* Whether prefix ("/a", "" for the root) is path or its first whole
+ * segments: "/a" matches "/a" and "/a/b", never "/ab". */
+bool route_prefix_matches(const char *prefix, const char *path);
 
 #endif

@@ -44,6 +44,24 @@ env_of() {
     assert_line_in "$(env_of /x)" "SCRIPT_NAME=/env"
 }
 
+@test "the longest route prefix of whole segments wins" {
+    local port=$PORT pid=$SERVER_PID
+    start_server "$BATS_TEST_TMPDIR/log" --route "/=$(guest cgi_env)" \
+        --route "/api=$(guest cgi_env)" --route "/api/v2=$(guest cgi_env)"
+    local v2 api apix
+    v2=$(fetch /api/v2/users)
+    api=$(fetch /api)
+    apix=$(fetch /apix)
+    stop_server
+    PORT=$port SERVER_PID=$pid
+    assert_line_in "$v2" "SCRIPT_NAME=/api/v2"
+    assert_line_in "$v2" "PATH_INFO=/users"
+    assert_line_in "$api" "SCRIPT_NAME=/api"
+    assert_line_in "$api" "PATH_INFO="
+    assert_line_in "$apix" "SCRIPT_NAME="
+    assert_line_in "$apix" "PATH_INFO=/apix"
+}
+
 @test "SERVER_PROTOCOL is the request's HTTP version" {
     assert_line_in "$(env_of / --http1.0)" "SERVER_PROTOCOL=HTTP/1.0"
 }
@@ -282,10 +300,10 @@ env_of() {
     [[ "$output" == "Usage: kiln serve"* ]]
 }
 
-@test "kiln serve without a route is a usage error" {
+@test "kiln serve without a route or functions is a usage error" {
     run -2 --separate-stderr "$KILN" serve
     assert_one_stderr_line
-    [ "$stderr" = "kiln: serve: no --route given (see kiln serve --help)" ]
+    [ "$stderr" = "kiln: serve: no --route or --functions given (see kiln serve --help)" ]
 }
 
 @test "kiln serve with a missing image exits 1 with one line" {

@@ -28,6 +28,13 @@ teardown() {
 
 @test "every VM worker thread of kiln serve runs under seccomp" {
     start_server "$BATS_TEST_TMPDIR/log" --workers 3 --route "/counter=$(guest cgi_counter)"
+    # Concurrent requests grow the pool past its first VM.
+    local pids=()
+    for _ in $(seq 6); do
+        fetch /counter >/dev/null &
+        pids+=($!)
+    done
+    wait "${pids[@]}"
     assert_line_in "$(fetch /counter)" "calls=1"
     local task workers=0
     for task in /proc/"$SERVER_PID"/task/*; do
@@ -35,7 +42,7 @@ teardown() {
         workers=$((workers + 1))
         grep -qx $'Seccomp:\t2' "$task/status"
     done
-    [ "$workers" -eq 3 ]
+    [ "$workers" -ge 1 ] && [ "$workers" -le 3 ]
 }
 
 @test "a worker that makes a forbidden call answers 502 and logs one line, and kiln serve lives" {
@@ -46,9 +53,11 @@ teardown() {
     [ "$(grep -c 'which its seccomp filter forbids' "$BATS_TEST_TMPDIR/log")" -eq 1 ]
     grep -E '^kiln: /counter: VM worker 1 made system call [0-9]+, which its seccomp filter forbids; the worker stops$' \
         "$BATS_TEST_TMPDIR/log"
-    # With no worker left, requests fail at once instead of waiting forever.
+    # The stopped worker's VM is gone; the next request gets a new one
+    # (which this preload stops too).
     fetch /counter >/dev/null
-    [ "$(status)" = 500 ]
+    [ "$(status)" = 502 ]
+    grep -E '^kiln: /counter: VM worker 2 made system call [0-9]+' "$BATS_TEST_TMPDIR/log"
     kill -0 "$SERVER_PID"
 }
 

@@ -55,46 +55,22 @@ Test(route_parse, refuses_a_missing_target)
     cr_assert_eq(route_parse("/hello", &route, error, sizeof error), -1);
 }
 
-static struct route routes[3];
-
-static void three_routes(void)
+Test(route_prefix_matches, matches_the_path_itself)
 {
-    routes[0] = parsed("/=root.kiln");
-    routes[1] = parsed("/api=api.kiln");
-    routes[2] = parsed("/api/v2=v2.kiln");
+    cr_assert(route_prefix_matches("/api", "/api"));
 }
 
-static void free_routes(void)
+Test(route_prefix_matches, matches_a_path_below_it)
 {
-    for (int i = 0; i < 3; i++)
-        route_free(&routes[i]);
+    cr_assert(route_prefix_matches("/api", "/api/v2"));
 }
 
-TestSuite(routes_match, .init = three_routes, .fini = free_routes);
-
-Test(routes_match, picks_the_longest_matching_prefix)
+Test(route_prefix_matches, never_matches_part_of_a_segment)
 {
-    const char *info;
-    cr_assert_eq(routes_match(routes, 3, "/api/v2/users", &info), &routes[2]);
-    cr_assert_str_eq(info, "/users");
+    cr_assert_not(route_prefix_matches("/api", "/apix"));
 }
 
-Test(routes_match, gives_an_empty_path_info_for_the_prefix_itself)
+Test(route_prefix_matches, matches_every_path_at_the_root)
 {
-    const char *info;
-    cr_assert_eq(routes_match(routes, 3, "/api", &info), &routes[1]);
-    cr_assert_str_eq(info, "");
-}
-
-Test(routes_match, matches_whole_segments_only)
-{
-    const char *info;
-    cr_assert_eq(routes_match(routes, 3, "/apix", &info), &routes[0]);
-    cr_assert_str_eq(info, "/apix");
-}
-
-Test(routes_match, finds_nothing_without_a_matching_route)
-{
-    const char *info;
-    cr_assert_null(routes_match(routes + 1, 2, "/other", &info));
+    cr_assert(route_prefix_matches("", "/anything"));
 }

@@ -34,6 +34,10 @@ Test(serve_options, one_route_serves_with_defaults)
     cr_assert_eq(args.timeout_ms, SERVE_DEFAULT_TIMEOUT_MS);
     cr_assert_eq(args.mem_size, 0);
     cr_assert_eq(args.max_body, SERVE_DEFAULT_MAX_BODY);
+    cr_assert_null(args.functions_dir);
+    cr_assert_eq(args.idle_ms, 60000);
+    cr_assert_eq(args.max_vms, 1024);
+    cr_assert_not(args.has_admin);
     options_free_serve(&args);
 }
 
@@ -76,10 +80,10 @@ Test(serve_options, an_ipv6_address_goes_in_brackets)
     options_free_serve(&args);
 }
 
-Test(serve_options, no_route_is_refused)
+Test(serve_options, no_route_and_no_functions_is_refused)
 {
     char *argv[] = {"serve", "--workers", "2"};
-    assert_refused(ARGC(argv), argv, "no --route given (see kiln serve --help)");
+    assert_refused(ARGC(argv), argv, "no --route or --functions given (see kiln serve --help)");
 }
 
 Test(serve_options, the_same_prefix_twice_is_refused)
@@ -111,7 +115,7 @@ Test(serve_options, a_stray_argument_is_refused)
 {
     char *argv[] = {"serve", "x.kiln"};
     assert_refused(ARGC(argv), argv,
-                   "unexpected argument \"x.kiln\" (routes are given with --route)");
+                   "unexpected argument \"x.kiln\" (routes are given with --route or --functions)");
 }
 
 Test(serve_options, help_stops_parsing)
@@ -179,4 +183,136 @@ Test(serve_options, dumpcore_without_a_folder_is_refused)
 {
     char *argv[] = {"serve", "--dumpcore", "", "--route", "/=x.kiln"};
     assert_refused(ARGC(argv), argv, "--dumpcore needs a folder");
+}
+
+Test(serve_options, functions_alone_serves)
+{
+    char *argv[] = {"serve", "--functions", "fns"};
+    struct serve_args args = parsed(ARGC(argv), argv);
+    cr_assert_str_eq(args.functions_dir, "fns");
+    cr_assert_eq(args.route_count, 0);
+    options_free_serve(&args);
+}
+
+Test(serve_options, functions_and_routes_serve_together)
+{
+    char *argv[] = {"serve", "--route", "/=x.kiln", "--functions=fns"};
+    struct serve_args args = parsed(ARGC(argv), argv);
+    cr_assert_str_eq(args.functions_dir, "fns");
+    cr_assert_eq(args.route_count, 1);
+    options_free_serve(&args);
+}
+
+Test(serve_options, functions_twice_is_refused)
+{
+    char *argv[] = {"serve", "--functions", "a", "--functions", "b"};
+    assert_refused(ARGC(argv), argv, "--functions given twice (kiln serve watches one folder)");
+}
+
+Test(serve_options, functions_without_a_folder_is_refused)
+{
+    char *argv[] = {"serve", "--functions", ""};
+    assert_refused(ARGC(argv), argv, "--functions needs a folder");
+}
+
+Test(serve_options, idle_is_read_as_seconds)
+{
+    char *argv[] = {"serve", "--idle", "1.5", "--route", "/=x.kiln"};
+    struct serve_args args = parsed(ARGC(argv), argv);
+    cr_assert_eq(args.idle_ms, 1500);
+    options_free_serve(&args);
+}
+
+Test(serve_options, idle_zero_never_gives_vms_back)
+{
+    char *argv[] = {"serve", "--idle", "0", "--route", "/=x.kiln"};
+    struct serve_args args = parsed(ARGC(argv), argv);
+    cr_assert_eq(args.idle_ms, 0);
+    options_free_serve(&args);
+}
+
+Test(serve_options, a_bad_idle_says_why)
+{
+    char *argv[] = {"serve", "--idle", "1m", "--route", "/=x.kiln"};
+    assert_refused(ARGC(argv), argv, "--idle: \"1m\" is not a number of seconds (e.g. 10, 0.5)");
+}
+
+Test(serve_options, max_vms_is_read)
+{
+    char *argv[] = {"serve", "--max-vms", "65536", "--route", "/=x.kiln"};
+    struct serve_args args = parsed(ARGC(argv), argv);
+    cr_assert_eq(args.max_vms, 65536);
+    options_free_serve(&args);
+}
+
+Test(serve_options, zero_max_vms_are_refused)
+{
+    char *argv[] = {"serve", "--max-vms", "0", "--route", "/=x.kiln"};
+    assert_refused(ARGC(argv), argv, "--max-vms: \"0\" is not a whole number from 1 to 65536");
+}
+
+Test(serve_options, max_vms_past_65536_are_refused)
+{
+    char *argv[] = {"serve", "--max-vms", "65537", "--route", "/=x.kiln"};
+    assert_refused(ARGC(argv), argv, "--max-vms: \"65537\" is not a whole number from 1 to 65536");
+}
+
+Test(serve_options, admin_is_read_as_listen_is)
+{
+    char *argv[] = {"serve", "--admin", "127.0.0.1:9090", "--route", "/=x.kiln"};
+    struct serve_args args = parsed(ARGC(argv), argv);
+    cr_assert(args.has_admin);
+    cr_assert_str_eq(args.admin_host, "127.0.0.1");
+    cr_assert_eq(args.admin_port, 9090);
+    cr_assert_not(args.admin_ipv6);
+    options_free_serve(&args);
+}
+
+Test(serve_options, an_ipv6_admin_goes_in_brackets)
+{
+    char *argv[] = {"serve", "--admin=[::1]:0", "--route", "/=x.kiln"};
+    struct serve_args args = parsed(ARGC(argv), argv);
+    cr_assert_str_eq(args.admin_host, "::1");
+    cr_assert_eq(args.admin_port, 0);
+    cr_assert(args.admin_ipv6);
+    options_free_serve(&args);
+}
+
+Test(serve_options, a_bad_admin_address_is_refused)
+{
+    char *argv[] = {"serve", "--admin", "localhost:9090", "--route", "/=x.kiln"};
+    assert_refused(
+        ARGC(argv), argv,
+        "--admin: \"localhost:9090\" is not ADDR:PORT (e.g. 127.0.0.1:8080, [::1]:8080)");
+}
+
+Test(serve_options, admin_on_the_default_listener_is_refused)
+{
+    char *argv[] = {"serve", "--admin", "127.0.0.1:8080", "--route", "/=x.kiln"};
+    assert_refused(ARGC(argv), argv, "--admin must not be the public listener");
+}
+
+Test(serve_options, admin_on_the_listener_is_refused_in_any_spelling)
+{
+    char *argv[] = {"serve",      "--admin", "[0::1]:9000", "--listen",
+                    "[::1]:9000", "--route", "/=x.kiln"};
+    assert_refused(ARGC(argv), argv, "--admin must not be the public listener");
+}
+
+Test(serve_options, admin_on_another_port_of_the_listener_serves)
+{
+    char *argv[] = {"serve",        "--listen", "0.0.0.0:8080", "--admin",
+                    "0.0.0.0:8081", "--route",  "/=x.kiln"};
+    struct serve_args args = parsed(ARGC(argv), argv);
+    cr_assert_eq(args.admin_port, 8081);
+    options_free_serve(&args);
+}
+
+Test(serve_options, admin_and_listen_both_on_port_0_serve)
+{
+    char *argv[] = {"serve",       "--listen", "127.0.0.1:0", "--admin",
+                    "127.0.0.1:0", "--route",  "/=x.kiln"};
+    struct serve_args args = parsed(ARGC(argv), argv);
+    cr_assert(args.has_admin);
+    options_free_serve(&args);
 }
