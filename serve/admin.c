@@ -74,9 +74,8 @@ static json_t *stats_json(const struct admin *admin, const struct route_stats *s
     fleet_lock(admin->fleet);
     uint64_t vms = fleet_vms(admin->fleet);
     fleet_unlock(admin->fleet);
-    json_t *root = json_pack("{s:I, s:I, s:[]}", "max_vms",
-                             (json_int_t)fleet_max_vms(admin->fleet), "vms",
-                             (json_int_t)vms, "routes");
+    json_t *root = json_pack("{s:I, s:I, s:[]}", "max_vms", (json_int_t)fleet_max_vms(admin->fleet),
+                             "vms", (json_int_t)vms, "routes");
     json_t *routes = json_object_get(root, "routes");
     for (long i = 0; routes != NULL && i < count; i++) {
         if (json_array_append_new(routes, route_json(&stats[i])) < 0)

@@ -55,8 +55,8 @@ int pinned_image(const char *path, const char *cache_dir, char *pinned, size_t p
     if (read_image(path, &bytes, &size) != 0)
         return -1;
     struct content_hash hash = content_hash_of(bytes, size);
-    int rc = cache_entry_path(pinned, pinned_size, cache_dir, CACHE_IMAGES, &hash,
-                              CACHE_IMAGE_SUFFIX);
+    int rc =
+        cache_entry_path(pinned, pinned_size, cache_dir, CACHE_IMAGES, &hash, CACHE_IMAGE_SUFFIX);
     const struct iovec whole = {.iov_base = bytes, .iov_len = size};
     if (rc == 0 && access(pinned, F_OK) != 0)
         rc = cache_entry_make_folder(pinned) == 0 ? atomic_file_write(pinned, 0644, &whole, 1) : -1;
