@@ -6,9 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array_grow.h"
 #include "common/mapped_file.h"
 #include "common/report.h"
 #include "depfile.h"
+
+#define FIRST_HEADERS 16
 
 struct adding {
     struct header_list *list;
@@ -28,14 +31,11 @@ static bool is_source(const struct build_options *options, const char *path)
 
 static int append(struct header_list *list, const char *image_path, const struct content_hash *hash)
 {
-    if (list->count == list->capacity) {
-        size_t capacity = list->capacity ? 2 * list->capacity : 16;
-        struct input_file *files = realloc(list->files, capacity * sizeof *files);
-        if (files == NULL)
-            return -1;
-        list->files = files;
-        list->capacity = capacity;
-    }
+    struct input_file *files =
+        array_grow(list->files, &list->capacity, list->count + 1, sizeof *files, FIRST_HEADERS);
+    if (files == NULL)
+        return -1;
+    list->files = files;
     char *path = strdup(image_path);
     if (path == NULL)
         return -1;

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/array_grow.h"
 #include "common/report.h"
 
 #define IMAGE_SUFFIX  ".kiln"
@@ -26,6 +27,7 @@
 
 /* Room for events of many files at once: a folder copied in. */
 #define EVENT_BUFFER_SIZE (64 * 1024)
+#define FIRST_SERVED      64
 _Static_assert(EVENT_BUFFER_SIZE >= sizeof(struct inotify_event) + NAME_MAX + 1, "one event fits");
 
 #define WATCHER_THREAD_NAME "kiln-functions"
@@ -121,16 +123,13 @@ static struct served *served_at(struct functions_dir *f, const char *prefix)
     for (size_t i = 0; i < f->served_count; i++)
         if (strcmp(f->served[i].prefix, prefix) == 0)
             return &f->served[i];
-    if (f->served_count == f->served_capacity) {
-        size_t capacity = f->served_capacity ? 2 * f->served_capacity : 64;
-        struct served *served = realloc(f->served, capacity * sizeof *served);
-        if (served == NULL) {
-            report("%s: not served: out of memory", prefix);
-            return NULL;
-        }
-        f->served = served;
-        f->served_capacity = capacity;
+    struct served *served = array_grow(f->served, &f->served_capacity, f->served_count + 1,
+                                       sizeof *served, FIRST_SERVED);
+    if (served == NULL) {
+        report("%s: not served: out of memory", prefix);
+        return NULL;
     }
+    f->served = served;
     struct served *slot = &f->served[f->served_count++];
     strcpy(slot->prefix, prefix);
     slot->file = FUNCTION_FILE_NONE;

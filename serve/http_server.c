@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cgi.h"
+#include "common/array_grow.h"
 #include "common/clock.h"
 #include "common/report.h"
 #include "http_answer.h"
@@ -120,16 +121,11 @@ static enum MHD_Result take_body(struct exchange *ex, const char *data, size_t s
         ex->too_large = true;
         return MHD_YES;
     }
-    if (ex->body_size + size > ex->body_capacity) {
-        size_t capacity = ex->body_capacity ? ex->body_capacity : FIRST_BODY_CAPACITY;
-        while (capacity < ex->body_size + size)
-            capacity *= 2;
-        uint8_t *body = realloc(ex->body, capacity);
-        if (body == NULL)
-            return MHD_NO;
-        ex->body = body;
-        ex->body_capacity = capacity;
-    }
+    uint8_t *body =
+        array_grow(ex->body, &ex->body_capacity, ex->body_size + size, 1, FIRST_BODY_CAPACITY);
+    if (body == NULL)
+        return MHD_NO;
+    ex->body = body;
     memcpy(ex->body + ex->body_size, data, size);
     ex->body_size += size;
     return MHD_YES;

@@ -4,8 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array_grow.h"
 #include "common/report.h"
 #include "routes.h"
+
+#define FIRST_ROUTES 16
 
 struct route_entry {
     char prefix[ROUTE_PREFIX_MAX];
@@ -51,14 +54,11 @@ static size_t position(const struct route_table *table, const char *prefix, bool
 
 static int insert(struct route_table *table, size_t at, const struct route_entry *entry)
 {
-    if (table->count == table->capacity) {
-        size_t capacity = table->capacity ? 2 * table->capacity : 16;
-        struct route_entry *entries = realloc(table->entries, capacity * sizeof *entries);
-        if (entries == NULL)
-            return -1;
-        table->entries = entries;
-        table->capacity = capacity;
-    }
+    struct route_entry *entries = array_grow(table->entries, &table->capacity, table->count + 1,
+                                             sizeof *entries, FIRST_ROUTES);
+    if (entries == NULL)
+        return -1;
+    table->entries = entries;
     memmove(&table->entries[at + 1], &table->entries[at],
             (table->count - at) * sizeof *table->entries);
     table->entries[at] = *entry;
