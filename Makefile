@@ -147,7 +147,7 @@ $(BUILD)/bench/%: tests/bench/%.c
 # kiln serve's floor (tests/bench/density): the counter function linked in
 # and called in-process, with kiln's own CGI environment and parser.
 $(BUILD)/bench/serve_floor: $(BUILD)/bench/serve_floor.o $(BUILD)/bench/cgi_counter_function.o \
-		$(BUILD)/serve/cgi.o $(BUILD)/serve/http_request.o
+		$(BUILD)/serve/cgi.o $(BUILD)/serve/http_request.o $(BUILD)/common/array_grow.o
 	$(CC) $(CFLAGS) -o $@ $^ -lmicrohttpd -pthread
 
 $(BUILD)/bench/serve_floor.o: tests/bench/serve_floor.c
