@@ -13,6 +13,7 @@ int cmd_serve(int argc, char **argv);      /* in kiln-serve */
 int cmd_serve_exec(int argc, char **argv); /* in kiln: runs kiln-serve */
 int cmd_new(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
+int cmd_pack(int argc, char **argv);
 int cmd_test(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_help(int argc, char **argv);

@@ -5,7 +5,8 @@
  * 126 the program could not go on.  kiln serve: 0 after a clean shutdown,
  * EXIT_SERVE_FAILED, EXIT_USAGE, or EXIT_CANNOT_RUN without KVM.  kiln
  * test: 0, 1 when a test failed, EXIT_CANNOT_RUN.  kiln new: 0, EXIT_NEW_FAILED or
- * EXIT_USAGE.  kiln inspect: 0, EXIT_INSPECT_FAILED or EXIT_USAGE.
+ * EXIT_USAGE.  kiln inspect: 0, EXIT_INSPECT_FAILED or EXIT_USAGE.  kiln
+ * pack: 0, EXIT_PACK_FAILED or EXIT_USAGE.
  */
 #ifndef KILN_EXIT_CODES_H
 #define KILN_EXIT_CODES_H
@@ -17,6 +18,7 @@
 #define EXIT_SERVE_FAILED   1
 #define EXIT_NEW_FAILED     1
 #define EXIT_INSPECT_FAILED 1
+#define EXIT_PACK_FAILED    1
 #define EXIT_TIMED_OUT      124
 #define EXIT_CANNOT_RUN     125
 #define EXIT_CRASHED        126

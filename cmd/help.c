@@ -44,6 +44,8 @@ static void print_kiln(FILE *out)
           "  kiln new TEMPLATE DIR                       start an app from a template\n"
           "  kiln inspect IMAGE [--json]                 what an image is and the files\n"
           "                                              it carries\n"
+          "  kiln pack IMAGE -t NAME[:TAG] -o FILE.tar   an OCI image of IMAGE, for podman\n"
+          "                                              load and ctr image import\n"
           "  kiln cache path|ls|clean                    where the cache is, what it holds,\n"
           "                                              empty it\n"
           "  kiln version                                print kiln's version\n"
@@ -167,18 +169,29 @@ static void print_build(FILE *out)
             sizes.fallback, sizes.min, sizes.max);
 }
 
-static void print_run_volumes(FILE *out)
+/* kiln test takes -v and -w as kiln run does; --tmpfs is kiln run's. */
+static void print_run_volumes(FILE *out, bool tmpfs)
 {
     fprintf(out,
             "  -v, --volume HOST_DIR:GUEST_DIR[:ro|:rw]\n"
             "                   let the program use the host folder HOST_DIR as\n"
             "                   GUEST_DIR (absolute; repeatable, at most %d, none\n"
-            "                   inside another); every path resolves beneath\n"
-            "                   HOST_DIR, whatever its .. and symlinks say; :ro\n"
-            "                   refuses writes with EROFS\n"
-            "  -w, --workdir DIR\n"
-            "                   the program's working folder (default /)\n",
+            "                   inside another but in one at /); every path resolves\n"
+            "                   beneath HOST_DIR, whatever its .. and symlinks say;\n"
+            "                   :ro refuses writes with EROFS.  A volume at / is the\n"
+            "                   root file system: it gets every path no other volume\n"
+            "                   and none of the image's own files name\n",
             KILN_VOLUME_MAX);
+    if (tmpfs)
+        fputs("  --tmpfs GUEST_DIR\n"
+              "                   an empty, writable folder at GUEST_DIR in guest\n"
+              "                   memory, over what was there (repeatable; a volume\n"
+              "                   as -v counts them); nothing written there reaches\n"
+              "                   the host\n",
+              out);
+    fputs("  -w, --workdir DIR\n"
+          "                   the program's working folder (default /)\n",
+          out);
 }
 
 static void print_run(FILE *out)
@@ -198,6 +211,9 @@ static void print_run(FILE *out)
           "more files beside it.  ARGS go to the program, whose argv[0] is the\n"
           "image's name, or a program's path as given.\n"
           "The program sees no environment but --env's.\n"
+          "SIGINT (Ctrl-C), SIGTERM, SIGHUP, SIGQUIT, SIGUSR1 and SIGUSR2 sent to\n"
+          "kiln are the program's: its handler runs, or its default action ends\n"
+          "the run (SIGQUIT's as a crash); SIGKILL ends kiln and the VM at once.\n"
           "\n"
           "Options:\n",
           out);
@@ -215,7 +231,7 @@ static void print_run(FILE *out)
             "                   at the end name the system calls the program made\n"
             "                   that kiln does not implement\n",
             sizes.min, sizes.max);
-    print_run_volumes(out);
+    print_run_volumes(out, true);
     fputs("  --dumpcore DIR   when the program crashes, aborts or runs past --timeout,\n"
           "                   write an ELF core of it, which gdb reads with the image\n"
           "                   (gdb app.kiln DIR/core.app.1234abcd), to\n"
@@ -242,7 +258,9 @@ static void print_run(FILE *out)
           "  125    kiln could not run the image: a bad or missing image, bad usage,\n"
           "         a failed build, a volume's HOST_DIR missing or no folder, or\n"
           "         --dumpcore's DIR missing or refusing a new file\n"
-          "  126    the program crashed (a fault or an abort); the report is on stderr\n",
+          "  126    the program crashed (a fault or an abort); the report is on stderr\n"
+          "  128+N  signal N, sent to kiln or by the program itself, ended it, as a\n"
+          "         shell reports a native program (SIGINT 130, SIGTERM 143)\n",
           out);
 }
 
@@ -275,7 +293,7 @@ static void print_test(FILE *out)
           "  --mem SIZE       guest memory (default: each image's own)\n"
           "  --env NAME=VALUE set a variable in every test's environment (repeatable)\n",
           out);
-    print_run_volumes(out);
+    print_run_volumes(out, false);
     fputs("  --verbose        show every test's output, not only a failure's\n"
           "  --junit FILE     also write the results as JUnit XML (GitLab, GitHub,\n"
           "                   Jenkins); each failure carries its output\n"
@@ -442,6 +460,35 @@ static void print_inspect(FILE *out)
           out);
 }
 
+static void print_pack(FILE *out)
+{
+    fputs("Usage: kiln pack IMAGE -t NAME[:TAG] -o FILE.tar\n"
+          "\n"
+          "Writes an OCI image archive (oci-archive) of the kiln image: one layer\n"
+          "holding it as /app.kiln, mode 0755, owned by root, which is the OCI\n"
+          "image's entrypoint, for linux/amd64.  podman load and ctr image import\n"
+          "read it; podman --runtime kiln-oci runs it.\n"
+          "The image is checked as kiln run checks it.  The same image and name\n"
+          "give the same archive bytes.\n"
+          "\n"
+          "NAME is lowercase letters and digits joined by \".\", \"_\", \"__\" or\n"
+          "\"-\", in components split by \"/\", after an optional registry\n"
+          "(HOST[:PORT]/); TAG defaults to latest.  The image is named as podman,\n"
+          "containerd and Kubernetes normalise NAME: hello:1 is\n"
+          "docker.io/library/hello:1, localhost/hello:1 stays so.\n"
+          "\n"
+          "Options:\n"
+          "  -t, --tag NAME[:TAG]  the image's name\n"
+          "  -o, --output FILE     where the archive goes, written whole or not at all\n"
+          "  -h, --help            show this help\n"
+          "\n"
+          "Exit codes:\n"
+          "  0  written\n"
+          "  1  not a kiln image this kiln runs, or FILE could not be written\n"
+          "  2  bad usage (a bad name, no -t or -o)\n",
+          out);
+}
+
 static void print_cc(FILE *out)
 {
     fputs("Usage: kiln cc GCC-ARGS...\n"
@@ -493,7 +540,7 @@ static void print_help(FILE *out)
     fputs("Usage: kiln help [COMMAND]\n"
           "\n"
           "Prints kiln's help, or COMMAND's: build, run, cc, serve, new, cache,\n"
-          "inspect, version, help.\n"
+          "inspect, pack, version, help.\n"
           "\n"
           "Exit codes:\n"
           "  0  printed\n"
@@ -508,7 +555,7 @@ static const struct help_topic {
     {"kiln", print_kiln},       {"build", print_build},     {"run", print_run},
     {"serve", print_serve},     {"new", print_new},         {"cache", print_cache},
     {"inspect", print_inspect}, {"version", print_version}, {"help", print_help},
-    {"cc", print_cc},           {"test", print_test},
+    {"cc", print_cc},           {"test", print_test},       {"pack", print_pack},
 };
 
 int help_print(const char *topic, FILE *out)
@@ -534,7 +581,7 @@ int cmd_help(int argc, char **argv)
     }
     if (help_print(topic, stdout) < 0) {
         report("help: unknown command \"%s\" (commands: build, run, cc, serve, new, "
-               "cache, inspect, version, help)",
+               "cache, inspect, pack, version, help)",
                topic);
         return EXIT_USAGE;
     }

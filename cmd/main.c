@@ -15,7 +15,7 @@ static const struct command {
     {"new", cmd_new},     {"version", cmd_version}, {"--version", cmd_version},
     {"help", cmd_help},   {"--help", cmd_help},     {"-h", cmd_help},
     {"cache", cmd_cache}, {"inspect", cmd_inspect}, {"cc", cmd_cc},
-    {"test", cmd_test},
+    {"test", cmd_test},   {"pack", cmd_pack},
 };
 
 /* The name build systems call as their one-word compiler (CC=kiln-cc). */

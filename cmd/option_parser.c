@@ -23,7 +23,11 @@ int refuse(struct parser *parser, const char *fmt, ...)
 
 int unknown_option(struct parser *parser, const char *arg)
 {
-    return refuse(parser, "unknown option \"%s\" (see kiln %s --help)", arg, parser->command);
+    const char *program = parser->program != NULL ? parser->program : "kiln";
+    if (parser->command == NULL)
+        return refuse(parser, "unknown option \"%s\" (see %s --help)", arg, program);
+    return refuse(parser, "unknown option \"%s\" (see %s %s --help)", arg, program,
+                  parser->command);
 }
 
 /* getopt_long's view of the table.  A leading "-" returns the arguments

@@ -46,7 +46,8 @@ typedef int argument_claimer(struct parser *parser, void *args);
 struct parser {
     int argc;
     char **argv;
-    const char *command; /* "build", for "see kiln build --help" */
+    const char *program; /* "kiln-oci", for "see kiln-oci create --help"; NULL: "kiln" */
+    const char *command; /* "build", for "see kiln build --help"; NULL: the program's own */
     /* Sized, so that one option too many does not compile; NULL past the
      * last option. */
     const struct option_spec *const (*specs)[OPTIONS_MAX];

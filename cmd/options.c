@@ -29,6 +29,7 @@ enum {
     OPT_VM,
     OPT_GDB,
     OPT_DUMPCORE,
+    OPT_TMPFS,
 };
 
 /* Where kiln run --gdb listens when given a port alone: this machine only. */
@@ -56,6 +57,7 @@ static const struct option_spec verbose_option = {'v', NULL, NULL};
 static const struct option_spec run_verbose_option = {OPT_VERBOSE, "verbose", NULL};
 static const struct option_spec volume_option = {'v', "volume", "HOST_DIR:GUEST_DIR[:ro|:rw]"};
 static const struct option_spec workdir_option = {'w', "workdir", "a guest folder"};
+static const struct option_spec tmpfs_option = {OPT_TMPFS, "tmpfs", "a guest folder"};
 static const struct option_spec files_option = {OPT_FILES, "files", "a folder or an archive"};
 static const struct option_spec elf_option = {OPT_ELF, "elf", "a Linux x86-64 program"};
 
@@ -76,10 +78,10 @@ static const struct option_spec *const build_options[OPTIONS_MAX] = {
 };
 
 static const struct option_spec *const run_options[OPTIONS_MAX] = {
-    &help_option,       &mem_option,     &timeout_option,     &env_option,
-    &trace_boot_option, &strace_option,  &include_option,     &define_option,
-    &optimize_option,   &library_option, &run_verbose_option, &files_option,
-    &volume_option,     &workdir_option, &gdb_option,         &dumpcore_option,
+    &help_option,        &mem_option,      &timeout_option, &env_option,      &trace_boot_option,
+    &strace_option,      &include_option,  &define_option,  &optimize_option, &library_option,
+    &run_verbose_option, &files_option,    &volume_option,  &tmpfs_option,    &workdir_option,
+    &gdb_option,         &dumpcore_option,
 };
 
 static const struct option_spec *const test_options[OPTIONS_MAX] = {
@@ -338,6 +340,8 @@ static int run_option(struct parser *parser, int code, const char *value, void *
         return 0;
     case 'v':
         return volume_args_add(parser, args->volumes, value);
+    case OPT_TMPFS:
+        return volume_args_tmpfs(parser, args->volumes, value);
     case 'w':
         return volume_args_workdir(parser, args->volumes, value);
     case OPT_GDB:

@@ -30,14 +30,14 @@ static int run_from(struct run_args *args)
     /* An image runs without a cache folder too, only without the boot cache. */
     if (args->image != NULL)
         return exit_code_of_run(
-            run_image(args, &(struct run_target){args->image, NULL, args->image, false},
+            run_image(args, &(struct run_target){args->image, NULL, args->image, false, true},
                       cached ? cache_dir : NULL));
     const char *named_after =
         args->compile.program != NULL ? args->compile.program : args->compile.sources[0];
     if (!cached || build_cached_image(&args->compile, cache_dir, &image) < 0)
         return EXIT_CANNOT_RUN;
-    struct run_target target = {image.path, &image.hash, named_after,
-                                args->compile.program != NULL};
+    struct run_target target = {image.path, &image.hash, named_after, args->compile.program != NULL,
+                                true};
     return exit_code_of_run(run_image(args, &target, cache_dir));
 }
 

@@ -51,6 +51,7 @@ struct monitor_result run_image(const struct run_args *args, const struct run_ta
         .gdb_host = args->gdb_host[0] != '\0' ? args->gdb_host : NULL,
         .gdb_port = args->gdb_port,
         .core_dir = args->core_dir,
+        .forward_signals = target->program_signals,
     };
     struct monitor_result result = monitor_run(&options);
     free(argv[0]);

@@ -17,6 +17,8 @@ struct run_target {
     const struct content_hash *hash;
     const char *named_after; /* the guest's argv[0] (names_argv0) and the name in messages */
     bool linux_program;      /* built from a Linux program */
+    bool program_signals;    /* signals sent to kiln are the program's (kiln run); a kiln
+                                test child's stay its own, so Ctrl-C ends the suite */
 };
 
 /* Boots target, confined, with args's memory, timeout, environment,

@@ -236,7 +236,8 @@ static void run_child(void *context, size_t index)
 {
     const struct stage *stage = context;
     const struct test_case *test = test_of(stage, index);
-    struct run_target target = {test->image, &test->image_hash, test->name, test->linux_program};
+    struct run_target target = {test->image, &test->image_hash, test->name, test->linux_program,
+                                false};
     struct monitor_result result =
         run_image(&stage->suite->args->run, &target, stage->suite->cache_dir);
     stage->slots[index] = (struct run_slot){true, result.outcome, result.status};

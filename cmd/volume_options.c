@@ -14,23 +14,27 @@ static int read_mode(const char *mode, bool *read_only)
     return mode == NULL || *read_only || strcmp(mode, "rw") == 0 ? 0 : -1;
 }
 
-/* Whether one of the guest folders a and b is the other or holds it. */
-static bool nested(const char *a, const char *b)
+/* Whether one of the guest folders a and b is the other or holds it.  A
+ * root volume, at "/", holds the others and may: only "/" overlaps it. */
+static bool overlap(const char *a, const char *b)
 {
+    if (strcmp(a, "/") == 0 || strcmp(b, "/") == 0)
+        return strcmp(a, b) == 0;
     size_t len_a = strlen(a), len_b = strlen(b);
     const char *shorter = len_a < len_b ? a : b, *longer = len_a < len_b ? b : a;
     size_t len = len_a < len_b ? len_a : len_b;
     return strncmp(shorter, longer, len) == 0 && (longer[len] == '\0' || longer[len] == '/');
 }
 
-static int check_apart(struct parser *parser, const struct volume_args *args, const char *guest)
+static int check_apart(struct parser *parser, const struct volume_args *args, const char *option,
+                       const char *guest)
 {
     for (size_t i = 0; i < args->count; i++)
-        if (nested(args->list[i].guest, guest))
+        if (overlap(args->list[i].guest, guest))
             return refuse(parser,
-                          "-v: the guest folders %s and %s overlap (volumes may not share "
-                          "a folder or nest)",
-                          args->list[i].guest, guest);
+                          "%s: the guest folders %s and %s overlap (volumes may not share "
+                          "a folder or nest, but in one at /)",
+                          option, args->list[i].guest, guest);
     return 0;
 }
 
@@ -59,13 +63,27 @@ int volume_args_add(struct parser *parser, struct volume_args *args, const char 
         return refuse(parser, "-v: \"%s\" is not HOST_DIR:GUEST_DIR[:ro|:rw]", text);
     if (guest_path_join(normal, guest, "", &why) != 0)
         return refuse(parser, "-v \"%s\": %s", text, why);
-    if (strcmp(normal, "/") == 0)
-        return refuse(parser, "-v \"%s\": the guest folder may not be /", text);
-    if (check_apart(parser, args, normal) != 0)
+    if (check_apart(parser, args, "-v", normal) != 0)
         return -1;
     volume->host = host;
     volume->guest = normal;
     args->count++;
+    return 0;
+}
+
+int volume_args_tmpfs(struct parser *parser, struct volume_args *args, const char *text)
+{
+    if (args->count == KILN_VOLUME_MAX)
+        return refuse(parser, "--tmpfs: more than %d volumes", KILN_VOLUME_MAX);
+    char *normal = args->guest[args->count];
+    const char *why;
+    if (guest_path_join(normal, text, "", &why) != 0)
+        return refuse(parser, "--tmpfs \"%s\": %s", text, why);
+    if (strcmp(normal, "/") == 0)
+        return refuse(parser, "--tmpfs \"%s\": the guest folder may not be /", text);
+    if (check_apart(parser, args, "--tmpfs", normal) != 0)
+        return -1;
+    args->list[args->count++] = (struct monitor_volume){.guest = normal, .in_memory = true};
     return 0;
 }
 

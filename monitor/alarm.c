@@ -74,6 +74,14 @@ void alarm_check(struct vm *vm)
     rearm(vm, now);
 }
 
+void alarm_upcall_soon(struct vm *vm)
+{
+    if (upcall_timer(vm) != UPCALL_HELD)
+        return;
+    vm->upcall_held = true;
+    rearm(vm, clock_ns(CLOCK_MONOTONIC));
+}
+
 void alarm_reset(struct vm *vm)
 {
     vm->alarm_ns = 0;

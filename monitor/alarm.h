@@ -19,6 +19,10 @@ void alarm_call(struct vm *vm, uint32_t gpa);
 /* KVM_RUN was interrupted: makes the upcalls that are due. */
 void alarm_check(struct vm *vm);
 
+/* A timer upcall now, or, while the runtime is busy, as soon as it is
+ * free (a host signal waits in kiln_events: host_signals.h). */
+void alarm_upcall_soon(struct vm *vm);
+
 /* Forgets every deadline (a kiln serve reset). */
 void alarm_reset(struct vm *vm);
 

@@ -10,6 +10,7 @@
 #include "common/report.h"
 #include "crash.h"
 #include "gdb_stub.h"
+#include "host_signals.h"
 #include "hypercalls.h"
 #include "ram_backing.h"
 #include "timeout.h"
@@ -152,10 +153,12 @@ void exits_run(struct vm *vm)
             vm_stop(vm, MONITOR_FAILED, 0);
         } else {
             timeout_take_signals();
-            if (timeout_expired(vm))
+            if (timeout_expired(vm)) {
                 vm_time_out(vm);
-            else
+            } else {
+                host_signals_take(vm);
                 alarm_check(vm);
+            }
             gdb_stub_check_interrupt(vm);
         }
     }

@@ -10,6 +10,7 @@
 #include "alarm.h"
 #include "common/clock.h"
 #include "crash.h"
+#include "host_signals.h"
 #include "hypercall_args.h"
 #include "ram_backing.h"
 #include "strace.h"
@@ -53,11 +54,15 @@ static void hc_read(struct vm *vm, uint32_t gpa)
         args->result = -EBADF;
         return;
     }
-    int64_t n = vm->io.read(vm->io.context, buf, io.len, vm->deadline_ns);
-    if (n == GUEST_IO_TIMED_OUT)
+    int64_t n = vm->io.read(vm->io.context, buf, io.len, vm->deadline_ns, host_signals_wake_fd(vm));
+    if (n == GUEST_IO_TIMED_OUT) {
         vm_time_out(vm);
-    else
+    } else if (n == GUEST_IO_WOKEN) {
+        host_signals_take(vm);
+        args->result = -EINTR;
+    } else {
         args->result = n;
+    }
 }
 
 static void hc_walltime(struct vm *vm, uint32_t gpa)
@@ -69,8 +74,20 @@ static void hc_walltime(struct vm *vm, uint32_t gpa)
     args->ns = clock_ns(CLOCK_REALTIME);
 }
 
+static void sleep_until(struct vm *vm, int64_t wake)
+{
+    if (vm->host_signals) {
+        host_signals_sleep(vm, wake);
+        return;
+    }
+    struct timespec until = {.tv_sec = wake / NS_PER_S, .tv_nsec = wake % NS_PER_S};
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
+        continue;
+}
+
 /* Halts ns from now, or until stdin has input if asked; the run's own
- * time limit comes first.  What is ready then. */
+ * time limit comes first, and a signal for the guest cuts it short.
+ * What is ready then. */
 static uint32_t halt(struct vm *vm, uint64_t ns, uint32_t flags)
 {
     int64_t now = clock_ns(CLOCK_MONOTONIC);
@@ -79,12 +96,11 @@ static uint32_t halt(struct vm *vm, uint64_t ns, uint32_t flags)
     if (times_out)
         wake = vm->deadline_ns;
     if (flags & KILN_WAIT_STDIN) {
-        if (vm->io.wait(vm->io.context, wake == INT64_MAX ? 0 : wake) > 0)
+        if (vm->io.wait(vm->io.context, wake == INT64_MAX ? 0 : wake, host_signals_wake_fd(vm)) > 0)
             return KILN_WAIT_STDIN;
+        host_signals_take(vm);
     } else {
-        struct timespec until = {.tv_sec = wake / NS_PER_S, .tv_nsec = wake % NS_PER_S};
-        while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
-            continue;
+        sleep_until(vm, wake);
     }
     if (times_out && clock_ns(CLOCK_MONOTONIC) >= vm->deadline_ns)
         vm_time_out(vm);

@@ -11,6 +11,7 @@
 #include "core_file.h"
 #include "exits.h"
 #include "gdb_stub.h"
+#include "host_signals.h"
 #include "hypercalls.h"
 #include "kvm_device.h"
 #include "prepared_image.h"
@@ -70,20 +71,25 @@ struct monitor_result monitor_run(const struct monitor_options *options)
         .core = options->core_dir ? &core : NULL,
     };
     struct vm vm;
-    /* The debugger is waited for before the clock starts: --timeout is the
-     * guest's time, with gdb's stops in it. */
+    /* The debugger and kiln-oci's start are waited for before the clock
+     * starts: --timeout is the guest's time, with gdb's stops in it. */
     if (vm_create(&vm, &config) == 0 &&
         boot_guest(&vm, &image, options->argc, options->argv, options->envp) == 0 &&
         (options->gdb_host == NULL ||
          gdb_stub_attach(&vm, options->image_path, options->gdb_host, options->gdb_port) == 0) &&
+        (options->before_start == NULL || options->before_start(options->start_context) == 0) &&
         timeout_start(&vm) == 0) {
         /* The caches are written before the run loop is confined, and
          * keep the boot info without this run's flags. */
         prepared_image_keep(&image, &vm.mem);
         boot_info_add_flags(&vm.mem, strace_boot_flags(stracing));
-        int confined = options->confine ? syscall_filter_install(&vm, SYSCALL_FILTER_RUN) : 0;
+        /* Until now a signal sent to kiln acted on kiln; from now it is the
+         * program's. */
+        int ready = options->forward_signals ? host_signals_attach(&vm) : 0;
+        if (ready == 0 && options->confine)
+            ready = syscall_filter_install(&vm, SYSCALL_FILTER_RUN);
         trace_mark(tracing, TRACE_CONFINE);
-        if (confined == 0) {
+        if (ready == 0) {
             gdb_stub_start(&vm);
             exits_run(&vm);
         }

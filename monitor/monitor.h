@@ -11,11 +11,15 @@
 
 #include "common/content_hash.h"
 
-/* A host folder the guest sees at a folder of its own (kiln run -v). */
+/* A folder the guest sees at a folder of its own: a host folder (kiln run
+ * -v), or an empty one in guest memory (kiln run --tmpfs).  The volume at
+ * guest "/", the root volume, gets every path that no other volume and
+ * none of the image's files name (runtime/fs_walk.h). */
 struct monitor_volume {
-    const char *host;  /* opened once, when the VM is made */
-    const char *guest; /* absolute, normalized, not "/" */
-    bool read_only;
+    const char *host;  /* opened once, when the VM is made; NULL when in_memory */
+    const char *guest; /* absolute, normalized; "/": the root volume (one at most) */
+    bool read_only;    /* writes answer EROFS; not for in_memory */
+    bool in_memory;    /* a tmpfs: the runtime keeps it in guest memory */
 };
 
 struct monitor_options {
@@ -33,7 +37,8 @@ struct monitor_options {
     bool strace;                           /* print the program's system calls on stderr */
     bool confine;                          /* seccomp before the run loop (syscall_filter.h): for a
                                               process that does nothing after the run but exit */
-    const struct monitor_volume *volumes;  /* at most KILN_VOLUME_MAX, apart (no two nest) */
+    const struct monitor_volume *volumes;  /* at most KILN_VOLUME_MAX, apart (no two nest)
+                                              but for a root volume, which holds the others */
     unsigned volume_count;
     const char *workdir;  /* the program's working folder; NULL: "/" */
     const char *core_dir; /* kiln run --dumpcore: a crash's core goes there (core_file.h);
@@ -42,6 +47,16 @@ struct monitor_options {
      * before the first instruction (gdb_stub.h); NULL: no debugger. */
     const char *gdb_host;
     uint16_t gdb_port;
+    /* kiln-oci's create: called once the VM is made and booted, before its
+     * first instruction and before the clock or the seccomp filter start;
+     * 0 lets the guest run, -1 ends the run as MONITOR_FAILED.  NULL: run
+     * at once. */
+    int (*before_start)(void *context);
+    void *start_context;
+    /* INT, TERM, HUP, QUIT, USR1 and USR2 sent to this process reach the
+     * program as signals once it starts (host_signals.h); else they act on
+     * this process as always. */
+    bool forward_signals;
 };
 
 enum monitor_outcome {

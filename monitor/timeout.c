@@ -26,11 +26,16 @@ static sigset_t alarm_only(void)
     return set;
 }
 
-/* The vCPU runs with the thread's signal mask minus SIGALRM. */
-static int unblock_alarm_in_guest(const struct vm *vm, const sigset_t *blocked)
+int timeout_unblock_in_guest(const struct vm *vm, const sigset_t *also)
 {
-    sigset_t in_guest = *blocked;
+    sigset_t in_guest;
+    int rc = pthread_sigmask(SIG_BLOCK, NULL, &in_guest);
+    if (rc != 0)
+        return report("reading the signal mask: %s", strerror(rc));
     sigdelset(&in_guest, SIGALRM);
+    for (int signo = 1; also != NULL && signo < NSIG; signo++)
+        if (sigismember(also, signo))
+            sigdelset(&in_guest, signo);
     struct {
         struct kvm_signal_mask header;
         uint8_t bits[KERNEL_SIGSET_BYTES];
@@ -56,14 +61,13 @@ static int thread_timer(timer_t *timer, const char *what)
 int timeout_attach(struct vm *vm)
 {
     struct sigaction action = {.sa_handler = ignore_alarm};
-    sigset_t alarm = alarm_only(), blocked;
+    sigset_t alarm = alarm_only();
     if (sigaction(SIGALRM, &action, NULL) != 0)
         return report("installing the timeout: %s", strerror(errno));
-    int rc = pthread_sigmask(SIG_BLOCK, &alarm, &blocked);
+    int rc = pthread_sigmask(SIG_BLOCK, &alarm, NULL);
     if (rc != 0)
         return report("installing the timeout: %s", strerror(rc));
-    sigaddset(&blocked, SIGALRM);
-    if (unblock_alarm_in_guest(vm, &blocked) != 0)
+    if (timeout_unblock_in_guest(vm, NULL) != 0)
         return -1;
     if (thread_timer(&vm->timer, "timeout") != 0)
         return -1;

@@ -8,6 +8,7 @@
 #ifndef KILN_TIMEOUT_H
 #define KILN_TIMEOUT_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -18,6 +19,10 @@
  * (alarm.h); detaching cancels a deadline still running. */
 int timeout_attach(struct vm *vm);
 void timeout_detach(struct vm *vm);
+
+/* KVM_RUN runs with the calling thread's signal mask less SIGALRM and
+ * the signals in also (NULL: none), each of which ends it with EINTR. */
+int timeout_unblock_in_guest(const struct vm *vm, const sigset_t *also);
 
 /* Starts the clock on vm->timeout_ms (nothing if 0); cancel stops it and
  * drops a signal it may have left pending. */

@@ -21,6 +21,7 @@
 #include "common/report.h"
 #include "core_file.h"
 #include "cpuid_cache.h"
+#include "host_signals.h"
 #include "image.h"
 #include "kvm_device.h"
 #include "ram_backing.h"
@@ -179,6 +180,7 @@ int vm_create(struct vm *vm, const struct vm_config *config)
 
 void vm_destroy(struct vm *vm)
 {
+    host_signals_detach(vm);
     timeout_detach(vm);
     if (vm->run)
         munmap(vm->run, vm->run_size);

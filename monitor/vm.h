@@ -71,6 +71,10 @@ struct vm {
     struct volumes *volumes; /* NULL: no volumes and no working folder */
     struct gdb_stub *gdb;    /* NULL unless kiln run --gdb (gdb_stub.h) */
     struct core_file *core;  /* NULL unless --dumpcore (core_file.h) */
+    /* The signals sent to kiln that are the guest's (host_signals.h), bit
+     * sig - 1 for signal sig, and a descriptor readable while one waits. */
+    uint32_t host_signals;
+    int signal_fd;
 };
 
 /* Where a VM's RAM comes from and how KVM has it. */

@@ -12,12 +12,17 @@
  * read permission to be one. */
 static int open_folder(struct volume *volume, const struct monitor_volume *spec)
 {
+    volume->root = -1;
+    volume->in_memory = spec->in_memory;
+    volume->guest = spec->guest;
+    if (spec->in_memory)
+        return spec->read_only ? report("%s: an in-memory volume cannot be read-only", spec->guest)
+                               : 0;
     volume->root = open(spec->host, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (volume->root < 0)
         return report("%s: cannot be a volume: %s", spec->host,
                       errno == ENOTDIR ? "not a folder" : strerror(errno));
     volume->read_only = spec->read_only;
-    volume->guest = spec->guest;
     return 0;
 }
 
@@ -77,7 +82,8 @@ uint64_t volumes_write_table(const struct volumes *volumes, const struct guest_m
     uint64_t next = base + sizeof table;
     for (uint32_t i = 0; i < volumes->count; i++) {
         struct kiln_volume *volume = &table.volumes[i];
-        volume->flags = volumes->list[i].read_only ? KILN_VOLUME_READ_ONLY : 0;
+        volume->flags = (volumes->list[i].read_only ? KILN_VOLUME_READ_ONLY : 0) |
+                        (volumes->list[i].in_memory ? KILN_VOLUME_MEMORY : 0);
         volume->path = put_string(host, base, &next, volumes->list[i].guest, &volume->path_len);
     }
     if (volumes->workdir != NULL)
@@ -94,13 +100,16 @@ void volumes_close(struct volumes *volumes)
         if (volumes->handles[i].fd >= 0)
             close(volumes->handles[i].fd);
     for (uint32_t i = 0; i < volumes->count; i++)
-        close(volumes->list[i].root);
+        if (volumes->list[i].root >= 0)
+            close(volumes->list[i].root);
     free(volumes);
 }
 
 const struct volume *volumes_get(const struct volumes *volumes, uint32_t index)
 {
-    return volumes != NULL && index < volumes->count ? &volumes->list[index] : NULL;
+    if (volumes == NULL || index >= volumes->count || volumes->list[index].in_memory)
+        return NULL;
+    return &volumes->list[index];
 }
 
 /* The lowest free handle, as Linux gives the lowest free descriptor. */

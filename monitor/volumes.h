@@ -1,9 +1,10 @@
 /*
- * A run's volumes (kiln run -v HOST:GUEST[:ro]): each host folder, opened
- * once when the VM is made, and the table of the files the guest opened
- * in them.  Every path the guest names resolves beneath its folder
- * (volume_path.h); the hypercalls that serve them are volume_calls.c and
- * volume_path_calls.c.
+ * A run's volumes (kiln run -v HOST:GUEST[:ro], --tmpfs GUEST): each host
+ * folder, opened once when the VM is made, and the table of the files the
+ * guest opened in them.  Every path the guest names resolves beneath its
+ * folder (volume_path.h); the hypercalls that serve them are
+ * volume_calls.c and volume_path_calls.c.  An in-memory volume is only a
+ * line of the guest's table: its number answers ENODEV like a bad one.
  */
 #ifndef KILN_VOLUMES_H
 #define KILN_VOLUMES_H
@@ -17,8 +18,9 @@
 #include "monitor.h"
 
 struct volume {
-    int root; /* O_PATH | O_DIRECTORY */
+    int root; /* O_PATH | O_DIRECTORY; -1 when in_memory */
     bool read_only;
+    bool in_memory;
     const char *guest; /* the guest folder, for the guest's table */
 };
 
@@ -36,7 +38,8 @@ struct volumes {
 
 /* Opens the host folders of specs; *volumes stays NULL for a run with no
  * volumes and no working folder.  Reports a folder that is missing or not
- * a folder in one line, "HOST: why". */
+ * a folder in one line, "HOST: why" (a read-only in-memory one, "GUEST:
+ * why"). */
 int volumes_open(struct volumes **volumes, const struct monitor_volume *specs, unsigned count,
                  const char *workdir);
 
@@ -50,7 +53,7 @@ uint64_t volumes_write_table(const struct volumes *volumes, const struct guest_m
 /* Closes every folder and handle; takes NULL. */
 void volumes_close(struct volumes *volumes);
 
-/* Volume index of the guest's, or NULL. */
+/* Volume index of the guest's, or NULL (none, or in memory). */
 const struct volume *volumes_get(const struct volumes *volumes, uint32_t index);
 
 /* A handle for fd, opened in volume; -EMFILE (fd closed) when the guest

@@ -75,6 +75,8 @@ static long console_read(struct open_file *file, const struct iovec *iov, int co
 
     if (got == 0)
         got = read_input(file, iov, count);
+    if (got == -EINTR)
+        got = -ERESTARTSYS; /* a signal kiln was sent cut the monitor's read short */
     if (got > 0)
         *pos += (uint64_t)got;
     return got;

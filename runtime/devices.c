@@ -76,29 +76,33 @@ static const struct device random_device = {.ops = &random_ops};
 static const struct device streams[CONSOLE_FDS] = {
     {.stream_fd = 0}, {.stream_fd = 1}, {.stream_fd = 2}};
 
+#define MADE_MOUNT 0x1 /* a mount of its own in a container too: opaque */
+#define MADE_HOME  0x2 /* what a root volume brings itself: made without one only */
+
 struct made_node {
     const char *path;
     uint32_t mode;
     uint64_t rdev;
     const struct device *device;
+    uint32_t flags; /* MADE_* */
 };
 
 /* In order: a folder before what it holds. */
 static const struct made_node made_nodes[] = {
-    {"/tmp", S_IFDIR | 01777, 0, NULL},
-    {"/root", S_IFDIR | 0700, 0, NULL},
-    {"/etc", S_IFDIR | 0755, 0, NULL},
-    {"/dev", S_IFDIR | 0755, 0, NULL},
-    {"/dev/shm", S_IFDIR | 01777, 0, NULL},
-    {"/dev/null", DEVICE_MODE, DEVICE_ID(1, 3), &null_device},
-    {"/dev/zero", DEVICE_MODE, DEVICE_ID(1, 5), &zero_device},
-    {"/dev/random", DEVICE_MODE, DEVICE_ID(1, 8), &random_device},
-    {"/dev/urandom", DEVICE_MODE, DEVICE_ID(1, 9), &random_device},
-    {"/dev/stdin", STREAM_MODE, TERMINAL_DEVICE, &streams[0]},
-    {"/dev/stdout", STREAM_MODE, TERMINAL_DEVICE, &streams[1]},
-    {"/dev/stderr", STREAM_MODE, TERMINAL_DEVICE, &streams[2]},
-    {"/proc", S_IFDIR | 0555, 0, NULL},
-    {"/proc/self", S_IFDIR | 0555, 0, NULL},
+    {"/tmp", S_IFDIR | 01777, 0, NULL, MADE_HOME},
+    {"/root", S_IFDIR | 0700, 0, NULL, MADE_HOME},
+    {"/etc", S_IFDIR | 0755, 0, NULL, MADE_HOME},
+    {"/dev", S_IFDIR | 0755, 0, NULL, MADE_MOUNT},
+    {"/dev/shm", S_IFDIR | 01777, 0, NULL, 0},
+    {"/dev/null", DEVICE_MODE, DEVICE_ID(1, 3), &null_device, 0},
+    {"/dev/zero", DEVICE_MODE, DEVICE_ID(1, 5), &zero_device, 0},
+    {"/dev/random", DEVICE_MODE, DEVICE_ID(1, 8), &random_device, 0},
+    {"/dev/urandom", DEVICE_MODE, DEVICE_ID(1, 9), &random_device, 0},
+    {"/dev/stdin", STREAM_MODE, TERMINAL_DEVICE, &streams[0], 0},
+    {"/dev/stdout", STREAM_MODE, TERMINAL_DEVICE, &streams[1], 0},
+    {"/dev/stderr", STREAM_MODE, TERMINAL_DEVICE, &streams[2], 0},
+    {"/proc", S_IFDIR | 0555, 0, NULL, MADE_MOUNT},
+    {"/proc/self", S_IFDIR | 0555, 0, NULL, 0},
 };
 
 static const char passwd[] = "root:x:0:0:root:/root:/bin/sh\n";
@@ -113,24 +117,43 @@ static uint32_t text_len(const char *text)
     return len;
 }
 
+/* Where path lies in the layer: 0, or -1 beneath a volume or past an
+ * error. */
+static int find(struct fs *fs, const char *path, struct fs_place *place)
+{
+    struct fs_where root = {.dir = fs->root, .volume = FS_NO_VOLUME};
+
+    if (fs_walk(fs, &root, path, text_len(path), FS_WALK_NOFOLLOW | FS_WALK_LAYER, place) != 0)
+        return -1;
+    return place->volume == FS_NO_VOLUME ? 0 : -1;
+}
+
 /* Makes path unless something is there (the image's own, say): the new
  * node, or NULL. */
 static struct fs_node *make(struct fs *fs, const char *path, uint32_t mode, const char *target,
                             uint32_t target_len)
 {
-    struct fs_where root = {.dir = fs->root, .volume = FS_NO_VOLUME};
     struct fs_place place;
     struct fs_node *made;
 
-    if (fs_walk(fs, &root, path, text_len(path), FS_WALK_NOFOLLOW, &place) != 0 || place.node ||
-        place.volume != FS_NO_VOLUME)
+    if (find(fs, path, &place) != 0 || place.node)
         return NULL;
     return fs_make(fs, &place, mode, target, target_len, &made) == 0 ? made : NULL;
 }
 
+/* The folder at path, made or the image's, hides the root volume's. */
+static void make_opaque(struct fs *fs, const char *path)
+{
+    struct fs_place place;
+
+    if (find(fs, path, &place) == 0 && place.node && S_ISDIR(place.node->mode))
+        place.node->opaque = true;
+}
+
 static void make_text_file(struct fs *fs, const char *path, const char *text)
 {
-    struct fs_node *file = make(fs, path, S_IFREG | 0644, NULL, 0);
+    struct fs_node *file =
+        fs->root_volume == FS_NO_VOLUME ? make(fs, path, S_IFREG | 0644, NULL, 0) : NULL;
 
     if (file)
         fs_file_write(fs, file, text, text_len(text), 0);
@@ -164,11 +187,15 @@ void devices_populate(struct fs *fs)
 {
     for (uint32_t i = 0; i < sizeof made_nodes / sizeof made_nodes[0]; i++) {
         const struct made_node *made = &made_nodes[i];
+        if ((made->flags & MADE_HOME) && fs->root_volume != FS_NO_VOLUME)
+            continue;
         struct fs_node *node = make(fs, made->path, made->mode, NULL, 0);
         if (node && made->device) {
             node->rdev = made->rdev;
             node->device = made->device;
         }
+        if (made->flags & MADE_MOUNT)
+            make_opaque(fs, made->path);
     }
     make_exe_link(fs);
     make_text_file(fs, "/etc/passwd", passwd);

@@ -3,6 +3,9 @@
  * layer at the first file call: /tmp (empty), /root, /dev with null, zero,
  * random, urandom, stdin, stdout, stderr and shm, /proc/self/exe, and an
  * /etc/passwd and /etc/group naming root unless the image has its own.
+ * With a root volume, /dev and /proc alone, which the root volume's do
+ * not show through, as a container's are mounts of their own: the root
+ * file system brings the rest.
  */
 #ifndef KILN_RUNTIME_DEVICES_H
 #define KILN_RUNTIME_DEVICES_H

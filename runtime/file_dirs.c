@@ -76,13 +76,16 @@ static long cwd_path(const struct fs *fs, char *buf, uint32_t size)
         if (fs->cwd.path_len > 0 && !prepend(buf, &start, fs->cwd.path, fs->cwd.path_len))
             return -ENAMETOOLONG;
         name = volume_folder(fs->cwd.volume, &len);
-        return prepend(buf, &start, name + 1, len - 1) ? (long)start : -ENAMETOOLONG;
-    }
-    for (const struct fs_node *dir = fs->cwd.dir; dir != fs->root; dir = dir->parent) {
-        if (!fs_folder_name_of(fs, dir, &name, &len))
-            return -ENOENT;
-        if (!prepend(buf, &start, name, len))
+        /* The root volume's folder, "/", adds nothing. */
+        if (len > 1 && !prepend(buf, &start, name + 1, len - 1))
             return -ENAMETOOLONG;
+    } else {
+        for (const struct fs_node *dir = fs->cwd.dir; dir != fs->root; dir = dir->parent) {
+            if (!fs_folder_name_of(fs, dir, &name, &len))
+                return -ENOENT;
+            if (!prepend(buf, &start, name, len))
+                return -ENAMETOOLONG;
+        }
     }
     if (start == size)
         buf[--start] = '/';

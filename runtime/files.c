@@ -35,6 +35,7 @@ struct fs *kiln_fs(void)
         if (fs_init(&state->fs, __kiln_files_start,
                     (uint64_t)(__kiln_files_end - __kiln_files_start)) != 0)
             return NULL;
+        volumes_mount_first(&state->fs);
         devices_populate(&state->fs);
         volumes_mount(&state->fs);
         state->ready = true;

@@ -207,6 +207,37 @@ bool fs_folder_name_of(const struct fs *fs, const struct fs_node *dir, const cha
     return false;
 }
 
+bool fs_folder_has(const struct fs *fs, const struct fs_node *dir, const char *name, uint32_t len)
+{
+    if (!dir->in_memory)
+        return embedded_find(&fs->tree, dir->entry, name, len) != EMBEDDED_NONE;
+    uint32_t at = lower_bound(&dir->children, name, len, false);
+    return at < dir->children.count &&
+           fs_name_compare(dir->children.list[at].name, dir->children.list[at].name_len, name,
+                           len) == 0;
+}
+
+/* Built backwards from the end of path, then moved to its start. */
+int fs_folder_path(const struct fs *fs, const struct fs_node *dir, char *path, uint32_t size)
+{
+    uint32_t start = size, len;
+    const char *name;
+
+    for (; dir != fs->root; dir = dir->parent) {
+        if (!fs_folder_name_of(fs, dir, &name, &len))
+            return -ENOENT;
+        if (len + 1 > start)
+            return -ENAMETOOLONG;
+        start -= len;
+        bytes_copy(path + start, name, len);
+        path[--start] = '/';
+    }
+    if (start == size)
+        return 0;
+    bytes_move(path, path + start + 1, size - start - 1);
+    return (int)(size - start - 1);
+}
+
 void fs_folder_free(struct fs *fs, struct fs_node *dir)
 {
     struct fs_children *children = &dir->children;

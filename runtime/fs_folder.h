@@ -50,6 +50,14 @@ uint32_t fs_folder_position_after(const struct fs *fs, const struct fs_node *dir
 bool fs_folder_name_of(const struct fs *fs, const struct fs_node *dir, const char **name,
                        uint32_t *len);
 
+/* Is there a child named name?  No node is made to answer. */
+bool fs_folder_has(const struct fs *fs, const struct fs_node *dir, const char *name, uint32_t len);
+
+/* dir's path beneath the root, no slash at either end ("" for the root),
+ * into path (size bytes): its length, or -ENOENT (a removed folder) or
+ * -ENAMETOOLONG. */
+int fs_folder_path(const struct fs *fs, const struct fs_node *dir, char *path, uint32_t size);
+
 /* Frees the in-memory list of a folder no one can reach. */
 void fs_folder_free(struct fs *fs, struct fs_node *dir);
 

@@ -134,7 +134,7 @@ int fs_rmdir(struct fs *fs, const struct fs_place *place)
         return -EINVAL;
     if (place->last == FS_LAST_DOTDOT)
         return -ENOTEMPTY;
-    if (place->last == FS_LAST_ROOT || node->volume)
+    if (place->last == FS_LAST_ROOT || node->volume || node->opaque)
         return -EBUSY;
     if (!S_ISDIR(node->mode))
         return -ENOTDIR;
@@ -181,7 +181,7 @@ static int check_rename(const struct fs *fs, const struct fs_place *from, const 
         return flags & FS_RENAME_EXCHANGE ? -EINVAL : -ENOTEMPTY;
     if (node == over)
         return 0;
-    if (node->volume || (over && over->volume))
+    if (node->volume || node->opaque || (over && (over->volume || over->opaque)))
         return -EBUSY;
     if (!over || (flags & FS_RENAME_EXCHANGE))
         return 0;
@@ -238,6 +238,28 @@ int fs_rename(struct fs *fs, const struct fs_place *from, const struct fs_place 
     return 0;
 }
 
+int fs_mount_folder(struct fs *fs, const struct fs_place *place, uint32_t mode,
+                    struct fs_node **made)
+{
+    struct fs_node *dir = place->dir, *over = place->node;
+
+    if (!over)
+        return fs_make(fs, place, S_IFDIR | mode, NULL, 0, made);
+    if (place->last != FS_LAST_NAME)
+        return -EBUSY;
+    int err = fs_folder_copy_up(fs, dir);
+    struct fs_node *node = err ? NULL : fs_node_new(fs, S_IFDIR | mode);
+    if (!node)
+        return err ? err : -ENOSPC;
+    node->nlink = FOLDER_SELF_LINKS;
+    node->parent = dir;
+    dir->nlink++;
+    fs_folder_replace(dir, place->name, place->name_len, node);
+    lose_name(fs, dir, over);
+    *made = node;
+    return 0;
+}
+
 int fs_make_folders(struct fs *fs, const char *path, uint32_t len, uint32_t mode,
                     struct fs_node **folder)
 {
@@ -247,7 +269,7 @@ int fs_make_folders(struct fs *fs, const char *path, uint32_t len, uint32_t mode
     for (uint32_t end = 1; end <= len; end++) {
         if (end < len && path[end] != '/')
             continue;
-        int err = fs_walk(fs, &root, path, end, 0, &place);
+        int err = fs_walk(fs, &root, path, end, FS_WALK_LAYER, &place);
         if (!err && place.volume != FS_NO_VOLUME)
             err = -EXDEV;
         if (!err && !place.node)

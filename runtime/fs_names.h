@@ -30,8 +30,15 @@ int fs_rmdir(struct fs *fs, const struct fs_place *place);
 int fs_rename(struct fs *fs, const struct fs_place *from, const struct fs_place *to,
               unsigned flags);
 
-/* mkdir -p of an absolute path (symlinks followed): 0 with *folder, the
- * folder at its end, or -errno (-EXDEV: it lies beneath a volume). */
+/* An empty folder of mode's permissions at place (found FS_WALK_LAST), in
+ * place of what is there, which loses the name: an in-memory volume
+ * mounted over it.  0 with *made, or -errno. */
+int fs_mount_folder(struct fs *fs, const struct fs_place *place, uint32_t mode,
+                    struct fs_node **made);
+
+/* mkdir -p of an absolute path in the layer (symlinks followed): 0 with
+ * *folder, the folder at its end, or -errno (-EXDEV: it lies beneath a
+ * volume). */
 int fs_make_folders(struct fs *fs, const char *path, uint32_t len, uint32_t mode,
                     struct fs_node **folder);
 

@@ -20,6 +20,7 @@ int fs_init(struct fs *fs, const void *blob, uint64_t len)
     if (embedded_open(&fs->tree, blob, len) && !S_ISDIR(fs->tree.entries[0].mode))
         bytes_zero(&fs->tree, sizeof fs->tree);
     fs->next_ino = (uint64_t)fs->tree.count + 1;
+    fs->root_volume = FS_NO_VOLUME;
     if (fs->tree.count > 0) {
         fs->root = fs_node_of_entry(fs, 0, NULL);
     } else {

@@ -60,6 +60,8 @@ struct fs_node {
     struct fs_node *parent; /* folders: the folder holding it (the root: itself) */
     bool in_memory;         /* the content is below, not the entry's */
     uint8_t volume;         /* folders: 1 + the volume mounted here, or 0 */
+    bool opaque;            /* folders: a mount of their own (a tmpfs, /dev): the
+                               root volume does not show through (fs_walk.h) */
     union {
         struct fs_data data;         /* S_IFREG */
         struct fs_children children; /* S_IFDIR */
@@ -84,6 +86,7 @@ struct fs {
     struct fs_node *root;
     struct fs_where cwd; /* holds cwd.dir; owns cwd.path (KILN_PATH_MAX bytes) */
     uint64_t next_ino;
+    int32_t root_volume; /* FS_NO_VOLUME, or the volume beneath the layer (fs_walk.h) */
 };
 
 /* What stat reports, whatever kind of file answers. */
@@ -102,7 +105,7 @@ struct fs_stat {
 };
 
 /* An empty layer over the embedded blob [blob, blob + len) (len 0:
- * nothing embedded), the cwd at its root.  0 or -ENOMEM. */
+ * nothing embedded), the cwd at its root, no root volume.  0 or -ENOMEM. */
 int fs_init(struct fs *fs, const void *blob, uint64_t len);
 
 /* The cwd moves to a folder of the layer. */

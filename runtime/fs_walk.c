@@ -78,14 +78,14 @@ static int append(struct fs_place *place, const char *at, uint64_t len)
     return 0;
 }
 
-/* The rest of the path, its pieces joined by single slashes, a trailing
- * slash kept. */
-static int hand_to_volume(struct walker *w, const struct fs_node *mount)
+/* The rest of the path, after what place->path holds already, its pieces
+ * joined by single slashes, a trailing slash kept. */
+static int hand_to_volume(struct walker *w, int32_t volume)
 {
     struct fs_place *place = w->place;
     int err = 0;
 
-    place->volume = mount->volume - 1;
+    place->volume = volume;
     for (uint32_t i = 0; i <= w->depth && !err; i++) {
         struct segment s = upcoming(w, i);
         skip_slashes(&s);
@@ -98,6 +98,34 @@ static int hand_to_volume(struct walker *w, const struct fs_node *mount)
     if (!err && place->path_len == 0)
         err = append(place, ".", 1);
     return err ? err : WALK_DONE;
+}
+
+/* A name the layer's folder lacks, where the root volume shows through:
+ * the folder's path, the name, then the rest. */
+static int hand_to_root_volume(struct walker *w, struct segment name)
+{
+    struct fs_place *place = w->place;
+    int len = fs_folder_path(w->fs, w->dir, place->path, KILN_PATH_MAX);
+
+    if (len < 0)
+        return len;
+    place->path_len = (uint32_t)len;
+    int err = len > 0 ? append(place, "/", 1) : 0;
+    if (!err)
+        err = append(place, name.at, (uint64_t)(name.end - name.at));
+    return err ? err : hand_to_volume(w, w->fs->root_volume);
+}
+
+bool fs_shows_root_volume(const struct fs *fs, const struct fs_node *dir)
+{
+    if (fs->root_volume == FS_NO_VOLUME)
+        return false;
+    for (;; dir = dir->parent) {
+        if (dir->opaque || dir->nlink == 0)
+            return false;
+        if (dir == fs->root)
+            return true;
+    }
 }
 
 /* A relative path from a folder beneath a volume is the volume's. */
@@ -169,6 +197,8 @@ static int step(struct walker *w, struct segment name, unsigned flags)
     int err = lookup(w, name, &node);
     if (err)
         return err;
+    if (!node && !(flags & FS_WALK_LAYER) && fs_shows_root_volume(w->fs, w->dir))
+        return hand_to_root_volume(w, name);
     if (!node)
         return last ? WALK_DONE : -ENOENT;
     bool as_is = last && (flags & FS_WALK_LAST);
@@ -177,7 +207,7 @@ static int step(struct walker *w, struct segment name, unsigned flags)
     place->node = node;
     if (S_ISDIR(node->mode)) {
         if (node->volume)
-            return hand_to_volume(w, node);
+            return hand_to_volume(w, node->volume - 1);
         w->dir = node;
         return 0;
     }

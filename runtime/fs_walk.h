@@ -6,6 +6,23 @@
  * folder hands the rest of the path, unchanged, to the volume: the
  * monitor resolves it beneath the host folder, so a ".." at a volume's
  * root stays there.
+ *
+ * A root volume (a volume at "/", a container's root file system) lies
+ * beneath the layer.  What a path names, first to last: another volume;
+ * the layer (the image's files, the devices, in-memory volumes); the root
+ * volume.  So an image's own files stay visible over a root file system
+ * that has the same names, as the app's data should.  A folder of the
+ * layer shows the root volume's folder of the same path through it,
+ * unless it or a folder above it is opaque (a mount of its own: an
+ * in-memory volume, /dev, /proc): a name the layer lacks there is the
+ * root volume's, and the walk hands the folder's path, the name and the
+ * rest on, so what the program makes there lands on the host; a listing
+ * gives the layer's names, then the root volume's others.
+ * An image's file stays the image's: writing it copies it into memory, as
+ * without a root volume; removing it uncovers the root volume's file of
+ * that name, if any.  Past that name the monitor resolves the rest
+ * beneath the root volume's folder, a chroot: a ".." or a symlink met
+ * there stays in it, and leads back to no file of the layer.
  */
 #ifndef KILN_RUNTIME_FS_WALK_H
 #define KILN_RUNTIME_FS_WALK_H
@@ -18,6 +35,9 @@
 /* The last name itself, whatever it is, even with a trailing slash:
  * what mkdir, unlink, rmdir, rename, symlink and link act on. */
 #define FS_WALK_LAST 0x2
+/* The layer alone: a name it lacks is missing, not the root volume's
+ * (what the runtime makes for itself: devices, volumes' folders). */
+#define FS_WALK_LAYER 0x4
 
 /* What the last part of the path was. */
 enum fs_last {
@@ -44,6 +64,10 @@ struct fs_place {
  * where it would go), a missing folder on the way is ENOENT. */
 int fs_walk(struct fs *fs, const struct fs_where *start, const char *path, uint32_t path_len,
             unsigned flags, struct fs_place *place);
+
+/* Whether the root volume shows through the layer's folder dir: there is
+ * one, and neither dir nor a folder above it is opaque or removed. */
+bool fs_shows_root_volume(const struct fs *fs, const struct fs_node *dir);
 
 /* Folds a path relative to a volume's root lexically: no ".", a ".."
  * takes away the name before it (none at the root, where the monitor

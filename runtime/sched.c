@@ -2,10 +2,12 @@
  * One run queue, first come first served.  A thread gives up the CPU in
  * sched_wait, sched_yield, at exit, and when a tick finds others waiting
  * to run (upcall.c).  With nothing runnable the VM halts in WAIT until the
- * earliest deadline or stdin; with nothing that could ever wake a thread,
- * STUCK ends the run with what each one waits on.
+ * earliest deadline, stdin or a signal kiln is sent; with nothing that
+ * could ever wake a thread, STUCK ends the run with what each one waits
+ * on.
  */
 #include "sched.h"
+#include "boot_info.h"
 #include "bounce.h"
 #include "clock.h"
 #include "hypercall.h"
@@ -84,11 +86,12 @@ static void switch_to(struct thread *next)
 }
 
 /* Wakes the threads whose deadline has passed; the earliest deadline
- * still to come (0: none) and whether a thread waits for stdin. */
-static int64_t expire(int64_t now, bool *stdin_wanted)
+ * still to come (0: none) and what else the waiting threads wait for
+ * (SCHED_WAIT_*). */
+static int64_t expire(int64_t now, uint32_t *wanted)
 {
     int64_t earliest = timers_expire(now);
-    *stdin_wanted = false;
+    *wanted = 0;
     for (struct thread *t = thread_newest(); t; t = t->older) {
         if (t->state != THREAD_WAITING)
             continue;
@@ -97,8 +100,7 @@ static int64_t expire(int64_t now, bool *stdin_wanted)
             continue;
         }
         earliest = deadline_earlier(earliest, t->deadline_ns);
-        if (t->wait_flags & SCHED_WAIT_STDIN)
-            *stdin_wanted = true;
+        *wanted |= t->wait_flags;
     }
     return earliest;
 }
@@ -153,15 +155,24 @@ __attribute__((noreturn)) static void report_stuck(void)
         hypercall_stuck(text, len);
 }
 
-/* Nothing is runnable: halt until something can be. */
-static void idle(int64_t earliest, bool stdin_wanted)
+/* What may come from outside to wake a thread that waits for it. */
+static uint32_t from_outside(void)
 {
-    if (!earliest && !stdin_wanted)
+    return SCHED_WAIT_STDIN | (boot_info()->flags & KILN_BOOT_SIGNALS ? SCHED_WAIT_SIGNAL : 0);
+}
+
+/* Nothing is runnable: halt until something can be.  A signal kiln is
+ * sent cuts the halt short. */
+static void idle(int64_t earliest, uint32_t wanted)
+{
+    bool stdin_wanted = wanted & SCHED_WAIT_STDIN;
+    if (!earliest && !(wanted & from_outside()))
         report_stuck();
     int64_t now = sched_now_ns();
     uint64_t ns = !earliest ? UINT64_MAX : earliest > now ? (uint64_t)(earliest - now) : 0;
     if (hypercall_wait(ns, stdin_wanted ? KILN_WAIT_STDIN : 0) & KILN_WAIT_STDIN)
         wake_stdin_waiters();
+    signal_take_host();
 }
 
 /* Runs the next runnable thread; returns when the caller is chosen again.
@@ -169,8 +180,8 @@ static void idle(int64_t earliest, bool stdin_wanted)
 static void schedule(void)
 {
     for (;;) {
-        bool stdin_wanted;
-        int64_t earliest = expire(sched_now_ns(), &stdin_wanted);
+        uint32_t wanted;
+        int64_t earliest = expire(sched_now_ns(), &wanted);
         struct thread *next = wait_queue_pop(&runnable);
         if (next) {
             if (earliest)
@@ -179,7 +190,7 @@ static void schedule(void)
             switch_to(next);
             return;
         }
-        idle(earliest, stdin_wanted);
+        idle(earliest, wanted);
     }
 }
 
@@ -214,8 +225,8 @@ void sched_give_way(void)
 
 void sched_tick(void)
 {
-    bool stdin_wanted;
-    expire(sched_now_ns(), &stdin_wanted);
+    uint32_t wanted;
+    expire(sched_now_ns(), &wanted);
     sched_give_way();
 }
 

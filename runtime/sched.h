@@ -26,7 +26,8 @@ struct wait_queue {
 extern struct wait_queue io_changed;
 
 /* What a blocked thread also waits for. */
-#define SCHED_WAIT_STDIN 0x1 /* the monitor's stdin has input (or its end) */
+#define SCHED_WAIT_STDIN  0x1 /* the monitor's stdin has input (or its end) */
+#define SCHED_WAIT_SIGNAL 0x2 /* a signal: one kiln is sent may come (KILN_BOOT_SIGNALS) */
 
 /* What a blocking read or write answers when a signal cut it short: the
  * call starts over if the handler has SA_RESTART (or none runs), and

@@ -22,6 +22,10 @@
 #define BIT(sig)             SIGNAL_BIT(sig)
 #define UNBLOCKABLE          (BIT(SIGKILL) | BIT(SIGSTOP))
 #define SYNCHRONOUS          SIGNAL_SYNCHRONOUS
+/* Whose default action dumps core; the others' just end the process. */
+#define DUMPS_CORE                                                                                 \
+    (BIT(SIGQUIT) | BIT(SIGILL) | BIT(SIGTRAP) | BIT(SIGABRT) | BIT(SIGBUS) | BIT(SIGFPE) |        \
+     BIT(SIGSEGV) | BIT(SIGXCPU) | BIT(SIGXFSZ) | BIT(SIGSYS))
 
 extern struct kiln_events kiln_events;
 
@@ -84,6 +88,18 @@ __attribute__((noreturn)) static void die(int sig, const struct kiln_regs *regs)
     hypercall_exit(EXIT_STATUS_SIGNALED + sig);
 }
 
+/* sig's default action ends the run.  One that someone sent (kill, raise,
+ * a signal kiln was sent) and that dumps no core is no crash: the run
+ * ends with the status a shell shows for it, 128 + sig, and no report. */
+__attribute__((noreturn)) static void take_default_action(const struct thread *self, int sig,
+                                                          const struct kiln_regs *regs)
+{
+    int32_t code = self->info[sig].code;
+    if (!(DUMPS_CORE & BIT(sig)) && (code == SI_USER || code == SI_TKILL || code == SI_QUEUE))
+        thread_exit_group(EXIT_STATUS_SIGNALED + sig);
+    die(sig, regs);
+}
+
 bool signal_interrupts(const struct thread *thread)
 {
     return (thread->pending & ~thread->blocked) != 0;
@@ -106,16 +122,33 @@ void signal_raise_current(int signo)
     signal_send_thread(thread_now, signo, &info);
 }
 
+/* A thread in sigwait takes what it waits for, blocked or not. */
+static bool takes(const struct thread *thread, int sig)
+{
+    return !(thread->blocked & BIT(sig)) || (thread->awaited & BIT(sig));
+}
+
 void signal_send_process(int signo, const struct signal_info *info)
 {
-    struct thread *target = thread_now;
-    if (target->blocked & BIT(signo))
+    struct thread *target = thread_now->state == THREAD_DEAD ? thread_newest() : thread_now;
+    if (!takes(target, signo))
         for (struct thread *t = thread_newest(); t; t = t->older)
-            if (!(t->blocked & BIT(signo))) {
+            if (takes(t, signo)) {
                 target = t;
                 break;
             }
     signal_send_thread(target, signo, info);
+}
+
+void signal_take_host(void)
+{
+    if (!__atomic_load_n(&kiln_events.host_signals, __ATOMIC_RELAXED))
+        return;
+    /* One instruction, which no exit to the monitor can split. */
+    uint32_t sent = __atomic_exchange_n(&kiln_events.host_signals, 0, __ATOMIC_RELAXED);
+    const struct signal_info from_outside = {.code = SI_USER};
+    for (; sent; sent &= sent - 1)
+        signal_send_process(__builtin_ctz(sent) + 1, &from_outside);
 }
 
 void signal_mask_during_call(uint64_t mask)
@@ -190,14 +223,21 @@ static void run_handler(struct thread *self, int sig, struct kiln_regs *regs)
     }
 }
 
-void signal_return(struct kiln_regs *regs, long syscall_nr)
+/* The next signal to deliver, the ignored ones before it dropped. */
+static int next_not_ignored(struct thread *self)
 {
-    struct thread *self = thread_now;
     int sig = next_deliverable(self);
     while (sig && ignored(sig) && !(SYNCHRONOUS & BIT(sig))) {
         self->pending &= ~BIT(sig);
         sig = next_deliverable(self);
     }
+    return sig;
+}
+
+void signal_return(struct kiln_regs *regs, long syscall_nr)
+{
+    struct thread *self = thread_now;
+    int sig = next_not_ignored(self);
     if (syscall_nr >= 0 && (int64_t)regs->rax == -ERESTARTSYS) {
         if (sig && has_handler(sig) && !(actions[sig].flags & SA_RESTART)) {
             regs->rax = (uint64_t)-EINTR;
@@ -206,10 +246,13 @@ void signal_return(struct kiln_regs *regs, long syscall_nr)
             regs->rip -= 2; /* the SYSCALL instruction again */
         }
     }
-    if (sig && !has_handler(sig))
-        die(sig, regs);
-    if (sig)
+    /* As on Linux, each signal the handlers' masks let through gets a
+     * frame now, so the last one's handler runs first. */
+    for (; sig; sig = next_not_ignored(self)) {
+        if (!has_handler(sig))
+            take_default_action(self, sig, regs);
         run_handler(self, sig, regs);
+    }
     if (self->restore_mask) {
         self->blocked = self->mask_after_signal;
         self->restore_mask = false;
@@ -300,7 +343,7 @@ long kiln_sys_rt_sigpending(const struct syscall_args *args)
 static long wait_for_signal(void)
 {
     static struct wait_queue pausing;
-    while (sched_wait(&pausing, 0, 0, "a signal") != -EINTR)
+    while (sched_wait(&pausing, 0, SCHED_WAIT_SIGNAL, "a signal") != -EINTR)
         continue;
     return -EINTR;
 }
@@ -350,7 +393,7 @@ long kiln_sys_rt_sigtimedwait(const struct syscall_args *args)
         if (timeout && deadline <= sched_now_ns())
             return -EAGAIN;
         self->awaited = wanted;
-        long rc = sched_wait(&waiting, deadline ? deadline : 0, 0, "sigtimedwait");
+        long rc = sched_wait(&waiting, deadline ? deadline : 0, SCHED_WAIT_SIGNAL, "sigtimedwait");
         self->awaited = 0;
         if (rc == -ETIMEDOUT)
             return -EAGAIN;

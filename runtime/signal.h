@@ -37,6 +37,10 @@ void signal_send_thread(struct thread *thread, int signo, const struct signal_in
  * does not block it (a timer's SIGALRM). */
 void signal_send_process(int signo, const struct signal_info *info);
 
+/* Sends the program the signals kiln was sent (kiln_events.host_signals)
+ * that it has not taken yet, as kill(2) from another process would. */
+void signal_take_host(void);
+
 /* For the rest of this system call the calling thread's mask is mask;
  * the old one comes back as the call returns, after any handler the call
  * lets run (ppoll, pselect6, epoll_pwait, rt_sigsuspend). */

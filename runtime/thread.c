@@ -196,11 +196,16 @@ long kiln_sys_exit(const struct syscall_args *args)
 }
 
 /* Under kiln serve the gathered stdout goes with the status. */
-long kiln_sys_exit_group(const struct syscall_args *args)
+void thread_exit_group(int32_t status)
 {
     if (kiln_response_active())
-        kiln_response_finish((int32_t)args->arg1);
-    hypercall_exit((int32_t)args->arg1);
+        kiln_response_finish(status);
+    hypercall_exit(status);
+}
+
+long kiln_sys_exit_group(const struct syscall_args *args)
+{
+    thread_exit_group((int32_t)args->arg1);
 }
 
 long kiln_sys_gettid(const struct syscall_args *args)

@@ -72,6 +72,9 @@ int thread_current_tid(void);
 /* The live thread with this id, or NULL. */
 struct thread *thread_of(int32_t tid);
 
+/* The process ends with status, as exit_group(2) ends it. */
+__attribute__((noreturn)) void thread_exit_group(int32_t status);
+
 syscall_handler kiln_sys_clone;
 syscall_handler kiln_sys_clone3;
 syscall_handler kiln_sys_exit;

@@ -33,6 +33,7 @@ void upcall_leave(struct kiln_regs *regs, long syscall_nr)
         kiln_events.pending = 0;
         sched_tick();
     }
+    signal_take_host();
     signal_return(regs, syscall_nr);
 }
 

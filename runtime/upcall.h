@@ -11,8 +11,9 @@
 extern struct kiln_events kiln_events;
 
 /* Back to the program from regs: the timers and ticks that came while the
- * runtime ran, then any signal's handler.  syscall_nr: the call being
- * answered, which a signal may start over; -1 for none. */
+ * runtime ran and the signals kiln was sent, then any signal's handler.
+ * syscall_nr: the call being answered, which a signal may start over; -1
+ * for none. */
 void upcall_leave(struct kiln_regs *regs, long syscall_nr);
 
 #endif

@@ -12,6 +12,7 @@
 #define VOLUME_DEVICE_BASE 0x100 /* st_dev of volume n: this + n */
 #define VOLUME_BLOCK_SIZE  4096
 #define MADE_FOLDER_MODE   0755
+#define MEMORY_FOLDER_MODE 01777 /* a tmpfs's own folder, as mount -t tmpfs makes it */
 
 static const struct kiln_volume_table *volume_table(void)
 {
@@ -42,6 +43,41 @@ static void set_workdir(struct fs *fs, const char *path, uint32_t len)
         fs_set_cwd_dir(fs, folder);
 }
 
+/* An empty folder over whatever the layer has at path: its parent made,
+ * then the last name replaced. */
+static void mount_memory(struct fs *fs, const char *path, uint32_t len)
+{
+    struct fs_where root = {.dir = fs->root, .volume = FS_NO_VOLUME};
+    struct fs_place place;
+    struct fs_node *folder;
+    uint32_t parent_len = len;
+
+    while (path[parent_len - 1] != '/')
+        parent_len--;
+    if (fs_make_folders(fs, path, parent_len, MADE_FOLDER_MODE, &folder) == 0 &&
+        fs_walk(fs, &root, path, len, FS_WALK_LAST | FS_WALK_LAYER, &place) == 0 &&
+        place.volume == FS_NO_VOLUME &&
+        fs_mount_folder(fs, &place, MEMORY_FOLDER_MODE, &folder) == 0)
+        folder->opaque = true;
+}
+
+/* "/" in memory is the layer itself. */
+void volumes_mount_first(struct fs *fs)
+{
+    const struct kiln_volume_table *table = volume_table();
+
+    for (uint32_t i = 0; table && i < table->count && i < KILN_VOLUME_MAX; i++) {
+        const struct kiln_volume *volume = &table->volumes[i];
+        bool in_memory = volume->flags & KILN_VOLUME_MEMORY;
+        if (!table_path_ok(volume->path, volume->path_len))
+            continue;
+        if (volume->path_len == 1 && !in_memory)
+            fs->root_volume = (int32_t)i;
+        else if (volume->path_len > 1 && in_memory)
+            mount_memory(fs, (const char *)(uintptr_t)volume->path, volume->path_len);
+    }
+}
+
 /* A volume inside another's folder cannot be marked: the walk never
  * reaches its folder in the layer. */
 void volumes_mount(struct fs *fs)
@@ -53,7 +89,8 @@ void volumes_mount(struct fs *fs)
         return;
     for (uint32_t i = 0; i < table->count && i < KILN_VOLUME_MAX; i++) {
         const struct kiln_volume *volume = &table->volumes[i];
-        if (table_path_ok(volume->path, volume->path_len) &&
+        if (table_path_ok(volume->path, volume->path_len) && volume->path_len > 1 &&
+            !(volume->flags & KILN_VOLUME_MEMORY) &&
             fs_make_folders(fs, (const char *)(uintptr_t)volume->path, volume->path_len,
                             MADE_FOLDER_MODE, &folder) == 0)
             folder->volume = (uint8_t)(i + 1);

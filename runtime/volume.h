@@ -12,8 +12,14 @@
 #include "fd_table.h"
 #include "fs_walk.h"
 
-/* Marks each volume's folder in the layer (made if missing) and moves
- * the cwd to the working folder of the boot info's volume table. */
+/* Before the devices are made (devices.h), which leave the root volume
+ * what it brings and go into an in-memory /dev: puts the boot info's root
+ * volume, if any, beneath the layer (fs_walk.h), and makes each in-memory
+ * volume's folder, empty and opaque, over what the layer had there. */
+void volumes_mount_first(struct fs *fs);
+
+/* Marks each host volume's folder in the layer (made if missing) and
+ * moves the cwd to the working folder of the boot info's volume table. */
 void volumes_mount(struct fs *fs);
 
 /* open(2) beneath a volume: 0 with *file, or -errno. */

@@ -75,10 +75,12 @@ static int64_t write_fd(void *context, uint32_t fd, const uint8_t *bytes, uint64
 }
 
 /* The body's next bytes; 0 at its end.  The body is all here: no wait. */
-static int64_t read_body(void *context, uint8_t *buf, uint64_t len, int64_t deadline_ns)
+static int64_t read_body(void *context, uint8_t *buf, uint64_t len, int64_t deadline_ns,
+                         int wake_fd)
 {
     struct request_io *io = context;
     (void)deadline_ns;
+    (void)wake_fd;
     uint64_t left = io->body_size - io->body_read;
     uint64_t n = len < left ? len : left;
     memcpy(buf, io->body + io->body_read, n);
@@ -86,10 +88,11 @@ static int64_t read_body(void *context, uint8_t *buf, uint64_t len, int64_t dead
     return (int64_t)n;
 }
 
-static int body_wait(void *context, int64_t deadline_ns)
+static int body_wait(void *context, int64_t deadline_ns, int wake_fd)
 {
     (void)context;
     (void)deadline_ns;
+    (void)wake_fd;
     return 1;
 }
 

@@ -7,7 +7,7 @@
 #ifndef KILN_ABI_H
 #define KILN_ABI_H
 
-#define KILN_ABI_VERSION 4
+#define KILN_ABI_VERSION 5
 
 /* Guest-physical layout.  Guest virtual == guest physical (identity map). */
 #define KILN_PAGE_SIZE       0x1000
@@ -81,9 +81,10 @@
 #define KILN_HC_COUNT    21
 
 /* kiln_boot_info.flags */
-#define KILN_BOOT_SERVE  0x1 /* kiln serve: make READY just before main */
-#define KILN_BOOT_STRACE 0x2 /* report every system call (SYSCALL) */
-#define KILN_BOOT_ENOSYS 0x4 /* report the system calls that answer ENOSYS */
+#define KILN_BOOT_SERVE   0x1 /* kiln serve: make READY just before main */
+#define KILN_BOOT_STRACE  0x2 /* report every system call (SYSCALL) */
+#define KILN_BOOT_ENOSYS  0x4 /* report the system calls that answer ENOSYS */
+#define KILN_BOOT_SIGNALS 0x8 /* signals sent to kiln are the program's (host_signals) */
 
 /* Upcalls: the monitor moves the program at ring 3 into the runtime's
  * upcall entry (struct kiln_events) for a reason. */
@@ -114,9 +115,14 @@
  * the monitor.  The runtime resolves a path down to a volume's GUEST
  * folder and hands the rest (relative, as the program wrote it) to the
  * monitor, which resolves it beneath HOST whatever its ".." and symlinks
- * say. */
+ * say.  A volume at GUEST "/", the root volume, lies beneath the image's
+ * files and the other volumes: it gets the paths they do not name
+ * (runtime/fs_walk.h).  An in-memory volume (kiln run --tmpfs GUEST) is
+ * an empty folder the runtime keeps in guest memory; the monitor serves
+ * no call for it. */
 #define KILN_VOLUME_MAX       16
 #define KILN_VOLUME_READ_ONLY 0x1  /* kiln_volume.flags: writes answer EROFS */
+#define KILN_VOLUME_MEMORY    0x2  /* kiln_volume.flags: in guest memory, no host folder */
 #define KILN_PATH_MAX         4096 /* bytes of a path, NUL included, as Linux */
 #define KILN_HANDLES_MAX      256  /* open volume files per VM: more is EMFILE */
 
@@ -300,7 +306,7 @@ _Static_assert(sizeof(struct kiln_files_entry) == 48, "kiln_files_entry layout")
 struct kiln_volume {
     uint32_t flags;    /* KILN_VOLUME_* */
     uint32_t path_len; /* of the guest folder, no NUL */
-    uint64_t path;     /* guest-physical: absolute, normalized, not "/" */
+    uint64_t path;     /* guest-physical: absolute, normalized; "/": the root volume */
 };
 _Static_assert(sizeof(struct kiln_volume) == 16, "kiln_volume layout");
 
@@ -428,7 +434,11 @@ _Static_assert(sizeof(struct kiln_regs) == 144, "kiln_regs layout");
  * registers back) or in [trampolines_start, trampolines_end) (a system
  * call on its way in: musl checks where a cancelled thread stopped), or the
  * vCPU is at ring 0, a timer upcall waits: the monitor sets pending, which
- * the runtime checks on its way out. */
+ * the runtime checks on its way out.  With KILN_BOOT_SIGNALS, a signal sent
+ * to kiln sets its bit in host_signals and makes a timer upcall; the
+ * runtime takes the bits with one atomic exchange on its way out of a
+ * system call or an upcall and after a WAIT, which the signal cuts short,
+ * and sends them to the program as kill(2) from another process would. */
 struct kiln_events {
     uint64_t entry; /* the runtime's, fixed at link time */
     uint64_t stack_top;
@@ -442,9 +452,9 @@ struct kiln_events {
     uint32_t ticks;         /* nonzero: ticks upcall too (threads share the CPU) */
     uint32_t reason;        /* KILN_UPCALL_*, with the fields below */
     uint32_t vector;
-    uint32_t pad;
-    uint64_t error;   /* the exception's error code */
-    uint64_t address; /* CR2, for a page fault */
+    uint32_t host_signals; /* bit sig - 1: kiln was sent signal sig (1-32) */
+    uint64_t error;        /* the exception's error code */
+    uint64_t address;      /* CR2, for a page fault */
     struct kiln_regs regs;
 };
 _Static_assert(sizeof(struct kiln_events) == 96 + 144, "kiln_events layout");

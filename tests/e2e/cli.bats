@@ -88,12 +88,12 @@ assert_help_matches_readme() {
 
 @test "kiln version prints the version and the ABI" {
     run -0 "$KILN" version
-    [ "$output" = "kiln 0.1.0 (abi 4)" ]
+    [ "$output" = "kiln 0.1.0 (abi 5)" ]
 }
 
 @test "kiln --version is kiln version" {
     run -0 "$KILN" --version
-    [ "$output" = "kiln 0.1.0 (abi 4)" ]
+    [ "$output" = "kiln 0.1.0 (abi 5)" ]
 }
 
 @test "kiln without a command: exit 2 with one line" {

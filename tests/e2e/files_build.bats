@@ -145,7 +145,7 @@ refused() {
     run -0 "$KILN" inspect app.kiln
     [[ "${lines[0]}" == "image:   app.kiln" ]]
     [[ "${lines[1]}" =~ ^hash:\ \ \ \ [0-9a-f]{32}$ ]]
-    assert_line_in "$output" "abi:     4"
+    assert_line_in "$output" "abi:     5"
     assert_line_in "$output" "memory:  128M"
     assert_line_in "$output" "flags:   0x0"
     assert_line_in "$output" "files:   11 entries"
@@ -169,7 +169,7 @@ refused() {
     python3 -c '
 import json, sys
 image = json.loads(sys.argv[1])
-assert image["abi_version"] == 4 and image["program"] is None and image["default_mem"] == 128 << 20, image
+assert image["abi_version"] == 5 and image["program"] is None and image["default_mem"] == 128 << 20, image
 assert len(image["hash"]) == 32 and image["flags"] == 0
 files = {f["path"]: f for f in image["files"]}
 assert files["/srv/etc/secret"]["mode"] == "0600" and files["/srv/etc/secret"]["size"] == 6

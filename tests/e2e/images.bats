@@ -122,7 +122,7 @@ smuggled() {
 }
 
 @test "malformed image note-abi: exit 125, one line" {
-    refused note-abi "built for kiln ABI 99; this kiln runs ABI 4 (rebuild the image)"
+    refused note-abi "built for kiln ABI 99; this kiln runs ABI 5 (rebuild the image)"
 }
 
 @test "malformed image note-size: exit 125, one line" {

@@ -67,6 +67,24 @@ refused() {
     [ "${lines[2]}" = "workdir: /data/sub" ]
 }
 
+@test "a root volume and an in-memory volume are lines of the table too" {
+    volumes table -v "$WORLD/outdir:/:ro" --tmpfs /tmp
+    [ "$status" -eq 0 ]
+    [ "${lines[1]}" = "volume 1: / (read-only)" ]
+    [ "${lines[2]}" = "volume 2: /tmp (in memory)" ]
+}
+
+@test "an in-memory volume's number answers ENODEV: the monitor serves no call for it" {
+    run --separate-stderr "$KILN" run -v "$HOST:/data" --tmpfs /tmp "$(guest volumes)" \
+        -- in-memory </dev/null
+    [ "$status" -eq 0 ]
+    diff - <(printf '%s\n' "${lines[@]}") <<'END'
+open: ENODEV
+stat: ENODEV
+mkdir: ENODEV
+END
+}
+
 @test "a run without volumes or -w has no volume table" {
     run -0 "$KILN" run "$(guest volumes)" -- table </dev/null
     [ "$output" = "no table" ]
@@ -284,9 +302,9 @@ END
     [[ "$stderr" == *"the guest folders /data and /data/sub overlap"* ]]
 }
 
-@test "-v refuses a relative guest folder, /, .. and a mode but ro or rw" {
+@test "-v refuses a relative guest folder, .. and a mode but ro or rw" {
     local spec
-    for spec in "$HOST:data" "$HOST:/" "$HOST:/a/../b" "$HOST:/data:rx" "$HOST" ":/data"; do
+    for spec in "$HOST:data" "$HOST:/a/../b" "$HOST:/data:rx" "$HOST" ":/data"; do
         run -125 --separate-stderr "$KILN" run -v "$spec" "$(guest volumes)" -- table
         assert_one_stderr_line
         [[ "$stderr" == "kiln: run: -v"* ]]

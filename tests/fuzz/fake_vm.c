@@ -36,28 +36,33 @@ static int64_t take_all(void *context, uint32_t fd, const uint8_t *bytes, uint64
     return (int64_t)len;
 }
 
-static int input_at_once(void *context, int64_t deadline_ns)
+static int input_at_once(void *context, int64_t deadline_ns, int wake_fd)
 {
     (void)context;
     (void)deadline_ns;
+    (void)wake_fd;
     return 1;
 }
 
-static int64_t nothing_to_read(void *context, uint8_t *buf, uint64_t len, int64_t deadline_ns)
+static int64_t nothing_to_read(void *context, uint8_t *buf, uint64_t len, int64_t deadline_ns,
+                               int wake_fd)
 {
     (void)context;
     (void)buf;
     (void)len;
     (void)deadline_ns;
+    (void)wake_fd;
     return 0;
 }
 
 /* The volumes' folder: a scratch folder with a file, a folder and links
- * out, served twice, read-write as /v and read-only as /r. */
+ * out, served twice, read-write as /v and read-only as /r; volume 2 is in
+ * memory, which no call may reach. */
 static char volume_dir[] = "/tmp/kiln-fuzz-XXXXXX";
 static const struct monitor_volume volume_specs[] = {
     {.host = volume_dir, .guest = "/v"},
     {.host = volume_dir, .guest = "/r", .read_only = true},
+    {.guest = "/m", .in_memory = true},
 };
 
 static int remove_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
@@ -84,7 +89,8 @@ static void make_volumes(void)
     symlinkat("/etc", dir, "etc");
     symlinkat("..", dir, "up");
     close(dir);
-    if (volumes_open(&vm.volumes, volume_specs, 2, "/v") != 0)
+    if (volumes_open(&vm.volumes, volume_specs, sizeof volume_specs / sizeof volume_specs[0],
+                     "/v") != 0)
         abort();
 }
 

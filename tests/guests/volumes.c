@@ -41,9 +41,10 @@ static void print_table(const char *arg)
         return;
     }
     for (uint32_t i = 0; i < t->count; i++)
-        printf("volume %u: %.*s%s\n", i, (int)t->volumes[i].path_len,
+        printf("volume %u: %.*s%s%s\n", i, (int)t->volumes[i].path_len,
                (const char *)(uintptr_t)t->volumes[i].path,
-               t->volumes[i].flags & KILN_VOLUME_READ_ONLY ? " (read-only)" : "");
+               t->volumes[i].flags & KILN_VOLUME_READ_ONLY ? " (read-only)" : "",
+               t->volumes[i].flags & KILN_VOLUME_MEMORY ? " (in memory)" : "");
     printf("workdir: %.*s\n", (int)t->workdir_len, (const char *)(uintptr_t)t->workdir);
 }
 
@@ -149,6 +150,16 @@ static void special_names(const char *arg)
     printf("embedded NUL: %s\n", errname(v_open_len(0, "inside.txt\0x", 12, O_RDONLY, 0)));
 }
 
+/* Volume 1 is in memory (--tmpfs): the monitor serves no call for it. */
+static void in_memory(const char *arg)
+{
+    (void)arg;
+    struct kiln_stat st;
+    printf("open: %s\n", errname(v_open(1, "", O_RDONLY | O_DIRECTORY, 0)));
+    printf("stat: %s\n", errname(v_stat(1, "", 0, &st)));
+    printf("mkdir: %s\n", errname(v_path(KILN_PATH_MKDIR, 1, "d", NULL, 0, 0755, 0)));
+}
+
 static void names(const char *arg)
 {
     (void)arg;
@@ -214,6 +225,7 @@ static const struct {
     {"read-only", read_only},
     {"too-many-handles", too_many_handles},
     {"special-names", special_names},
+    {"in-memory", in_memory},
     {"names", names},
     {"read-all", read_all},
 };

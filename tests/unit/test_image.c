@@ -222,7 +222,7 @@ Test(image_rejects, another_abi_version, .init = cr_redirect_stderr)
 {
     make_valid_image();
     note->desc.abi_version = KILN_ABI_VERSION + 1;
-    expect_rejected("kiln: app.kiln: built for kiln ABI 5; this kiln runs ABI 4 (rebuild the "
+    expect_rejected("kiln: app.kiln: built for kiln ABI 6; this kiln runs ABI 5 (rebuild the "
                     "image)\n");
 }
 

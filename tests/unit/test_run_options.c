@@ -312,13 +312,65 @@ Test(run_options, volumes_that_share_or_nest_guest_folders_are_refused)
     char *apart[] = {"run", "-v", "a:/data", "-v", "b:/database", "app.kiln"};
     assert_refused(ARGC(same), same,
                    "-v: the guest folders /data and /data overlap (volumes may not share a "
-                   "folder or nest)");
+                   "folder or nest, but in one at /)");
     assert_refused(ARGC(nested), nested,
                    "-v: the guest folders /data/sub and /data overlap (volumes may not share "
-                   "a folder or nest)");
+                   "a folder or nest, but in one at /)");
     struct run_args args = parsed(ARGC(apart), apart);
     cr_assert_eq(args.volumes->count, 2);
     options_free_run(&args);
+}
+
+Test(run_options, a_root_volume_holds_the_others)
+{
+    char *argv[] = {"run",     "-v",   "a:/data", "-v",       "/rootfs:/:ro",
+                    "--tmpfs", "/tmp", "-w",      "/srv/app", "app.kiln"};
+    struct run_args args = parsed(ARGC(argv), argv);
+    const struct volume_args *volumes = args.volumes;
+    cr_assert_eq(volumes->count, 3);
+    cr_assert_str_eq(volumes->list[1].host, "/rootfs");
+    cr_assert_str_eq(volumes->list[1].guest, "/");
+    cr_assert(volumes->list[1].read_only);
+    cr_assert_str_eq(volumes->workdir, "/srv/app");
+    options_free_run(&args);
+}
+
+Test(run_options, a_second_root_volume_is_refused)
+{
+    char *argv[] = {"run", "-v", "a:/", "-v", "b://", "app.kiln"};
+    assert_refused(ARGC(argv), argv,
+                   "-v: the guest folders / and / overlap (volumes may not share a folder or "
+                   "nest, but in one at /)");
+}
+
+Test(run_options, tmpfs_is_an_in_memory_volume_with_no_host_folder)
+{
+    char *argv[] = {"run", "--tmpfs", "/run//lock/", "--tmpfs=/tmp", "app.kiln"};
+    struct run_args args = parsed(ARGC(argv), argv);
+    const struct volume_args *volumes = args.volumes;
+    cr_assert_eq(volumes->count, 2);
+    cr_assert_str_eq(volumes->list[0].guest, "/run/lock");
+    cr_assert_null(volumes->list[0].host);
+    cr_assert(volumes->list[0].in_memory);
+    cr_assert_not(volumes->list[0].read_only);
+    cr_assert_str_eq(volumes->list[1].guest, "/tmp");
+    options_free_run(&args);
+}
+
+Test(run_options, tmpfs_overlaps_as_volumes_do)
+{
+    char *under[] = {"run", "-v", "a:/data", "--tmpfs", "/data/tmp", "app.kiln"};
+    char *over[] = {"run", "--tmpfs", "/tmp", "-v", "a:/tmp", "app.kiln"};
+    char *root[] = {"run", "--tmpfs", "/", "app.kiln"};
+    char *relative[] = {"run", "--tmpfs", "tmp", "app.kiln"};
+    assert_refused(ARGC(under), under,
+                   "--tmpfs: the guest folders /data and /data/tmp overlap (volumes may not "
+                   "share a folder or nest, but in one at /)");
+    assert_refused(ARGC(over), over,
+                   "-v: the guest folders /tmp and /tmp overlap (volumes may not share a "
+                   "folder or nest, but in one at /)");
+    assert_refused(ARGC(root), root, "--tmpfs \"/\": the guest folder may not be /");
+    assert_refused(ARGC(relative), relative, "--tmpfs \"tmp\": the guest folder is not absolute");
 }
 
 Test(run_options, a_volume_needs_host_and_absolute_guest_folders)
@@ -326,13 +378,11 @@ Test(run_options, a_volume_needs_host_and_absolute_guest_folders)
     char *no_guest[] = {"run", "-v", "/srv", "app.kiln"};
     char *no_host[] = {"run", "-v", ":/data", "app.kiln"};
     char *relative[] = {"run", "-v", "/srv:data", "app.kiln"};
-    char *root[] = {"run", "-v", "/srv:/", "app.kiln"};
     char *dotdot[] = {"run", "-v", "/srv:/a/../b", "app.kiln"};
     char *mode[] = {"run", "-v", "/srv:/data:rx", "app.kiln"};
     assert_refused(ARGC(no_guest), no_guest, "-v: \"/srv\" is not HOST_DIR:GUEST_DIR[:ro|:rw]");
     assert_refused(ARGC(no_host), no_host, "-v: \":/data\" is not HOST_DIR:GUEST_DIR[:ro|:rw]");
     assert_refused(ARGC(relative), relative, "-v \"/srv:data\": the guest folder is not absolute");
-    assert_refused(ARGC(root), root, "-v \"/srv:/\": the guest folder may not be /");
     assert_refused(ARGC(dotdot), dotdot,
                    "-v \"/srv:/a/../b\": a \"..\" component, which could leave the guest "
                    "folder");
