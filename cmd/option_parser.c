@@ -147,6 +147,14 @@ int read_options(struct parser *parser, option_taker *take, void *args, bool *he
     return code;
 }
 
+int read_operands_after_options(struct parser *parser, option_taker *take, void *args)
+{
+    for (int i = parser->at + 1; i < parser->argc; i++)
+        if (take(parser, OPT_OPERAND, parser->argv[i], args) < 0)
+            return -1;
+    return 0;
+}
+
 int mem_value(struct parser *parser, const char *value, uint64_t *bytes)
 {
     char why[OPTIONS_ERROR_SIZE];

@@ -79,6 +79,11 @@ typedef int option_taker(struct parser *parser, int code, const char *value, voi
  * with the reason in the parser's error. */
 int read_options(struct parser *parser, option_taker *take, void *args, bool *help);
 
+/* Gives take each argument after the "--" that ended the options, as an
+ * operand (OPT_OPERAND), for a command whose operands may start with '-'.
+ * Returns 0, or -1 with the reason in the parser's error. */
+int read_operands_after_options(struct parser *parser, option_taker *take, void *args);
+
 /* Writes the reason into the parser's error; returns -1. */
 int refuse(struct parser *parser, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int unknown_option(struct parser *parser, const char *arg);

@@ -70,9 +70,8 @@ static int parse_args(int argc, char **argv, struct pack_args *args, char *error
         return -1;
     if (args->help)
         return 0;
-    for (int i = parser.at + 1; i < argc; i++) /* what follows "--" */
-        if (take_option(&parser, OPT_OPERAND, argv[i], args) < 0)
-            return -1;
+    if (read_operands_after_options(&parser, take_option, args) < 0)
+        return -1;
     if (args->image == NULL)
         return refuse(&parser, "no image given (see kiln pack --help)");
     if (!args->tagged)
