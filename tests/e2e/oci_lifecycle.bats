@@ -345,6 +345,26 @@ env: GREETING=hi there"
     [ "$output" = unmodified ]
 }
 
+@test "a pod sandbox's pause program runs until TERM, as Kubernetes asks of a runtime class" {
+    # What the pause image's /pause does: wait for signals, and leave
+    # cleanly on INT or TERM.  A static Linux program, run unmodified.
+    printf '%s\n' '#include <signal.h>' '#include <stdio.h>' '#include <stdlib.h>' '#include <unistd.h>' \
+        'static void down(int sig) { printf("shutting down: signal %d\n", sig); exit(0); }' \
+        'int main(void) { signal(SIGINT, down); signal(SIGTERM, down); puts("paused"); fflush(stdout); for (;;) pause(); }' |
+        gcc -static -x c -o "$BUNDLE/rootfs/pause" -
+    config_set '.process.args = ["/pause"] | .annotations = {"io.kubernetes.cri.container-type": "sandbox"}'
+    oci run --bundle "$BUNDLE" sandbox >"$OUT" 2>"$ERR" </dev/null &
+    local runner=$!
+    wait_output paused
+    [ "$(status_of sandbox)" = running ]
+    oci kill sandbox TERM
+    local status=0
+    wait "$runner" || status=$?
+    [ "$status" -eq 0 ]
+    assert_line_in "$(cat "$OUT")" "shutting down: signal 15"
+    [ ! -e "$ROOT/sandbox" ]
+}
+
 @test "--debug names what of the bundle a VM ignores" {
     config_set '.linux.namespaces = [{type: "pid"}] | .process.rlimits = [{type: "RLIMIT_NOFILE", hard: 1024, soft: 1024}] | .mounts = [{destination: "/proc", type: "proc", source: "proc"}]'
     run --separate-stderr "$KILN_OCI" --root "$ROOT" --debug run --bundle "$BUNDLE" c1 </dev/null
