@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <kiln/abi.h>
 
@@ -195,4 +196,10 @@ int parse_listen(const char *text, char *host, size_t host_size, uint16_t *port,
     }
     *port = (uint16_t)value;
     return 0;
+}
+
+unsigned one_per_cpu(void)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    return cpus > 0 ? (unsigned)cpus : 1;
 }

@@ -36,4 +36,8 @@ int parse_listen(const char *text, char *host, size_t host_size, uint16_t *port,
 /* Writes bytes with the largest binary unit that divides it ("16M", "4G"). */
 void format_size(uint64_t bytes, char *text, size_t text_size);
 
+/* One per online CPU (at least 1): what kiln test -j and kiln serve
+ * --workers default to. */
+unsigned one_per_cpu(void);
+
 #endif

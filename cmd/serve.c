@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "build.h"
 #include "commands.h"
@@ -18,6 +17,7 @@
 #include "help.h"
 #include "monitor/monitor.h"
 #include "names.h"
+#include "option_values.h"
 #include "serve/server.h"
 #include "serve_options.h"
 
@@ -44,14 +44,6 @@ static int prepare_route(struct route *route, const char *cache_dir)
     return 0;
 }
 
-static unsigned worker_count(const struct serve_args *args)
-{
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    if (args->workers > 0)
-        return (unsigned)args->workers;
-    return cpus > 0 ? (unsigned)cpus : 1;
-}
-
 static int serve(struct serve_args *args)
 {
     char cache_dir[PATH_MAX];
@@ -71,7 +63,7 @@ static int serve(struct serve_args *args)
         .route_count = args->route_count,
         .functions_dir = args->functions_dir,
         .prepare_route = prepare_route,
-        .workers = worker_count(args),
+        .workers = args->workers > 0 ? (unsigned)args->workers : one_per_cpu(),
         .max_vms = (unsigned)args->max_vms,
         .idle_ms = args->idle_ms,
         .timeout_ms = args->timeout_ms,

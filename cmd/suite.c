@@ -14,6 +14,7 @@
 #include "common/report.h"
 #include "monitor/monitor.h"
 #include "names.h"
+#include "option_values.h"
 #include "run_image.h"
 #include "runtime_dir.h"
 #include "suite_jobs.h"
@@ -76,12 +77,6 @@ static int add_tests(struct test_suite *suite, bool *any_build)
     return 0;
 }
 
-static unsigned default_jobs(void)
-{
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    return cpus > 0 ? (unsigned)cpus : 1;
-}
-
 int suite_start(struct test_suite *suite, const struct test_args *args, const char *cache_dir)
 {
     *suite = (struct test_suite){.args = args, .cache_dir = cache_dir};
@@ -99,7 +94,7 @@ int suite_start(struct test_suite *suite, const struct test_args *args, const ch
     char runtime_dir[PATH_MAX];
     suite->runtime_hashed = any_build && runtime_dir_find(runtime_dir, sizeof runtime_dir) == 0 &&
                             builder_runtime_hash(runtime_dir, &suite->runtime_hash) == 0;
-    suite->jobs = args->jobs > 0 ? (unsigned)args->jobs : default_jobs();
+    suite->jobs = args->jobs > 0 ? (unsigned)args->jobs : one_per_cpu();
     return 0;
 }
 
