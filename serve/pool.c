@@ -107,15 +107,21 @@ static _Thread_local struct worker *this_worker;
 
 static void grow(struct pool *pool);
 
+/* What pool_open() made before the pool was counted in the fleet. */
+static void pool_destroy(struct pool *pool)
+{
+    core_writer_stop(pool->cores);
+    snapshot_release(&pool->snapshot);
+    free(pool->name);
+    free(pool);
+}
+
 static void pool_free(struct fleet_task *task)
 {
     struct pool *pool = CONTAINER(task, struct pool, free_task);
     struct fleet *fleet = pool->fleet;
-    core_writer_stop(pool->cores);
-    snapshot_release(&pool->snapshot);
     pthread_cond_destroy(&pool->work);
-    free(pool->name);
-    free(pool);
+    pool_destroy(pool);
     fleet_lock(fleet);
     fleet_pool_gone(fleet);
     fleet_unlock(fleet);
@@ -586,10 +592,7 @@ struct pool *pool_open(const struct pool_options *options)
     };
     if (take_snapshot(pool, options) != 0 || start_core_writer(pool, options) != 0 ||
         catch_forbidden_calls() != 0) {
-        core_writer_stop(pool->cores);
-        snapshot_release(&pool->snapshot);
-        free(pool->name);
-        free(pool);
+        pool_destroy(pool);
         return NULL;
     }
     pool->shared_bytes = snapshot_bytes(&pool->snapshot);
